@@ -1,0 +1,52 @@
+// Every environment variable the app reads, in one place. Secrets come only from here (never the repo, never logs).
+import { z } from "zod";
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  SHOPIFY_API_KEY: optional,
+  SHOPIFY_API_SECRET: optional,
+  SHOPIFY_APP_URL: optional,
+  SCOPES: optional,
+  SHOP_CUSTOM_DOMAIN: optional,
+  DATABASE_URL: optional,
+  CRON_SECRET: optional,
+  APP_ENCRYPTION_KEY: optional,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  WEBHOOK_MAX_BYTES: z.coerce.number().int().positive().default(512 * 1024),
+});
+
+export type AppEnv = z.infer<typeof EnvSchema>;
+
+let cached: AppEnv | undefined;
+
+/** The parsed environment. Throws one readable line naming the bad variable. */
+export function env(): AppEnv {
+  if (cached) return cached;
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Invalid environment variable ${issue.path.join(".")}: ${issue.message}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvCache() {
+  cached = undefined;
+}
+
+export const DEFAULT_SCOPES = [
+  "read_orders",
+  "read_checkouts",
+  "read_customers",
+  "read_products",
+  "write_discounts",
+  "read_discounts",
+  "read_themes",
+];

@@ -1,0 +1,209 @@
+// A shop's settings: one validated JSON document (Shop.settings). Defaults fill what a shop never set, so a new
+// shop runs the standard cadence. parseSettings never throws (bad stored data falls back to defaults field by
+// field); validateSettings is for merchant input and returns every error by path.
+import { z } from "zod";
+
+export const CHANNELS = ["email", "push", "whatsapp"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const WINDOW_HOURS_MAX = 72;
+export const LINK_LIVE_DELAY_MINUTES = 10; // abandoned_checkout_url may redirect home until ~10 min after creation
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM (24-hour)");
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const StepSchema = z.object({
+  id: z.string().regex(/^[a-z0-9_-]{1,32}$/i, "letters, digits, - and _ only"),
+  label: z.string().trim().min(1, "required").max(60),
+  offsetMinutes: z.number().int().min(15, "at least 15 minutes after abandonment"),
+  channels: z.array(z.enum(CHANNELS)).min(1, "pick at least one channel"),
+  enabled: z.boolean(),
+  carriesIncentive: z.boolean(),
+});
+export type CadenceStep = z.infer<typeof StepSchema>;
+
+export const DEFAULT_STEPS: CadenceStep[] = [
+  { id: "s1", label: "First reminder", offsetMinutes: 60, channels: ["email", "push"], enabled: true, carriesIncentive: false },
+  { id: "s2", label: "WhatsApp nudge", offsetMinutes: 90, channels: ["whatsapp"], enabled: true, carriesIncentive: false },
+  { id: "s3", label: "Second attempt", offsetMinutes: 240, channels: ["email", "push"], enabled: true, carriesIncentive: true },
+  { id: "s4", label: "Next-day reminder", offsetMinutes: 1440, channels: ["email", "push"], enabled: true, carriesIncentive: false },
+  { id: "s5", label: "Last chance", offsetMinutes: 2400, channels: ["email", "push"], enabled: true, carriesIncentive: false },
+];
+
+export const SettingsSchema = z
+  .object({
+    cadence: z
+      .object({
+        windowHours: z.number().int().min(1).max(WINDOW_HOURS_MAX).default(48),
+        steps: z.array(StepSchema).min(1, "at least one step").max(10, "at most 10 steps").default(DEFAULT_STEPS),
+      })
+      .default({}),
+    abandonment: z
+      .object({
+        // No activity for this long (and at least LINK_LIVE_DELAY_MINUTES after creation) = abandoned.
+        quietPeriodMinutes: z.number().int().min(LINK_LIVE_DELAY_MINUTES).max(24 * 60).default(20),
+      })
+      .default({}),
+    consent: z
+      .object({
+        emailPolicy: z.enum(["all", "subscribers"]).default("all"),
+      })
+      .default({}),
+    quietHours: z
+      .object({
+        enabled: z.boolean().default(true),
+        start: hhmm.default("21:00"),
+        end: hhmm.default("08:00"),
+        timezone: z.string().refine(isValidTimeZone, "unknown time zone").nullable().default(null), // null = shop's
+      })
+      .default({}),
+    frequencyCap: z
+      .object({
+        // At most this many messages per shopper (all checkouts, all channels) in `perHours`.
+        maxMessages: z.number().int().min(1).max(50).default(4),
+        perHours: z.number().int().min(1).max(168).default(24),
+      })
+      .default({}),
+    exclusions: z
+      .object({
+        excludeTest: z.boolean().default(true),
+        excludeStaff: z.boolean().default(true),
+        minCartValueMinor: z.number().int().min(0).default(0),
+        excludedCustomerTags: z.array(z.string().trim().min(1)).default([]),
+      })
+      .default({}),
+    handoff: z
+      .object({
+        highValueThresholdMinor: z.number().int().min(0).default(25_000),
+        returningCustomers: z.boolean().default(true),
+        failedPayments: z.boolean().default(true),
+        continueAutomation: z.boolean().default(true),
+        staffAlertEmail: z.string().email("not an email address").nullable().default(null),
+      })
+      .default({}),
+    retentionDays: z.number().int().min(1).max(90).default(5),
+    sender: z
+      .object({
+        fromName: z.string().trim().max(80).nullable().default(null), // null = shop name
+        fromEmail: z.string().email("not an email address").nullable().default(null), // null = SENDGRID_FROM_EMAIL
+        replyTo: z.string().email("not an email address").nullable().default(null),
+      })
+      .default({}),
+    branding: z
+      .object({
+        logoUrl: z.string().url("not a URL").startsWith("https://", "must be https").nullable().default(null),
+        accentColor: z.string().regex(/^#[0-9a-f]{6}$/i, "use #RRGGBB").default("#008060"),
+        postalAddress: z.string().trim().max(300).nullable().default(null),
+      })
+      .default({}),
+    whatsapp: z
+      .object({
+        enabled: z.boolean().default(false),
+        phoneNumberId: z.string().trim().regex(/^\d{5,20}$/, "digits only").nullable().default(null),
+        businessPhone: z.string().trim().nullable().default(null), // for click-to-chat and display
+        templateLanguage: z.string().trim().min(2).default("en"),
+        templates: z
+          .object({
+            reminder: z.string().trim().min(1).default("cart_reminder"),
+            incentive: z.string().trim().min(1).default("cart_reminder_discount"),
+          })
+          .default({}),
+      })
+      .default({}),
+    incentive: z
+      .object({
+        enabled: z.boolean().default(false),
+        type: z.enum(["percentage", "fixed_amount", "free_shipping"]).default("percentage"),
+        percentOff: z.number().int().min(1).max(90).default(10),
+        amountOffMinor: z.number().int().min(1).default(500),
+        minSubtotalMinor: z.number().int().min(0).default(0),
+        expiryHours: z.number().int().min(1).max(24 * 30).default(48),
+        codePrefix: z.string().regex(/^[A-Z0-9-]{0,12}$/, "A-Z, 0-9 and - only, at most 12").default("BACK"),
+        notTwiceWithinDays: z.number().int().min(0).max(365).default(30),
+        skipIfCartHasDiscount: z.boolean().default(true),
+        minCartValueMinor: z.number().int().min(0).default(0),
+        combinesWith: z
+          .object({
+            orderDiscounts: z.boolean().default(false),
+            productDiscounts: z.boolean().default(false),
+            shippingDiscounts: z.boolean().default(true),
+          })
+          .default({}),
+      })
+      .default({}),
+  })
+  .superRefine((s, ctx) => {
+    const steps = s.cadence.steps;
+    const ids = new Set<string>();
+    steps.forEach((step, i) => {
+      if (ids.has(step.id)) ctx.addIssue({ code: "custom", path: ["cadence", "steps", i, "id"], message: "duplicate step id" });
+      ids.add(step.id);
+      if (i > 0 && step.offsetMinutes <= steps[i - 1].offsetMinutes) {
+        ctx.addIssue({ code: "custom", path: ["cadence", "steps", i, "offsetMinutes"], message: "must come after the previous step" });
+      }
+      if (step.offsetMinutes > s.cadence.windowHours * 60) {
+        ctx.addIssue({ code: "custom", path: ["cadence", "steps", i, "offsetMinutes"], message: `must be inside the ${s.cadence.windowHours}-hour window` });
+      }
+    });
+    if (!steps.some((st) => st.enabled)) {
+      ctx.addIssue({ code: "custom", path: ["cadence", "steps"], message: "enable at least one step" });
+    }
+    if (steps.filter((st) => st.carriesIncentive).length > 1) {
+      ctx.addIssue({ code: "custom", path: ["cadence", "steps"], message: "only one step can carry the incentive" });
+    }
+    if (s.whatsapp.enabled && !s.whatsapp.phoneNumberId) {
+      ctx.addIssue({ code: "custom", path: ["whatsapp", "phoneNumberId"], message: "required to send WhatsApp messages" });
+    }
+  });
+
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
+
+/** Stored JSON -> settings. Never throws: invalid or missing parts fall back to their defaults. */
+export function parseSettings(json: string | null | undefined): Settings {
+  let raw: unknown = {};
+  try {
+    raw = json ? JSON.parse(json) : {};
+  } catch {
+    raw = {};
+  }
+  const parsed = SettingsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  // Keep every top-level section that is valid on its own; default the rest.
+  const shape = (SettingsSchema._def.schema as z.AnyZodObject).shape as Record<string, z.ZodTypeAny>;
+  const out: Record<string, unknown> = {};
+  const obj = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
+  for (const [key, schema] of Object.entries(shape)) {
+    const part = schema.safeParse(obj[key]);
+    out[key] = part.success ? part.data : schema.parse(undefined);
+  }
+  const whole = SettingsSchema.safeParse(out);
+  return whole.success ? whole.data : DEFAULT_SETTINGS;
+}
+
+export type SettingsErrors = Record<string, string>;
+
+/** Merchant input -> settings, or every error keyed by dotted path ("cadence.steps.2.offsetMinutes"). */
+export function validateSettings(input: unknown): { ok: true; settings: Settings } | { ok: false; errors: SettingsErrors } {
+  const parsed = SettingsSchema.safeParse(input);
+  if (parsed.success) return { ok: true, settings: parsed.data };
+  const errors: SettingsErrors = {};
+  for (const issue of parsed.error.issues) {
+    const key = issue.path.join(".") || "_";
+    if (!errors[key]) errors[key] = issue.message;
+  }
+  return { ok: false, errors };
+}
+
+export function enabledSteps(settings: Settings): CadenceStep[] {
+  return settings.cadence.steps.filter((s) => s.enabled);
+}

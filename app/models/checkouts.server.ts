@@ -1,0 +1,91 @@
+import type { Prisma } from "@prisma/client";
+import { db } from "../db.server";
+import { timelineAfterUpdate } from "../lib/abandonment";
+import type { Settings } from "../lib/settings";
+import type { CheckoutRecord } from "../lib/shopify-payloads";
+import { audit } from "./audit.server";
+import { attributeOrder } from "./orders.server";
+import { recordWebhookEvent } from "./webhook-events.server";
+
+export type IngestOutcome = "created" | "updated" | "stale";
+
+function recordData(r: CheckoutRecord) {
+  return {
+    cartToken: r.cartToken,
+    customerId: r.customerId,
+    email: r.email,
+    phone: r.phone,
+    firstName: r.firstName,
+    lastName: r.lastName,
+    customerKey: r.customerKey,
+    emailConsent: r.emailConsent,
+    smsConsent: r.smsConsent,
+    returningCustomer: r.returningCustomer,
+    customerOrdersCount: r.customerOrdersCount,
+    locale: r.locale,
+    lineItems: JSON.stringify(r.lineItems),
+    lineItemCount: r.lineItemCount,
+    currency: r.currency,
+    subtotalMinor: r.subtotalMinor,
+    totalMinor: r.totalMinor,
+    discountCodes: JSON.stringify(r.discountCodes),
+    abandonedCheckoutUrl: r.abandonedCheckoutUrl,
+    sourceName: r.sourceName,
+    isTest: r.isTest,
+    isStaff: r.isStaff,
+    failedPayment: r.failedPayment,
+    shopifyCreatedAt: r.shopifyCreatedAt,
+    shopifyUpdatedAt: r.shopifyUpdatedAt,
+  };
+}
+
+/**
+ * checkouts/create and checkouts/update, exactly once per delivery: the event id goes into the ledger in the same
+ * transaction as the change (a repeat throws a unique violation, and nothing else is written). An update older than
+ * what we hold is recorded as stale and changes nothing. An order that arrived first completes the checkout now.
+ */
+export async function ingestCheckout(args: {
+  shop: string;
+  eventId: string;
+  topic: string;
+  record: CheckoutRecord;
+  settings: Settings;
+  now: Date;
+}): Promise<IngestOutcome> {
+  const { shop, eventId, topic, record, settings } = args;
+  return db.$transaction(async (tx) => {
+    const existing = await tx.checkout.findUnique({
+      where: { shop_token: { shop, token: record.token } },
+      select: { id: true, status: true, abandonedAt: true, nextStepIndex: true, nextDueAt: true, stopReason: true, shopifyUpdatedAt: true, completedAt: true },
+    });
+    if (existing && existing.shopifyUpdatedAt >= record.shopifyUpdatedAt) {
+      await recordWebhookEvent(tx, { shop, eventId, topic, outcome: "stale" });
+      return "stale";
+    }
+    await recordWebhookEvent(tx, { shop, eventId, topic });
+    const order = existing?.completedAt
+      ? null
+      : await tx.order.findFirst({ where: { shop, checkoutToken: record.token }, orderBy: { shopifyCreatedAt: "asc" } });
+    const completedAt = record.completedAt ?? existing?.completedAt ?? order?.shopifyCreatedAt ?? null;
+    const timeline = timelineAfterUpdate(
+      existing,
+      { createdAt: record.shopifyCreatedAt, updatedAt: record.shopifyUpdatedAt, completed: completedAt !== null },
+      settings,
+    );
+    const data = { ...recordData(record), ...timeline, completedAt, ...(timeline.nextDueAt === null ? { leaseOwner: null, leaseUntil: null } : {}) };
+    const saved = existing
+      ? await tx.checkout.update({ where: { id: existing.id }, data })
+      : await tx.checkout.create({ data: { shop, token: record.token, ...data } });
+    if (order && !existing?.completedAt) {
+      await attributeOrder(tx, { shop, checkoutId: saved.id, order, actor: `webhook:${topic}` });
+    }
+    return existing ? "updated" : "created";
+  });
+}
+
+export async function getCheckout({ shop, token }: { shop: string; token: string }) {
+  return db.checkout.findUnique({ where: { shop_token: { shop, token } } });
+}
+
+export type TxClient = Prisma.TransactionClient;
+export { audit };

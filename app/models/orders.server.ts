@@ -1,0 +1,110 @@
+import type { Order, Prisma } from "@prisma/client";
+import { db } from "../db.server";
+import { SENT_STATUSES, isAttributable } from "../lib/attribution";
+import type { OrderRecord } from "../lib/shopify-payloads";
+import { audit } from "./audit.server";
+import { recordWebhookEvent } from "./webhook-events.server";
+
+/**
+ * An order completes its checkout: recovery stops at once. It is a recovery when we had messaged the checkout
+ * (see lib/attribution.ts); then the checkout moves to the Recovered stage and the order is credited to the last
+ * message sent before it.
+ */
+export async function attributeOrder(
+  tx: Prisma.TransactionClient,
+  { shop, checkoutId, order, actor }: { shop: string; checkoutId: string; order: Order; actor: string },
+) {
+  const checkout = await tx.checkout.findUniqueOrThrow({ where: { id: checkoutId } });
+  const lastSent = await tx.message.findFirst({
+    where: { checkoutId, status: { in: [...SENT_STATUSES] }, sentAt: { lte: order.shopifyCreatedAt } },
+    orderBy: { sentAt: "desc" },
+  });
+  const recovered = !order.isTest && isAttributable(lastSent?.sentAt, order.shopifyCreatedAt);
+  const contacted = checkout.stage === "contacted" || checkout.stage === "negotiating" || checkout.stage === "lost";
+  const newStage = recovered || contacted ? "recovered" : checkout.stage;
+  await tx.checkout.update({
+    where: { id: checkoutId },
+    data: {
+      completedAt: checkout.completedAt ?? order.shopifyCreatedAt,
+      orderId: order.orderId,
+      status: recovered ? "recovered" : "completed",
+      nextDueAt: null,
+      leaseOwner: null,
+      leaseUntil: null,
+      stopReason: "order_completed",
+      stage: newStage,
+      ...(newStage !== checkout.stage ? { stageChangedAt: order.shopifyCreatedAt } : {}),
+      ...(recovered
+        ? { recoveredAt: order.shopifyCreatedAt, recoveredRevenueMinor: order.totalMinor, attributedMessageId: lastSent?.id ?? null }
+        : {}),
+    },
+  });
+  if (recovered && lastSent) {
+    await tx.order.update({
+      where: { id: order.id },
+      data: { recovered: true, attributedStepId: lastSent.stepId, attributedChannel: lastSent.channel },
+    });
+  }
+  if (newStage !== checkout.stage) {
+    await audit(tx, { shop, checkoutId, actor, action: "stage_change", fromValue: checkout.stage, toValue: newStage, detail: { orderId: order.orderId } });
+  }
+}
+
+/** orders/create, exactly once per delivery (and once per order id even when Shopify sends it twice). */
+export async function ingestOrder(args: { shop: string; eventId: string; topic: string; record: OrderRecord }): Promise<"created" | "repeat"> {
+  const { shop, eventId, topic, record } = args;
+  return db.$transaction(async (tx) => {
+    const known = await tx.order.findUnique({ where: { shop_orderId: { shop, orderId: record.orderId } }, select: { id: true } });
+    await recordWebhookEvent(tx, { shop, eventId, topic, outcome: known ? "ignored" : "processed" });
+    if (known) return "repeat";
+    const order = await tx.order.create({
+      data: {
+        shop,
+        orderId: record.orderId,
+        name: record.name,
+        checkoutToken: record.checkoutToken,
+        cartToken: record.cartToken,
+        customerId: record.customerId,
+        email: record.email,
+        currency: record.currency,
+        subtotalMinor: record.subtotalMinor,
+        totalMinor: record.totalMinor,
+        totalDiscountsMinor: record.totalDiscountsMinor,
+        discountCodes: JSON.stringify(record.discountCodes.map((d) => d.code)),
+        isTest: record.isTest,
+        shopifyCreatedAt: record.shopifyCreatedAt,
+      },
+    });
+    if (!record.isTest) {
+      await tx.shop.update({
+        where: { domain: shop },
+        data: { orderCount: { increment: 1 }, orderRevenueMinor: { increment: BigInt(record.totalMinor) } },
+      });
+    }
+    // A one-time code of ours used on this order.
+    for (const d of record.discountCodes) {
+      await tx.incentive.updateMany({
+        where: { shop, code: d.code.toUpperCase(), usedAt: null },
+        data: { status: "used", usedAt: record.shopifyCreatedAt, usedOrderId: record.orderId, discountMinor: d.amountMinor },
+      });
+    }
+    if (record.checkoutToken) {
+      const checkout = await tx.checkout.findUnique({
+        where: { shop_token: { shop, token: record.checkoutToken } },
+        select: { id: true, completedAt: true, orderId: true },
+      });
+      if (checkout && !checkout.orderId) {
+        await attributeOrder(tx, { shop, checkoutId: checkout.id, order, actor: `webhook:${topic}` });
+      }
+    }
+    return "created";
+  });
+}
+
+export async function listOrdersForCustomer({ shop, customerId, email }: { shop: string; customerId?: string | null; email?: string | null }) {
+  const or: Prisma.OrderWhereInput[] = [];
+  if (customerId) or.push({ customerId });
+  if (email) or.push({ email });
+  if (!or.length) return [];
+  return db.order.findMany({ where: { shop, OR: or }, orderBy: { shopifyCreatedAt: "desc" }, take: 50 });
+}

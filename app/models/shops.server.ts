@@ -1,0 +1,67 @@
+import type { Shop } from "@prisma/client";
+import { db } from "../db.server";
+import { parseSettings, type Settings } from "../lib/settings";
+import { audit } from "./audit.server";
+
+export type ShopWithSettings = Shop & { parsedSettings: Settings };
+
+// Webhooks arrive by the thousand per shop: keep each shop's row (with parsed settings) for a few seconds.
+const CACHE_MS = 5_000;
+const cache = new Map<string, { shop: ShopWithSettings | null; until: number }>();
+
+export function forgetShopCache(domain?: string) {
+  if (domain) cache.delete(domain);
+  else cache.clear();
+}
+
+export async function ensureShop({ domain, name, email, currency, timezone }: { domain: string; name?: string; email?: string; currency?: string; timezone?: string }) {
+  const shop = await db.shop.upsert({
+    where: { domain },
+    create: { domain, name: name ?? domain.replace(/\.myshopify\.com$/, ""), email, currency, timezone },
+    update: { uninstalledAt: null, ...(name ? { name } : {}), ...(email ? { email } : {}), ...(currency ? { currency } : {}), ...(timezone ? { timezone } : {}) },
+  });
+  forgetShopCache(domain);
+  return shop;
+}
+
+export async function getShop(domain: string): Promise<ShopWithSettings | null> {
+  const shop = await db.shop.findUnique({ where: { domain } });
+  return shop ? { ...shop, parsedSettings: parseSettings(shop.settings) } : null;
+}
+
+/** The shop with parsed settings, cached for a few seconds per process. */
+export async function getShopCached(domain: string, now = Date.now()): Promise<ShopWithSettings | null> {
+  const hit = cache.get(domain);
+  if (hit && hit.until > now) return hit.shop;
+  const shop = await getShop(domain);
+  cache.set(domain, { shop, until: now + CACHE_MS });
+  return shop;
+}
+
+export async function saveShopSettings({ domain, settings, actor }: { domain: string; settings: Settings; actor: string }) {
+  await db.$transaction(async (tx) => {
+    const before = await tx.shop.findUniqueOrThrow({ where: { domain } });
+    await tx.shop.update({
+      where: { domain },
+      data: { settings: JSON.stringify(settings), settingsVersion: { increment: 1 } },
+    });
+    await audit(tx, { shop: domain, actor, action: "settings_update", fromValue: String(before.settingsVersion), toValue: String(before.settingsVersion + 1) });
+  });
+  forgetShopCache(domain);
+}
+
+/** app/uninstalled: sessions go, pending recovery stops, data stays until shop/redact. */
+export async function markUninstalled(domain: string, now: Date) {
+  await db.$transaction(async (tx) => {
+    await tx.session.deleteMany({ where: { shop: domain } });
+    const exists = await tx.shop.findUnique({ where: { domain }, select: { domain: true } });
+    if (!exists) return;
+    await tx.shop.update({ where: { domain }, data: { uninstalledAt: now } });
+    const stopped = await tx.checkout.updateMany({
+      where: { shop: domain, nextDueAt: { not: null } },
+      data: { nextDueAt: null, leaseOwner: null, leaseUntil: null, status: "stopped", stopReason: "app_uninstalled" },
+    });
+    await audit(tx, { shop: domain, actor: "webhook:app/uninstalled", action: "uninstalled", detail: { stoppedCheckouts: stopped.count } });
+  });
+  forgetShopCache(domain);
+}

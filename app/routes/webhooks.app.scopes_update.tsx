@@ -1,0 +1,5 @@
+import { handleScopesUpdate } from "../shopify/webhook-handlers.server";
+import { webhookAction } from "../shopify/webhooks.server";
+
+// shopify.app.toml: topics = ["app/scopes_update"], uri = "/webhooks/app/scopes_update"
+export const action = webhookAction("app/scopes_update", handleScopesUpdate);

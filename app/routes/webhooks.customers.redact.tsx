@@ -1,0 +1,5 @@
+import { handleCustomerRedact } from "../shopify/webhook-handlers.server";
+import { webhookAction } from "../shopify/webhooks.server";
+
+// shopify.app.toml: compliance_topics = ["customers/redact"], uri = "/webhooks/customers/redact"
+export const action = webhookAction("customers/redact", handleCustomerRedact);

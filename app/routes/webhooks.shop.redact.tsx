@@ -1,0 +1,5 @@
+import { handleShopRedact } from "../shopify/webhook-handlers.server";
+import { webhookAction } from "../shopify/webhooks.server";
+
+// shopify.app.toml: compliance_topics = ["shop/redact"], uri = "/webhooks/shop/redact"
+export const action = webhookAction("shop/redact", handleShopRedact);

@@ -1,0 +1,46 @@
+// The only caller of shopifyApp(). Auth, webhooks, app proxy and the Admin API client all come from here.
+import "@shopify/shopify-app-remix/adapters/node";
+import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { DEFAULT_SCOPES, env } from "./config.server";
+import { db } from "./db.server";
+import { ensureShop } from "./models/shops.server";
+import { CachedSessionStorage } from "./shopify/session-storage.server";
+
+/** Keep equal to `[webhooks] api_version` in shopify.app.toml (a test checks). */
+export const API_VERSION = ApiVersion.October26;
+
+const config = env();
+if (!config.SHOPIFY_API_SECRET || !config.SHOPIFY_API_KEY) {
+  throw new Error("SHOPIFY_API_KEY and SHOPIFY_API_SECRET must be set (the Shopify CLI sets them in development).");
+}
+
+export const sessionStorage = new CachedSessionStorage(new PrismaSessionStorage(db, { connectionRetries: 3, connectionRetryIntervalMs: 1000 }));
+
+const shopify = shopifyApp({
+  apiKey: config.SHOPIFY_API_KEY,
+  apiSecretKey: config.SHOPIFY_API_SECRET,
+  apiVersion: API_VERSION,
+  scopes: config.SCOPES?.split(",") ?? DEFAULT_SCOPES,
+  appUrl: config.SHOPIFY_APP_URL ?? "http://localhost:3000",
+  authPathPrefix: "/auth",
+  sessionStorage,
+  distribution: AppDistribution.AppStore,
+  future: {
+    unstable_newEmbeddedAuthStrategy: true,
+    expiringOfflineAccessTokens: true,
+  },
+  hooks: {
+    afterAuth: async ({ session }) => {
+      await ensureShop({ domain: session.shop });
+    },
+  },
+  ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),
+});
+
+export default shopify;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
+export const registerWebhooks = shopify.registerWebhooks;

@@ -1,0 +1,96 @@
+// Every Shopify webhook route goes through receiveWebhook: size limit, HMAC (authenticate.webhook: bad -> 401),
+// JSON parsing, the delivery's event id for dedupe, and one-line 4xx reasons for bad input. Handlers return an
+// outcome; a repeated delivery (unique violation on the event ledger) answers 200 "duplicate" and writes nothing.
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { ZodError } from "zod";
+import { env } from "../config.server";
+import { InputError } from "../lib/errors";
+import { describeZodError } from "../lib/shopify-payloads";
+import { log } from "../log.server";
+import { isUniqueViolation } from "../models/webhook-events.server";
+import { authenticate } from "../shopify.server";
+
+export type WebhookContext = Awaited<ReturnType<typeof authenticate.webhook>>;
+
+export interface WebhookMeta {
+  eventId: string;
+  now: Date;
+}
+
+export type WebhookHandler = (ctx: WebhookContext, meta: WebhookMeta) => Promise<string>;
+
+function reply(status: number, body: Record<string, unknown>) {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+}
+
+async function readLimited(request: Request, max: number): Promise<string | null> {
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > max) return null;
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export function webhookAction(route: string, handler: WebhookHandler) {
+  return async ({ request }: ActionFunctionArgs) => {
+    const started = Date.now();
+    const max = env().WEBHOOK_MAX_BYTES;
+    const body = await readLimited(request, max);
+    if (body === null) {
+      log.warn({ route, limit: max }, "webhook refused: body too large");
+      return reply(413, { error: `body larger than ${max} bytes` });
+    }
+    let ctx: WebhookContext;
+    try {
+      ctx = await authenticate.webhook(new Request(request.url, { method: request.method, headers: request.headers, body }));
+    } catch (error) {
+      if (error instanceof Response) {
+        log.warn({ route, status: error.status, shop: request.headers.get("x-shopify-shop-domain") }, `webhook refused: ${error.status === 401 ? "invalid HMAC signature" : error.statusText || "invalid request"}`);
+        return reply(error.status, { error: error.status === 401 ? "invalid signature" : error.statusText || "invalid webhook request" });
+      }
+      if (error instanceof SyntaxError) {
+        log.warn({ route, shop: request.headers.get("x-shopify-shop-domain") }, "webhook refused: malformed JSON body");
+        return reply(400, { error: "malformed JSON body" });
+      }
+      throw error;
+    }
+    const eventId = ctx.eventId ?? request.headers.get("x-shopify-event-id") ?? ctx.webhookId;
+    if (!eventId) {
+      log.warn({ route, shop: ctx.shop }, "webhook refused: no event or webhook id");
+      return reply(400, { error: "missing X-Shopify-Event-Id / X-Shopify-Webhook-Id" });
+    }
+    try {
+      const outcome = await handler(ctx, { eventId, now: new Date() });
+      log.debug({ route, shop: ctx.shop, eventId, outcome, ms: Date.now() - started }, "webhook processed");
+      return reply(200, { ok: true, outcome });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        log.debug({ route, shop: ctx.shop, eventId }, "webhook duplicate ignored");
+        return reply(200, { ok: true, outcome: "duplicate" });
+      }
+      if (error instanceof ZodError) {
+        const reason = describeZodError(error);
+        log.warn({ route, shop: ctx.shop, eventId, reason }, "webhook refused: invalid payload");
+        return reply(422, { error: `invalid payload: ${reason}` });
+      }
+      if (error instanceof InputError) {
+        log.warn({ route, shop: ctx.shop, eventId, reason: error.reason }, "webhook refused");
+        return reply(error.status, { error: error.reason });
+      }
+      log.error({ route, shop: ctx.shop, eventId, err: error }, "webhook failed");
+      return reply(500, { error: "internal error" });
+    }
+  };
+}
