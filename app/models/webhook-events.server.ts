@@ -1,10 +1,11 @@
-import { Prisma } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
 
-/** True when a Prisma error is a unique-constraint violation (the delivery was seen before). */
+/**
+ * True when a Prisma error is a unique-constraint violation (the delivery was seen before). Duck-typed: the
+ * PostgreSQL client is generated separately and has its own error classes.
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === "P2002";
-  const msg = error instanceof Error ? error.message : String(error);
-  return /UNIQUE constraint failed|duplicate key value violates unique constraint|P2002/.test(msg);
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
 }
 
 /** Record a delivery in the dedupe ledger; throws a unique violation when the event id was seen before. */

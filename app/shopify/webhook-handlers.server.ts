@@ -16,16 +16,16 @@ async function knownShop(domain: string) {
   return shop;
 }
 
-export async function handleCheckoutWebhook(ctx: WebhookContext, { eventId, now }: WebhookMeta) {
+export async function handleCheckoutWebhook(ctx: WebhookContext, { eventId, topic, now }: WebhookMeta) {
   const record = parseCheckout(ctx.payload);
   const shop = await knownShop(ctx.shop);
-  return ingestCheckout({ shop: ctx.shop, eventId, topic: String(ctx.topic), record, settings: shop.parsedSettings, now });
+  return ingestCheckout({ shop: ctx.shop, eventId, topic, record, settings: shop.parsedSettings, now });
 }
 
-export async function handleOrderWebhook(ctx: WebhookContext, { eventId }: WebhookMeta) {
+export async function handleOrderWebhook(ctx: WebhookContext, { eventId, topic }: WebhookMeta) {
   const record = parseOrder(ctx.payload);
   await knownShop(ctx.shop);
-  return ingestOrder({ shop: ctx.shop, eventId, topic: String(ctx.topic), record });
+  return ingestOrder({ shop: ctx.shop, eventId, topic, record });
 }
 
 export async function handleUninstalled(ctx: WebhookContext, { now }: WebhookMeta) {
@@ -74,17 +74,17 @@ function customerRef(payload: unknown) {
   };
 }
 
-export async function handleCustomerDataRequest(ctx: WebhookContext, { eventId }: WebhookMeta) {
+export async function handleCustomerDataRequest(ctx: WebhookContext, { eventId, topic }: WebhookMeta) {
   const { ref, requestId } = customerRef(ctx.payload);
   if (!(await getShopCached(ctx.shop))) return "unknown_shop_nothing_held";
-  await exportCustomerData({ shop: ctx.shop, eventId, topic: String(ctx.topic), requestId, ref });
+  await exportCustomerData({ shop: ctx.shop, eventId, topic, requestId, ref });
   return "data_assembled";
 }
 
-export async function handleCustomerRedact(ctx: WebhookContext, { eventId, now }: WebhookMeta) {
+export async function handleCustomerRedact(ctx: WebhookContext, { eventId, topic, now }: WebhookMeta) {
   const { ref } = customerRef(ctx.payload);
   if (!(await getShopCached(ctx.shop))) return "unknown_shop_nothing_held";
-  await redactCustomer({ shop: ctx.shop, eventId, topic: String(ctx.topic), ref, now });
+  await redactCustomer({ shop: ctx.shop, eventId, topic, ref, now });
   return "customer_redacted";
 }
 

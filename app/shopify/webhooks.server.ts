@@ -14,6 +14,8 @@ export type WebhookContext = Awaited<ReturnType<typeof authenticate.webhook>>;
 
 export interface WebhookMeta {
   eventId: string;
+  /** The subscription's topic as in shopify.app.toml ("orders/create"). */
+  topic: string;
   now: Date;
 }
 
@@ -72,7 +74,7 @@ export function webhookAction(route: string, handler: WebhookHandler) {
       return reply(400, { error: "missing X-Shopify-Event-Id / X-Shopify-Webhook-Id" });
     }
     try {
-      const outcome = await handler(ctx, { eventId, now: new Date() });
+      const outcome = await handler(ctx, { eventId, topic: route, now: new Date() });
       log.debug({ route, shop: ctx.shop, eventId, outcome, ms: Date.now() - started }, "webhook processed");
       return reply(200, { ok: true, outcome });
     } catch (error) {
