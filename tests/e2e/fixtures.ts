@@ -61,8 +61,8 @@ export function e2eDb(): Db {
 
 export const test = base.extend<{ db: Db }>({
   // eslint-disable-next-line no-empty-pattern
-  db: async ({}, use) => {
-    await use(e2eDb());
+  db: async ({}, provide) => {
+    await provide(e2eDb());
   },
 });
 export { expect };
