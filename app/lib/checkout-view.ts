@@ -1,0 +1,50 @@
+// What channels and templates see of a checkout, from a stored row (line items are JSON text in the database).
+import type { CheckoutView } from "../channels/types";
+import type { LineItemRecord } from "./shopify-payloads";
+
+export interface CheckoutRow {
+  id: string;
+  token: string;
+  cartToken: string | null;
+  email: string | null;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  locale: string | null;
+  currency: string;
+  subtotalMinor: number;
+  totalMinor: number;
+  lineItems: string;
+  abandonedCheckoutUrl: string | null;
+  emailConsent: boolean;
+  smsConsent: boolean;
+}
+
+export function parseLineItems(json: string): LineItemRecord[] {
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    return Array.isArray(parsed) ? (parsed as LineItemRecord[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function checkoutViewOf(c: CheckoutRow): CheckoutView {
+  return {
+    id: c.id,
+    token: c.token,
+    cartToken: c.cartToken,
+    email: c.email,
+    phone: c.phone,
+    firstName: c.firstName,
+    lastName: c.lastName,
+    locale: c.locale,
+    currency: c.currency,
+    subtotalMinor: c.subtotalMinor,
+    totalMinor: c.totalMinor,
+    lineItems: parseLineItems(c.lineItems),
+    abandonedCheckoutUrl: c.abandonedCheckoutUrl,
+    emailConsent: c.emailConsent,
+    smsConsent: c.smsConsent,
+  };
+}

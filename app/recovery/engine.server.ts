@@ -1,0 +1,683 @@
+// The recovery engine: one tick claims due checkouts in batches (with a lease), decides with app/lib (eligibility,
+// quiet hours, frequency cap, scoring, handoff), writes the send ledger BEFORE calling any provider, re-checks each
+// checkout right before its messages go out, records every outcome, and moves each timeline on.
+//
+// Exactly once: a checkout is worked by one lease holder at a time (claimDueCheckouts); a ledger row is unique per
+// (checkout, step, channel) and written before the provider is called; a row recorded as sent (or failed, or skipped)
+// is never sent again. A tick that dies after claiming leaves its checkouts leased until the lease runs out; the next
+// tick reclaims them and sends the rows still marked "sending" (the provider was never reached, or the outcome was
+// never recorded: at-least-once toward the provider in that one case; the message id is passed as the key).
+import { checkoutViewOf } from "../lib/checkout-view";
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import type { Shop } from "@prisma/client";
+import type { ChannelName, CheckoutView, IncentiveView, OutboundMessage, SendResult, ShopView } from "../channels/types";
+import { db as appDb, dbProvider as appProvider } from "../db.server";
+import { scheduleAfter, retryAt, windowEndsAt } from "../lib/cadence";
+import { channelSkipReason, checkoutDecision, reachableChannels, type ChannelFacts, type StopReason } from "../lib/eligibility";
+import { applyCap, capRemaining, capWindowStart } from "../lib/frequency-cap";
+import { handoffDecision, handoffSummary, type HandoffReason } from "../lib/handoff";
+import { quietHoursEnd } from "../lib/quiet-hours";
+import { averageOrderMinor, scoreCheckout, type Score } from "../lib/scoring";
+import { CHANNELS, enabledSteps, parseSettings, type CadenceStep, type Channel, type Settings } from "../lib/settings";
+import { normalizeEmail, normalizePhone } from "../lib/contact";
+import { hashAddress, suppressionKeys } from "../lib/suppression";
+import { log } from "../log.server";
+import { audit } from "../models/audit.server";
+import { moveStageTx } from "../models/pipeline.server";
+import {
+  advanceCheckouts,
+  claimDueCheckouts,
+  countDue,
+  insertLedgerRows,
+  loadBatchContext,
+  loadClaimedCheckouts,
+  recheckCheckouts,
+  markFailed,
+  markRetry,
+  markSendingAgain,
+  markSent,
+  markSkipped,
+  moveStagesBulk,
+  newMessageId,
+  purgeExpiredMessages,
+  type Advance,
+  type DueCheckout,
+  type LedgerRow,
+  type SentRow,
+  type Sql,
+} from "../models/recovery.server";
+import { noIncentives, type StepView, type TickOptions, type TickResult } from "./types";
+
+export const ENGINE_ACTOR = "system:engine";
+const COUNTED_STATUSES = ["pending", "sending", "sent", "delivered", "opened", "clicked"];
+const OPEN_STATUSES = new Set(["pending", "sending"]);
+const HANDOFF_STEP = "handoff";
+/** Checkouts per batch at most (batch reads inline their id lists; this bounds statement size and memory). */
+export const MAX_BATCH = 1000;
+const DEFAULT_BATCH = 250;
+
+/** Wall time per phase of a batch, summed over the process (read by bench/tick.ts; cheap enough to keep on). */
+export const engineProfile: Record<string, number> = {};
+let mark = 0;
+function lap(phase: string) {
+  const t = performance.now();
+  if (mark) engineProfile[phase] = (engineProfile[phase] ?? 0) + (t - mark);
+  mark = t;
+}
+
+export function tickOwner(): string {
+  return `${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+}
+
+interface ShopCtx {
+  view: ShopView;
+  settings: Settings;
+  steps: CadenceStep[];
+  averageOrderMinor: number | null;
+  staffEmail: string | null;
+}
+
+interface LedgerInfo {
+  id: string;
+  checkoutId: string;
+  stepId: string;
+  channel: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  incentiveCode: string | null;
+}
+
+interface PlannedSend {
+  messageId: string;
+  checkoutId: string;
+  channel: ChannelName;
+  step: StepView;
+  attempts: number;
+  isNew: boolean;
+}
+
+interface StepPlan {
+  c: DueCheckout;
+  shop: ShopCtx;
+  step: StepView;
+  view: CheckoutView;
+  incentive: IncentiveView | null;
+  windowEnd: Date;
+  score: Score;
+  /** Earliest retry already scheduled for a channel of this step (the step is not done before). */
+  waitUntil: Date | null;
+  sentNow: number;
+}
+
+interface HandoffPlan {
+  c: DueCheckout;
+  shop: ShopCtx;
+  reasons: HandoffReason[];
+  score: Score;
+  alertRow: LedgerInfo | null;
+}
+
+interface Ctx {
+  sql: Sql;
+  opts: TickOptions;
+  res: TickResult;
+  shops: Map<string, ShopCtx | null>;
+}
+
+function emptyResult(): TickResult {
+  return {
+    claimed: 0,
+    sent: { email: 0, push: 0, whatsapp: 0 },
+    skipped: {},
+    deferred: {},
+    failed: 0,
+    retried: 0,
+    lost: 0,
+    contacted: 0,
+    handoffs: 0,
+    staffAlerts: 0,
+    purged: 0,
+    stillDue: 0,
+    batches: 0,
+    ms: 0,
+  };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function bump(map: Record<string, number>, key: string, n = 1) {
+  map[key] = (map[key] ?? 0) + n;
+}
+
+function defaultAdminUrl(shop: string, checkoutId: string): string {
+  const key = process.env.SHOPIFY_API_KEY ?? "checkout-recovery";
+  return `https://${shop}/admin/apps/${key}/app/pipeline?checkout=${encodeURIComponent(checkoutId)}`;
+}
+
+export function shopView(shop: Shop, settings: Settings): ShopView {
+  return {
+    domain: shop.domain,
+    name: shop.name || shop.domain,
+    email: shop.email,
+    currency: shop.currency,
+    timezone: shop.timezone || "UTC",
+    primaryDomain: shop.primaryDomain,
+    settings,
+  };
+}
+
+
+async function loadShops(ctx: Ctx, domains: string[]) {
+  const missing = domains.filter((d) => !ctx.shops.has(d));
+  if (!missing.length) return;
+  const rows = await ctx.sql.db.shop.findMany({ where: { domain: { in: missing } } });
+  for (const d of missing) ctx.shops.set(d, null);
+  for (const shop of rows) {
+    if (shop.uninstalledAt) continue;
+    const settings = parseSettings(shop.settings);
+    ctx.shops.set(shop.domain, {
+      view: shopView(shop, settings),
+      settings,
+      steps: enabledSteps(settings),
+      averageOrderMinor: averageOrderMinor(shop.orderCount, shop.orderRevenueMinor),
+      staffEmail: settings.handoff.staffAlertEmail ?? shop.email ?? null,
+    });
+  }
+}
+
+/** One tick: purge, then claim and work batches until nothing is due or the budget is spent. */
+export async function runTick(opts: TickOptions): Promise<TickResult> {
+  const started = performance.now();
+  const budgetMs = opts.budgetMs ?? 25_000;
+  const batchSize = Math.min(MAX_BATCH, opts.batchSize ?? DEFAULT_BATCH);
+  const leaseMs = opts.leaseMs ?? 5 * 60_000;
+  const ctx: Ctx = {
+    sql: { db: opts.db ?? appDb, provider: opts.provider ?? appProvider },
+    opts,
+    res: emptyResult(),
+    shops: new Map(),
+  };
+  const clock = () => opts.now ?? new Date();
+  if (opts.purge !== false) ctx.res.purged = await purgeRetention(ctx, clock());
+  while (performance.now() - started < budgetMs) {
+    const now = clock();
+    const ids = await claimDueCheckouts(ctx.sql, { owner: opts.owner, now, leaseUntil: new Date(now.getTime() + leaseMs), limit: batchSize });
+    if (!ids.length) break;
+    ctx.res.claimed += ids.length;
+    ctx.res.batches += 1;
+    await processBatch(ctx, ids, now);
+  }
+  ctx.res.stillDue = await countDue(ctx.sql, clock());
+  ctx.res.ms = Math.round(performance.now() - started);
+  const { sent, skipped, deferred, claimed, failed, stillDue, ms } = ctx.res;
+  if (claimed > 0 || ctx.res.purged > 0) log.info({ owner: opts.owner, claimed, sent, skipped, deferred, failed, stillDue, ms }, "recovery tick");
+  return ctx.res;
+}
+
+async function purgeRetention(ctx: Ctx, now: Date): Promise<number> {
+  const shops = await ctx.sql.db.shop.findMany({ select: { domain: true, settings: true } });
+  const byDays = new Map<number, string[]>();
+  for (const s of shops) {
+    const days = parseSettings(s.settings).retentionDays;
+    byDays.set(days, [...(byDays.get(days) ?? []), s.domain]);
+  }
+  return purgeExpiredMessages(ctx.sql, byDays, now);
+}
+
+async function processBatch(ctx: Ctx, ids: string[], now: Date) {
+  const { sql, opts, res } = ctx;
+  mark = performance.now();
+  const checkouts = await loadClaimedCheckouts(sql, ids, opts.owner);
+  if (!checkouts.length) return;
+  const shopDomains = [...new Set(checkouts.map((c) => c.shop))];
+  await loadShops(ctx, shopDomains);
+
+  const keys = [...new Set(checkouts.map((c) => c.customerKey).filter((k): k is string => !!k))];
+  const addressKeys = [...new Set(checkouts.flatMap((c) => [...suppressionKeys("email", c.email), ...suppressionKeys("phone", c.phone)]))];
+  const tokens = checkouts.map((c) => c.token);
+  const cartTokens = checkouts.map((c) => c.cartToken).filter((t): t is string => !!t);
+  let capStart = now;
+  for (const d of shopDomains) {
+    const shop = ctx.shops.get(d);
+    if (shop) {
+      const start = capWindowStart(now, shop.settings.frequencyCap);
+      if (start < capStart) capStart = start;
+    }
+  }
+  const { ledger, suppressions, pushSubs, siblings, capRows } = await loadBatchContext(sql, {
+    checkoutIds: checkouts.map((c) => c.id),
+    shops: shopDomains,
+    addressKeys,
+    tokens,
+    cartTokens,
+    customerKeys: keys,
+    capStart,
+    capStatuses: COUNTED_STATUSES,
+    channels: CHANNELS,
+  });
+  lap("load");
+  const ledgerBy = new Map<string, LedgerInfo[]>();
+  for (const m of ledger) push(ledgerBy, m.checkoutId, m);
+  const suppressedBy = new Map<string, Set<string>>();
+  for (const s of suppressions) {
+    const k = `${s.shop}|${s.address}`;
+    suppressedBy.set(k, (suppressedBy.get(k) ?? new Set()).add(s.channel));
+  }
+  const pushBy = new Map<string, string>();
+  for (const p of pushSubs) {
+    if (p.checkoutToken) pushBy.set(`${p.shop}|t|${p.checkoutToken}`, p.endpoint);
+    if (p.cartToken) pushBy.set(`${p.shop}|c|${p.cartToken}`, p.endpoint);
+  }
+  const siblingsBy = new Map<string, typeof siblings>();
+  for (const s of siblings) {
+    const k = `${s.shop}|${s.customerKey}`;
+    push(siblingsBy, k, s);
+  }
+  const capCount = new Map<string, Date[]>();
+  for (const m of capRows) {
+    const k = `${m.shop}|${m.customerKey}`;
+    push(capCount, k, m.createdAt);
+  }
+
+  const newRows: LedgerRow[] = [];
+  const sends: PlannedSend[] = [];
+  const resendPending: string[] = [];
+  const plans = new Map<string, StepPlan>();
+  const simpleAdvances: Advance[] = [];
+  const stops: Array<{ c: DueCheckout; reason: StopReason; lost: boolean; openRows: string[] }> = [];
+  const handoffs: HandoffPlan[] = [];
+
+  for (const c of checkouts) {
+    try {
+      const shop = ctx.shops.get(c.shop) ?? null;
+      const rows = ledgerBy.get(c.id) ?? [];
+      const openRows = rows.filter((r) => OPEN_STATUSES.has(r.status) && r.channel !== "staff_alert").map((r) => r.id);
+      if (!shop) {
+        stops.push({ c, reason: "already_stopped", lost: false, openRows });
+        continue;
+      }
+      const settings = shop.settings;
+      const abandonedAt = c.abandonedAt ?? c.shopifyCreatedAt;
+      const windowEnd = windowEndsAt(abandonedAt, settings);
+
+      // Another checkout of the same shopper: a newer one carries the sequence; one completed since means they bought.
+      let newerSibling: { completed: boolean } | null = null;
+      if (c.customerKey) {
+        for (const s of siblingsBy.get(`${c.shop}|${c.customerKey}`) ?? []) {
+          if (s.id === c.id || s.isTest) continue;
+          if (s.completedAt && s.completedAt >= c.shopifyCreatedAt) {
+            newerSibling = { completed: true };
+            break;
+          }
+          if (!s.completedAt && s.shopifyCreatedAt > c.shopifyCreatedAt) newerSibling = { completed: false };
+        }
+      }
+      const decision = checkoutDecision(
+        { status: c.status, completedAt: c.completedAt, orderId: c.orderId, isTest: c.isTest, isStaff: c.isStaff, totalMinor: c.totalMinor, stage: c.stage, newerSibling },
+        settings,
+        now,
+        windowEnd,
+      );
+      if (decision.action === "stop") {
+        stops.push({ c, reason: decision.reason, lost: decision.lost, openRows });
+        continue;
+      }
+      if (decision.action === "pause") {
+        bump(res.deferred, decision.reason);
+        simpleAdvances.push(advanceOf(c, c.nextStepIndex, decision.until < windowEnd ? decision.until : windowEnd, c.status));
+        continue;
+      }
+
+      const suppressed = new Set<string>();
+      for (const k of [...suppressionKeys("email", c.email), ...suppressionKeys("phone", c.phone)]) {
+        for (const ch of suppressedBy.get(`${c.shop}|${k}`) ?? []) suppressed.add(ch);
+      }
+      const pushEndpoint = pushBy.get(`${c.shop}|t|${c.token}`) ?? (c.cartToken ? pushBy.get(`${c.shop}|c|${c.cartToken}`) : undefined) ?? null;
+      const facts: Omit<ChannelFacts, "available"> = {
+        email: c.email,
+        phone: c.phone,
+        hasPushSubscription: !!pushEndpoint,
+        emailConsent: c.emailConsent,
+        smsConsent: c.smsConsent,
+        suppressed: suppressed as ReadonlySet<Channel | "all">,
+      };
+      const score = scoreCheckout({
+        totalMinor: c.totalMinor,
+        averageOrderMinor: shop.averageOrderMinor,
+        highValueThresholdMinor: settings.handoff.highValueThresholdMinor,
+        returningCustomer: c.returningCustomer,
+        customerOrdersCount: c.customerOrdersCount,
+        failedPayment: c.failedPayment,
+        abandonedAt,
+        now,
+        reachableChannels: reachableChannels(facts, settings).length,
+      });
+      const hand = handoffDecision(c, settings.handoff);
+      if (hand.handoff) {
+        const alertRow = rows.find((r) => r.channel === "staff_alert" && r.stepId === HANDOFF_STEP) ?? null;
+        if (!c.handoff || !alertRow || OPEN_STATUSES.has(alertRow.status)) handoffs.push({ c, shop, reasons: hand.reasons, score, alertRow });
+        if (!hand.continueAutomation) {
+          stops.push({ c, reason: "handed_off", lost: false, openRows });
+          continue;
+        }
+      }
+
+      const steps = shop.steps;
+      const idx = c.nextStepIndex;
+      if (idx >= steps.length) {
+        // Every step is done: wait for the window to close (then Lost).
+        simpleAdvances.push(advanceOf(c, idx, windowEnd, "abandoned", score));
+        continue;
+      }
+      const quietEnd = quietHoursEnd(now, settings.quietHours, shop.view.timezone);
+      if (quietEnd) {
+        bump(res.deferred, "quiet_hours");
+        simpleAdvances.push(advanceOf(c, idx, quietEnd < windowEnd ? quietEnd : windowEnd, "abandoned", score));
+        continue;
+      }
+
+      const base = steps[idx];
+      const step: StepView = { ...base, index: idx, isFinal: idx === steps.length - 1 };
+      const stepRows = rows.filter((r) => r.stepId === step.id);
+      let waitUntil: Date | null = null;
+      const resends: LedgerInfo[] = [];
+      const fresh: Channel[] = [];
+      const skippedRows: Array<{ channel: Channel; reason: string }> = [];
+      for (const channel of [...new Set(step.channels)]) {
+        const row = stepRows.find((r) => r.channel === channel);
+        if (row) {
+          if (row.status === "sending") resends.push(row);
+          else if (row.status === "pending") {
+            if (!row.nextAttemptAt || row.nextAttemptAt <= now) resends.push(row);
+            else if (!waitUntil || row.nextAttemptAt < waitUntil) waitUntil = row.nextAttemptAt;
+          }
+          continue; // sent, failed or skipped: done for good
+        }
+        const sender = ctx.opts.channels[channel];
+        const available = !!sender && sender.status(shop.view).enabled;
+        const reason = channelSkipReason(channel, { ...facts, available }, settings);
+        if (reason) skippedRows.push({ channel, reason });
+        else fresh.push(channel);
+      }
+      if (c.customerKey && fresh.length) {
+        const k = `${c.shop}|${c.customerKey}`;
+        const start = capWindowStart(now, settings.frequencyCap);
+        const sentTimes = (capCount.get(k) ?? []).filter((t) => t >= start);
+        const { allowed, capped } = applyCap(fresh, capRemaining(sentTimes.length, settings.frequencyCap));
+        for (const ch of capped) skippedRows.push({ channel: ch, reason: "frequency_cap" });
+        fresh.splice(0, fresh.length, ...allowed);
+        capCount.set(k, [...sentTimes, ...allowed.map(() => now)]);
+      }
+      const view = checkoutViewOf(c);
+      let incentive: IncentiveView | null = null;
+      if ((fresh.length || resends.length) && step.carriesIncentive && settings.incentive.enabled) {
+        try {
+          incentive = await (opts.incentives ?? noIncentives).issue({ shop: shop.view, checkout: view, step, now });
+        } catch (err) {
+          log.warn({ shop: c.shop, checkoutId: c.id, err: String(err) }, "incentive not issued; sending without");
+        }
+      }
+      for (const { channel, reason } of skippedRows) {
+        bump(res.skipped, reason);
+        newRows.push(ledgerRow(c, step, channel, now, { status: "skipped", skipReason: reason }));
+      }
+      for (const channel of fresh) {
+        const row = ledgerRow(c, step, channel, now, {
+          status: "sending",
+          recipient: channel === "email" ? normalizeEmail(c.email) : channel === "whatsapp" ? normalizePhone(c.phone) : endpointHost(pushEndpoint),
+          incentiveCode: incentive?.code ?? null,
+        });
+        newRows.push(row);
+        sends.push({ messageId: row.id, checkoutId: c.id, channel, step, attempts: 0, isNew: true });
+      }
+      for (const r of resends) {
+        if (r.status === "pending") resendPending.push(r.id);
+        sends.push({ messageId: r.id, checkoutId: c.id, channel: r.channel as ChannelName, step, attempts: r.attempts, isNew: false });
+      }
+      plans.set(c.id, { c, shop, step, view, incentive, windowEnd, score, waitUntil, sentNow: 0 });
+    } catch (err) {
+      // Left leased: it comes back after the lease, and the error is in the log.
+      log.error({ checkoutId: c.id, shop: c.shop, err: String(err) }, "recovery: checkout not processed");
+    }
+  }
+
+  lap("plan");
+  // 1. The ledger, before any provider is called.
+  const inserted = await insertLedgerRows(sql, newRows);
+  await markSendingAgain(sql, resendPending, now);
+  const toSend = sends.filter((s) => !s.isNew || inserted.has(s.messageId));
+
+  lap("ledger");
+  // 2. Stops (order completed, window passed, exclusions, handed off).
+  for (const st of stops) await stopCheckout(ctx, st, now);
+
+  // 3. Handoffs and staff alerts (exactly once, through the ledger).
+  for (const h of handoffs) await handOff(ctx, h, now);
+
+  lap("stops+handoffs");
+  // 4. Send, re-checking each group of checkouts right before its messages go out.
+  const sent: SentRow[] = [];
+  const dropped = new Set<string>(); // checkouts that must not be advanced by us (order came, lease lost)
+  const concurrency = Math.max(1, opts.sendConcurrency ?? 64);
+  for (let i = 0; i < toSend.length; i += concurrency) {
+    const group = toSend.slice(i, i + concurrency);
+    const fresh = await recheckCheckouts(sql, [...new Set(group.map((g) => g.checkoutId))]);
+    const state = new Map(fresh.map((f) => [f.id, f]));
+    const go: PlannedSend[] = [];
+    const skipOrder: string[] = [];
+    const skipPaused: string[] = [];
+    for (const g of group) {
+      const f = state.get(g.checkoutId);
+      if (f && (f.completedAt || f.orderId)) {
+        skipOrder.push(g.messageId); // an order completed it since we claimed it: stop at once
+        dropped.add(g.checkoutId);
+      } else if (!f || f.leaseOwner !== opts.owner) {
+        dropped.add(g.checkoutId); // another owner has it now: it will send the rows still marked "sending"
+      } else if (f.stage === "negotiating") {
+        skipPaused.push(g.messageId);
+      } else go.push(g);
+    }
+    if (skipOrder.length) {
+      await markSkipped(sql, skipOrder, "order_completed", now);
+      bump(res.skipped, "order_completed", skipOrder.length);
+    }
+    if (skipPaused.length) {
+      await markSkipped(sql, skipPaused, "negotiating", now);
+      bump(res.skipped, "negotiating", skipPaused.length);
+    }
+    const results = await Promise.all(go.map((g) => sendOne(ctx, plans.get(g.checkoutId)!, g, now)));
+    for (let k = 0; k < go.length; k++) {
+      const g = go[k];
+      const r = results[k];
+      const plan = plans.get(g.checkoutId)!;
+      if (r.kind === "sent") {
+        sent.push({ id: g.messageId, providerId: r.providerId, recipient: r.recipient ?? null, subject: r.subject ?? null, bodyHtml: r.bodyHtml ?? null, bodyText: r.bodyText ?? null });
+        res.sent[g.channel] += 1;
+        plan.sentNow += 1;
+      } else if (r.kind === "retry") {
+        const at = retryAt({ attempts: g.attempts + 1, providerAt: r.at, now, deadline: plan.windowEnd });
+        if (at) {
+          await markRetry(sql, { id: g.messageId, at, reason: r.reason, now });
+          res.retried += 1;
+          bump(res.deferred, "retry");
+          if (!plan.waitUntil || at < plan.waitUntil) plan.waitUntil = at;
+        } else {
+          await markFailed(sql, { id: g.messageId, reason: `retries exhausted: ${r.reason}`, now });
+          res.failed += 1;
+        }
+      } else {
+        await markFailed(sql, { id: g.messageId, reason: r.reason, now });
+        res.failed += 1;
+        if (r.permanentAddressFailure) await suppressAddress(ctx, plan.c, g.channel, now);
+      }
+    }
+  }
+  lap("send");
+  await markSent(sql, sent, now);
+  lap("record");
+
+  // 5. Timelines: the next step (or a retry, or the window's end), and the lease released.
+  const advances: Advance[] = [...simpleAdvances];
+  const contacted: string[] = [];
+  for (const plan of plans.values()) {
+    if (dropped.has(plan.c.id)) continue;
+    const { c, step, score } = plan;
+    if (plan.waitUntil) {
+      advances.push(advanceOf(c, step.index, plan.waitUntil, "abandoned", score));
+    } else {
+      const next = scheduleAfter({ settings: plan.shop.settings, abandonedAt: c.abandonedAt ?? c.shopifyCreatedAt, doneIndex: step.index, now, justSent: plan.sentNow > 0 });
+      advances.push(advanceOf(c, next.nextStepIndex, next.nextDueAt, "abandoned", score));
+    }
+    if (plan.sentNow > 0 && c.stage === "abandoned") contacted.push(c.id);
+  }
+  await advanceCheckouts(sql, opts.owner, advances, now);
+  if (contacted.length) {
+    const moved = await moveStagesBulk(sql, {
+      shopOf: new Map(checkouts.map((c) => [c.id, c.shop])),
+      ids: contacted,
+      from: "abandoned",
+      to: "contacted",
+      actor: ENGINE_ACTOR,
+      now,
+      reason: "first message sent",
+    });
+    res.contacted += moved.length;
+  }
+  lap("advance+stage");
+}
+
+function endpointHost(endpoint: string | null): string | null {
+  if (!endpoint) return null;
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return null;
+  }
+}
+
+function ledgerRow(c: DueCheckout, step: StepView, channel: string, now: Date, extra: Pick<LedgerRow, "status"> & Partial<LedgerRow>): LedgerRow {
+  return { id: newMessageId(), shop: c.shop, checkoutId: c.id, stepId: step.id, stepIndex: step.index, channel, attempts: 0, createdAt: now, ...extra };
+}
+
+function advanceOf(c: DueCheckout, nextStepIndex: number, nextDueAt: Date | null, status: string, score?: Score): Advance {
+  return {
+    id: c.id,
+    nextStepIndex,
+    nextDueAt,
+    status,
+    priority: score?.priority ?? c.priority,
+    priorityScore: score?.score ?? c.priorityScore,
+    stopReason: null,
+  };
+}
+
+async function sendOne(ctx: Ctx, plan: StepPlan, g: PlannedSend, now: Date): Promise<SendResult> {
+  const sender = ctx.opts.channels[g.channel];
+  if (!sender) return { kind: "failed", reason: "channel_unavailable" };
+  const message: OutboundMessage = {
+    messageId: g.messageId,
+    channel: g.channel,
+    shop: plan.shop.view,
+    checkout: plan.view,
+    step: g.step,
+    incentive: plan.incentive,
+    now,
+    windowEndsAt: plan.windowEnd,
+  };
+  try {
+    return await sender.send(message);
+  } catch (err) {
+    // A thrown error is treated as transient: retried with backoff, then failed.
+    log.warn({ shop: plan.c.shop, checkoutId: plan.c.id, channel: g.channel, err: String(err) }, "channel send threw");
+    return { kind: "retry", at: now, reason: String(err).slice(0, 200) };
+  }
+}
+
+async function stopCheckout(ctx: Ctx, st: { c: DueCheckout; reason: StopReason; lost: boolean; openRows: string[] }, now: Date) {
+  const { sql, opts, res } = ctx;
+  const { c, reason, lost } = st;
+  bump(res.skipped, reason);
+  if (st.openRows.length) await markSkipped(sql, st.openRows, reason, now);
+  const keepStatus = reason === "order_completed" || reason === "already_stopped";
+  await sql.db.$transaction(async (tx) => {
+    const upd = await tx.checkout.updateMany({
+      where: { id: c.id, leaseOwner: opts.owner },
+      data: { nextDueAt: null, leaseOwner: null, leaseUntil: null, stopReason: reason, ...(keepStatus ? {} : { status: lost ? "expired" : "stopped" }) },
+    });
+    if (upd.count && lost) {
+      const moved = await moveStageTx(tx, { shop: c.shop, checkoutId: c.id, to: "lost", actor: ENGINE_ACTOR, now, reason });
+      if (moved) res.lost += 1;
+    }
+  });
+}
+
+async function handOff(ctx: Ctx, h: HandoffPlan, now: Date) {
+  const { sql, opts, res } = ctx;
+  const { c, shop, reasons, score } = h;
+  const reasonText = reasons.join(",");
+  if (!c.handoff) {
+    await sql.db.$transaction(async (tx) => {
+      const upd = await tx.checkout.updateMany({
+        where: { id: c.id, handoff: false },
+        data: { handoff: true, handoffReason: reasonText, priority: score.priority, priorityScore: score.score },
+      });
+      if (upd.count) {
+        await audit(tx, { shop: c.shop, checkoutId: c.id, actor: ENGINE_ACTOR, action: "handoff", toValue: reasonText, detail: { priority: score.priority, score: score.score, factors: score.factors } });
+        res.handoffs += 1;
+      }
+    });
+  }
+  // The staff alert goes through the ledger like any message: written first, sent once.
+  let rowId: string;
+  if (!h.alertRow) {
+    const row = ledgerRow(c, { id: HANDOFF_STEP, label: "Handoff", offsetMinutes: 0, channels: [], enabled: true, carriesIncentive: false, index: -1, isFinal: false }, "staff_alert", now, {
+      status: "sending",
+      recipient: shop.staffEmail,
+    });
+    const inserted = await insertLedgerRows(sql, [row]);
+    if (!inserted.has(row.id)) return;
+    rowId = row.id;
+  } else if (OPEN_STATUSES.has(h.alertRow.status) && (!h.alertRow.nextAttemptAt || h.alertRow.nextAttemptAt <= now)) {
+    rowId = h.alertRow.id;
+  } else return;
+  let result: SendResult;
+  try {
+    result = await opts.staffNotifier.notify({
+      shop: shop.view,
+      checkout: checkoutViewOf(c),
+      reason: reasons[0],
+      summary: `${handoffSummary(reasons)}: ${c.firstName ?? "a shopper"}, ${c.currency} ${(c.totalMinor / 100).toFixed(2)}, priority ${score.priority}`,
+      adminUrl: (opts.adminUrl ?? defaultAdminUrl)(c.shop, c.id),
+      now,
+    });
+  } catch (err) {
+    result = { kind: "retry", at: now, reason: String(err).slice(0, 200) };
+  }
+  if (result.kind === "sent") {
+    await markSent(sql, [{ id: rowId, providerId: result.providerId, recipient: result.recipient ?? null, subject: result.subject ?? null, bodyHtml: null, bodyText: null }], now);
+    res.staffAlerts += 1;
+  } else if (result.kind === "retry") {
+    const at = retryAt({ attempts: (h.alertRow?.attempts ?? 0) + 1, providerAt: result.at, now, deadline: new Date(now.getTime() + 86_400_000) });
+    if (at) await markRetry(sql, { id: rowId, at, reason: result.reason, now });
+    else await markFailed(sql, { id: rowId, reason: result.reason, now });
+  } else {
+    await markFailed(sql, { id: rowId, reason: result.reason, now });
+  }
+}
+
+async function suppressAddress(ctx: Ctx, c: DueCheckout, channel: ChannelName, now: Date) {
+  const normalized = channel === "email" ? normalizeEmail(c.email) : channel === "whatsapp" ? normalizePhone(c.phone) : null;
+  if (!normalized) return; // push: the push channel deletes a gone subscription itself
+  const address = hashAddress(normalized);
+  await ctx.sql.db.suppression.upsert({
+    where: { shop_channel_address: { shop: c.shop, channel, address } },
+    create: { shop: c.shop, channel, address, reason: "bounce", createdAt: now },
+    update: {},
+  });
+}

@@ -1,0 +1,66 @@
+// The recovery engine's contracts: what a tick needs (channels, staff alerts, incentives, a clock) and what it answers.
+import type { ChannelName, ChannelSet, CheckoutView, IncentiveView, ShopView, StaffNotifier } from "../channels/types";
+import type { Db, DbProvider } from "../db.server";
+import type { CadenceStep } from "../lib/settings";
+
+export type StepView = CadenceStep & { index: number; isFinal: boolean };
+
+/**
+ * Makes the one-time discount a step carries (issue 6 implements it in app/incentives/). Called once per checkout and
+ * step when the step is about to be sent; it must be idempotent per (checkout, step): after a crash the same step may
+ * ask again, and should get the same code back. Null = send without an incentive.
+ */
+export interface IncentiveIssuer {
+  issue(args: { shop: ShopView; checkout: CheckoutView; step: StepView; now: Date }): Promise<IncentiveView | null>;
+}
+
+/** The default: no incentive. */
+export const noIncentives: IncentiveIssuer = {
+  async issue() {
+    return null;
+  },
+};
+
+export interface TickOptions {
+  /** The clock. Fixed for the whole tick when given (tests, demo); otherwise read before each batch. */
+  now?: Date;
+  /** Who holds the leases this tick takes (host:pid:random). */
+  owner: string;
+  channels: ChannelSet;
+  staffNotifier: StaffNotifier;
+  incentives?: IncentiveIssuer;
+  /** Stop claiming new batches after this much wall time (default 25 s). Must be well under leaseMs. */
+  budgetMs?: number;
+  /** Checkouts claimed per batch (default 250, at most 1,000). */
+  batchSize?: number;
+  /** How long a claim holds (default 5 min): after that a crashed tick's work is claimed again. */
+  leaseMs?: number;
+  /** Sends in flight at once within a batch (default 64); checkouts are re-checked before each such group. */
+  sendConcurrency?: number;
+  /** Run the retention purge in this tick (default true). */
+  purge?: boolean;
+  /** Another database (tests with several clients); defaults to the app's. */
+  db?: Db;
+  provider?: DbProvider;
+  /** Link to the checkout in the admin, for staff alerts. */
+  adminUrl?: (shop: string, checkoutId: string) => string;
+}
+
+export interface TickResult {
+  claimed: number;
+  sent: Record<ChannelName, number>;
+  /** Channels not used and checkouts stopped, by reason code. */
+  skipped: Record<string, number>;
+  /** Steps that wait (quiet hours, a retry later, a conversation in progress), by reason. */
+  deferred: Record<string, number>;
+  failed: number;
+  retried: number;
+  lost: number;
+  contacted: number;
+  handoffs: number;
+  staffAlerts: number;
+  purged: number;
+  stillDue: number;
+  batches: number;
+  ms: number;
+}

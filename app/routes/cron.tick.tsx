@@ -1,0 +1,98 @@
+// POST /cron/tick: the scheduler's entry point (system cron, a platform cron job, a Kubernetes CronJob, `npm run cron`).
+// Guarded by `Authorization: Bearer $CRON_SECRET`, compared in constant time. Runs one engine tick within a time budget
+// and answers what it did. `now` in the body is honoured only when NODE_ENV=test or DEMO_MODE=1 (never in production).
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { buildChannels, buildStaffNotifier } from "../channels/registry.server";
+import { expireIncentives } from "../incentives/service.server";
+import { log } from "../log.server";
+import { runTick, tickOwner } from "../recovery/engine.server";
+import { buildIncentiveIssuer } from "../recovery/incentive-issuer.server";
+
+const BodySchema = z
+  .object({
+    now: z.string().datetime({ offset: true }).optional(),
+    budgetMs: z.number().int().min(100).max(55_000).optional(),
+    batchSize: z.number().int().min(1).max(1_000).optional(),
+  })
+  .strict();
+
+function json(body: unknown, status = 200) {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", "Cache-Control": "no-store" } });
+}
+
+/** Constant-time comparison of the bearer token with the secret (SHA-256 digests are always the same length). */
+export function bearerMatches(header: string | null, secret: string): boolean {
+  const m = /^Bearer\s+(.+)$/i.exec(header ?? "");
+  const given = createHash("sha256").update(m ? m[1].trim() : "").digest();
+  const expected = createHash("sha256").update(secret).digest();
+  return timingSafeEqual(given, expected) && !!m;
+}
+
+function clockOverrideAllowed(): boolean {
+  return process.env.NODE_ENV === "test" || process.env.DEMO_MODE === "1";
+}
+
+export async function loader() {
+  return json({ error: "use POST" }, 405);
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  if (request.method !== "POST") return json({ error: "use POST" }, 405);
+  const secret = process.env.CRON_SECRET?.trim();
+  if (!secret) return json({ error: "CRON_SECRET is not set: the tick endpoint is disabled until it is" }, 503);
+  if (!bearerMatches(request.headers.get("authorization"), secret)) return json({ error: "unauthorized" }, 401);
+
+  let body: z.infer<typeof BodySchema> = {};
+  const text = await request.text();
+  if (text.trim()) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return json({ error: "body must be JSON" }, 400);
+    }
+    const parsed = BodySchema.safeParse(raw);
+    if (!parsed.success) return json({ error: `invalid body: ${parsed.error.issues[0].path.join(".") || "_"} ${parsed.error.issues[0].message}` }, 400);
+    body = parsed.data;
+  }
+  if (body.now && !clockOverrideAllowed()) return json({ error: "now is accepted only when NODE_ENV=test or DEMO_MODE=1" }, 400);
+
+  const now = body.now ? new Date(body.now) : new Date();
+  try {
+    const r = await runTick({
+      owner: tickOwner(),
+      now,
+      channels: buildChannels(),
+      staffNotifier: buildStaffNotifier(),
+      incentives: buildIncentiveIssuer(),
+      budgetMs: body.budgetMs ?? Number(process.env.CRON_BUDGET_MS ?? 25_000),
+      batchSize: body.batchSize,
+    });
+    // Expired, unused one-time codes are deactivated in Shopify on the same schedule (bounded per tick; what is not
+    // reached, or fails, is picked up by the next tick). Never fails the tick.
+    const incentives = await expireIncentives({ now, limit: 50 }).catch((err) => {
+      log.warn({ err: String(err) }, "incentive expiry failed; retried next tick");
+      return null;
+    });
+    return json({
+      incentivesExpired: incentives ? incentives.deactivated + incentives.expired : 0,
+      claimed: r.claimed,
+      sent: r.sent,
+      skipped: r.skipped,
+      deferred: r.deferred,
+      failed: r.failed,
+      retried: r.retried,
+      lost: r.lost,
+      handoffs: r.handoffs,
+      staffAlerts: r.staffAlerts,
+      purged: r.purged,
+      stillDue: r.stillDue,
+      ms: r.ms,
+    });
+  } catch (err) {
+    log.error({ err: String(err) }, "cron tick failed");
+    return json({ error: "tick failed; see the server log" }, 500);
+  }
+}
