@@ -1,0 +1,96 @@
+// WhatsApp through the Cloud API: an approved template message ({{1}} first name, {{2}} product, [{{3}} code,] then
+// the tracked link) to POST <base>/v21.0/<phone_number_id>/messages, with the shop's access token (stored encrypted
+// in ShopSecret, or WHATSAPP_ACCESS_TOKEN). Only to shoppers with SMS/WhatsApp marketing consent, never to an
+// opted-out number. 429 (or Meta's throughput error codes) -> retry later; 5xx -> backoff; other 4xx -> failed.
+import { normalizePhone } from "../lib/contact";
+import { messageLinks } from "../lib/links";
+import { buildTemplateMessage } from "../lib/whatsapp";
+import { log } from "../log.server";
+import { backoffAt } from "./email.server";
+import { channelStatuses } from "./status.server";
+import type { ChannelSender, ChannelStatus, OutboundMessage, SendResult, ShopView } from "./types";
+
+export const DEFAULT_WHATSAPP_BASE_URL = "https://graph.facebook.com";
+export const WHATSAPP_API_VERSION = "v21.0";
+
+// Meta error codes that mean "slow down" rather than "never".
+const THROTTLE_CODES = new Set([4, 80007, 130429, 131048, 131056]);
+
+export interface WhatsAppSenderOptions {
+  /** WHATSAPP_API_BASE_URL (tests point it at a local stand-in). */
+  baseUrl?: string;
+  /** The shop's access token (decrypted ShopSecret, else WHATSAPP_ACCESS_TOKEN); null = not configured. */
+  getToken: (shop: string) => Promise<string | null>;
+  appUrl: string;
+  linkKey: Buffer;
+  isSuppressed?: (args: { shop: string; channel: "whatsapp"; address: string }) => Promise<boolean>;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+function productName(message: OutboundMessage): string {
+  const items = message.checkout.lineItems;
+  if (!items.length) return "your items";
+  const more = items.length - 1;
+  return more > 0 ? `${items[0].title} and ${more} more` : items[0].title;
+}
+
+export function createWhatsAppSender(o: WhatsAppSenderOptions): ChannelSender {
+  const base = (o.baseUrl || DEFAULT_WHATSAPP_BASE_URL).replace(/\/+$/, "");
+  const env = o.env ?? process.env;
+  return {
+    name: "whatsapp",
+    status(shop: ShopView): ChannelStatus {
+      return channelStatuses(shop, env).whatsapp;
+    },
+    async send(message: OutboundMessage & { attempt?: number }): Promise<SendResult> {
+      const { shop, checkout, now } = message;
+      const wa = shop.settings.whatsapp;
+      if (!wa.enabled || !wa.phoneNumberId) return { kind: "failed", reason: "WhatsApp is not configured for this shop" };
+      if (!checkout.smsConsent) return { kind: "failed", reason: "no SMS/WhatsApp marketing consent" };
+      const phone = normalizePhone(checkout.phone);
+      if (!phone) return { kind: "failed", reason: "the checkout has no valid phone number" };
+      if (o.isSuppressed && (await o.isSuppressed({ shop: shop.domain, channel: "whatsapp", address: phone }))) {
+        return { kind: "failed", reason: "suppressed: the number opted out" };
+      }
+      const token = await o.getToken(shop.domain);
+      if (!token) return { kind: "failed", reason: "no WhatsApp access token: save one in Settings or set WHATSAPP_ACCESS_TOKEN" };
+      const links = messageLinks(o.appUrl, o.linkKey, message.messageId);
+      const body = buildTemplateMessage({
+        to: phone,
+        templateName: message.incentive ? wa.templates.incentive : wa.templates.reminder,
+        language: wa.templateLanguage,
+        firstName: checkout.firstName?.trim() || "there",
+        product: productName(message),
+        code: message.incentive?.code ?? null,
+        link: message.incentive ? links.clickTo(message.incentive.applyUrl) : links.recover,
+      });
+      let res: Response;
+      try {
+        res = await fetch(`${base}/${WHATSAPP_API_VERSION}/${encodeURIComponent(wa.phoneNumberId)}/messages`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(o.timeoutMs ?? 15_000),
+        });
+      } catch (e) {
+        return { kind: "retry", at: backoffAt(now, message.attempt ?? 0), reason: `network error: ${String((e as Error).message).slice(0, 200)}` };
+      }
+      const json = (await res.json().catch(() => null)) as { messages?: Array<{ id?: string }>; error?: { message?: string; code?: number } } | null;
+      if (res.ok) {
+        const id = json?.messages?.[0]?.id ?? null;
+        const summary = `Template ${body.template.name} (${body.template.language.code}): ${body.template.components[0].parameters.map((p) => p.text).join(" | ")}`;
+        return { kind: "sent", providerId: id, recipient: phone, subject: null, bodyText: summary };
+      }
+      const code = json?.error?.code;
+      const reason = `WhatsApp API ${res.status}${code ? ` (code ${code})` : ""}: ${(json?.error?.message ?? res.statusText).slice(0, 200)}`;
+      if (res.status === 429 || (code !== undefined && THROTTLE_CODES.has(code))) {
+        const ra = Number(res.headers.get("retry-after"));
+        return { kind: "retry", at: new Date(now.getTime() + (Number.isFinite(ra) && ra > 0 ? ra * 1000 : 60_000)), reason };
+      }
+      if (res.status >= 500) return { kind: "retry", at: backoffAt(now, message.attempt ?? 0), reason };
+      log.warn({ shop: shop.domain, messageId: message.messageId, status: res.status, code }, "whatsapp not sent");
+      return { kind: "failed", reason };
+    },
+  };
+}

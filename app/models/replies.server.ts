@@ -1,0 +1,146 @@
+// A shopper's reply (WhatsApp, or email through SendGrid Inbound Parse) becomes a handoff: stored on the checkout as
+// a conversation entry, classified, and then either an opt-out (STOP and friends: the address is suppressed on that
+// channel) or a move to Negotiating (automation pauses; audited with the webhook as actor) plus a staff alert with
+// the cart summary. A repeated delivery of the same provider message id is recorded once.
+import { checkoutViewOf } from "../lib/checkout-view";
+import type { Checkout, Shop } from "@prisma/client";
+import type { CheckoutView, ShopView, StaffNotifier } from "../channels/types";
+import { db } from "../db.server";
+import { normalizeEmail, normalizePhone } from "../lib/contact";
+import { formatMoney } from "../lib/money";
+import { classifyReply, type ReplyClass } from "../lib/replies";
+import { parseSettings } from "../lib/settings";
+import { log } from "../log.server";
+import { audit } from "./audit.server";
+import { moveStageTx } from "./pipeline.server";
+import { suppress } from "./suppressions.server";
+import { isUniqueViolation } from "./webhook-events.server";
+
+export type ReplyChannel = "whatsapp" | "email";
+
+export interface InboundReply {
+  shop: string;
+  channel: ReplyChannel;
+  /** Phone (WhatsApp wa_id / E.164) or email address of the sender. */
+  from: string;
+  body: string;
+  providerMessageId: string | null;
+  /** Our message id when the reply names it (reply+<id>@ address). */
+  messageId?: string | null;
+  now: Date;
+}
+
+export type ReplyOutcome = "recorded" | "opted_out" | "duplicate" | "no_checkout";
+
+export function toShopView(s: Shop): ShopView {
+  return { domain: s.domain, name: s.name, email: s.email, currency: s.currency, timezone: s.timezone, primaryDomain: s.primaryDomain, settings: parseSettings(s.settings) };
+}
+
+
+/** The embedded admin page for a checkout (Shopify admin -> the app -> pipeline, focused on the checkout). */
+export function adminCheckoutUrl(shop: string, checkoutId: string, apiKey: string | undefined = process.env.SHOPIFY_API_KEY): string {
+  const store = shop.replace(/\.myshopify\.com$/, "");
+  return `https://admin.shopify.com/store/${encodeURIComponent(store)}/apps/${encodeURIComponent(apiKey ?? "checkout-recovery")}/app/pipeline?checkout=${encodeURIComponent(checkoutId)}`;
+}
+
+async function findCheckout(r: InboundReply): Promise<Checkout | null> {
+  if (r.messageId) {
+    const m = await db.message.findFirst({ where: { id: r.messageId, shop: r.shop }, select: { checkout: true } });
+    if (m?.checkout) return m.checkout;
+  }
+  const order = [{ abandonedAt: "desc" as const }, { createdAt: "desc" as const }];
+  if (r.channel === "whatsapp") {
+    const p = normalizePhone(r.from.startsWith("+") ? r.from : `+${r.from.replace(/\D/g, "")}`);
+    if (!p) return null;
+    const digits = p.replace(/\D/g, "");
+    return db.checkout.findFirst({ where: { shop: r.shop, redactedAt: null, phone: { in: [`+${digits}`, digits] } }, orderBy: order });
+  }
+  const e = normalizeEmail(r.from);
+  return e ? db.checkout.findFirst({ where: { shop: r.shop, redactedAt: null, email: e }, orderBy: order }) : null;
+}
+
+const CLASS_LABEL: Record<ReplyClass, string> = {
+  opt_out: "opt-out",
+  discount: "question about a discount",
+  payment: "question about payment",
+  shipping: "question about shipping",
+  product: "question about the product",
+  other: "message",
+};
+
+export function replySummary(c: CheckoutView, channel: ReplyChannel, cls: ReplyClass, body: string): string {
+  const who = [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || c.phone || "A shopper";
+  const items = c.lineItems.map((li) => `${li.title}${li.variantTitle ? ` (${li.variantTitle})` : ""} x ${li.quantity}`).join(", ");
+  const quoted = body.length > 800 ? `${body.slice(0, 799)}…` : body;
+  return `${who} replied by ${channel === "whatsapp" ? "WhatsApp" : "email"} (${CLASS_LABEL[cls]}):\n"${quoted}"\n\nCart: ${items || "empty"}. Total ${formatMoney(c.totalMinor, c.currency)}.`;
+}
+
+export async function recordInboundReply(r: InboundReply, notifier: StaffNotifier | null): Promise<{ outcome: ReplyOutcome; checkoutId?: string; classification?: ReplyClass }> {
+  const checkout = await findCheckout(r);
+  if (!checkout) {
+    log.info({ shop: r.shop, channel: r.channel }, "reply not matched to a checkout");
+    return { outcome: "no_checkout" };
+  }
+  const classification = classifyReply(r.body);
+  const actor = r.channel === "whatsapp" ? "webhook:whatsapp" : "webhook:inbound-email";
+  let entryId: string;
+  try {
+    entryId = await db.$transaction(async (tx) => {
+      const entry = await tx.conversationEntry.create({
+        data: { shop: r.shop, checkoutId: checkout.id, channel: r.channel, direction: "inbound", body: r.body.slice(0, 10_000), classification, providerMessageId: r.providerMessageId, createdAt: r.now },
+      });
+      if (classification === "opt_out") {
+        await suppress({ shop: r.shop, channel: r.channel, address: r.from, reason: "stop_reply" }, tx);
+        const own = r.channel === "whatsapp" ? checkout.phone : checkout.email;
+        if (own) await suppress({ shop: r.shop, channel: r.channel, address: own, reason: "stop_reply" }, tx);
+        await audit(tx, { shop: r.shop, checkoutId: checkout.id, actor, action: "opt_out", toValue: r.channel });
+      } else {
+        await moveStageTx(tx, { shop: r.shop, checkoutId: checkout.id, to: "negotiating", actor, now: r.now, reason: `reply:${classification}` });
+        await tx.checkout.updateMany({ where: { id: checkout.id, handoff: false }, data: { handoff: true, handoffReason: "reply" } });
+      }
+      return entry.id;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { outcome: "duplicate", checkoutId: checkout.id };
+    throw error;
+  }
+  if (classification === "opt_out") return { outcome: "opted_out", checkoutId: checkout.id, classification };
+
+  if (notifier) {
+    const shop = await db.shop.findUniqueOrThrow({ where: { domain: r.shop } });
+    const fresh = await db.checkout.findUniqueOrThrow({ where: { id: checkout.id } });
+    const shopView = toShopView(shop);
+    const view = checkoutViewOf(fresh);
+    const result = await notifier
+      .notify({ shop: shopView, checkout: view, reason: "reply", summary: replySummary(view, r.channel, classification, r.body), adminUrl: adminCheckoutUrl(r.shop, checkout.id), now: r.now })
+      .catch((e: unknown) => ({ kind: "failed" as const, reason: String((e as Error)?.message ?? e) }));
+    // The alert goes into the send ledger too (Logs page), one per reply.
+    await db.message
+      .create({
+        data: {
+          shop: r.shop,
+          checkoutId: checkout.id,
+          stepId: `reply:${entryId}`.slice(0, 60),
+          stepIndex: -1,
+          channel: "staff_alert",
+          status: result.kind === "sent" ? "sent" : "failed",
+          attempts: 1,
+          providerId: result.kind === "sent" ? result.providerId : null,
+          recipient: result.kind === "sent" ? (result.recipient ?? null) : null,
+          subject: result.kind === "sent" ? (result.subject ?? null) : null,
+          lastError: result.kind === "sent" ? null : result.reason.slice(0, 500),
+          sentAt: result.kind === "sent" ? r.now : null,
+          failedAt: result.kind === "sent" ? null : r.now,
+        },
+      })
+      .catch((e: unknown) => log.warn({ err: String(e) }, "staff alert not recorded in the ledger"));
+    if (result.kind !== "sent") log.warn({ shop: r.shop, checkoutId: checkout.id, reason: result.reason }, "staff alert for a reply not sent");
+  }
+  return { outcome: "recorded", checkoutId: checkout.id, classification };
+}
+
+/** The shop whose WhatsApp settings use this phone number id. */
+export async function findShopByWhatsAppNumber(phoneNumberId: string): Promise<string | null> {
+  const candidates = await db.shop.findMany({ where: { settings: { contains: phoneNumberId }, uninstalledAt: null }, select: { domain: true, settings: true } });
+  return candidates.find((s) => parseSettings(s.settings).whatsapp.phoneNumberId === phoneNumberId)?.domain ?? null;
+}
