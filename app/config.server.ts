@@ -13,6 +13,9 @@ const EnvSchema = z.object({
   SHOPIFY_APP_URL: optional,
   SCOPES: optional,
   SHOP_CUSTOM_DOMAIN: optional,
+  // Tests and the local demo only: replaces https://<shop> for Admin GraphQL calls ({shop} is substituted).
+  // Read at call time by app/shopify/admin-graphql.server.ts. Unset in production.
+  SHOPIFY_ADMIN_API_BASE_URL: optional,
   DATABASE_URL: optional,
   CRON_SECRET: optional,
   APP_ENCRYPTION_KEY: optional,
