@@ -1,0 +1,246 @@
+// Overview metrics from aggregate queries only (count / aggregate / groupBy, and three grouped raw SELECTs written
+// for both SQLite and PostgreSQL). No query returns more rows than there are groups (days, steps, channels, bands).
+import { db, dbProvider } from "../db.server";
+import {
+  HOUR_BUCKETS,
+  VALUE_BANDS,
+  fillDailySeries,
+  overviewFigures,
+  rate,
+  type EngagementCounts,
+  type HourBucketId,
+  type OverviewFigures,
+  type PeriodDays,
+  type ValueBandId,
+} from "../lib/metrics";
+
+const DAY_MS = 86_400_000;
+const SENT = { not: null } as const;
+const OPT_OUT_REASONS = ["unsubscribe", "stop_reply", "spam_report"];
+
+/** `?` placeholders -> `$1..$n` for PostgreSQL. */
+function sql(text: string): string {
+  if (dbProvider !== "postgresql") return text;
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+}
+
+const dayExpr = (col: string) => (dbProvider === "postgresql" ? `to_char(${col}, 'YYYY-MM-DD')` : `substr(${col}, 1, 10)`);
+const hoursBetween = (from: string, to: string) =>
+  dbProvider === "postgresql" ? `(EXTRACT(EPOCH FROM (${to} - ${from})) / 3600.0)` : `((julianday(${to}) - julianday(${from})) * 24.0)`;
+
+function hourCase(expr: string): string {
+  const whens = HOUR_BUCKETS.filter((b) => b.maxHours !== null)
+    .map((b) => `WHEN ${expr} < ${b.maxHours} THEN '${b.id}'`)
+    .join(" ");
+  return `CASE ${whens} ELSE '48_plus' END`;
+}
+
+function bandCase(col: string): string {
+  const whens = VALUE_BANDS.filter((b) => b.maxMinor !== null)
+    .map((b) => `WHEN ${col} < ${b.maxMinor} THEN '${b.id}'`)
+    .join(" ");
+  return `CASE ${whens} ELSE '${VALUE_BANDS[VALUE_BANDS.length - 1].id}' END`;
+}
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+export interface BreakdownRow {
+  key: string;
+  sent: number;
+  opened: number;
+  clicked: number;
+  recovered: number;
+  revenueMinor: number;
+}
+
+export interface SegmentRow {
+  returning: boolean;
+  band: ValueBandId;
+  abandoned: number;
+  recovered: number;
+  revenueMinor: number;
+}
+
+export interface OverviewMetrics {
+  days: PeriodDays;
+  since: string;
+  now: string;
+  figures: OverviewFigures;
+  daily: Array<{ day: string; valueMinor: number }>;
+  byStep: BreakdownRow[];
+  byChannel: BreakdownRow[];
+  segments: { newVsReturning: Array<{ key: "new" | "returning"; abandoned: number; recovered: number; revenueMinor: number; rate: number }>; bands: Array<{ key: ValueBandId; abandoned: number; recovered: number; revenueMinor: number; rate: number }> };
+  byHours: Array<{ key: HourBucketId; recovered: number; revenueMinor: number }>;
+}
+
+export async function getOverviewMetrics({ shop, days, now }: { shop: string; days: PeriodDays; now: Date }): Promise<OverviewMetrics> {
+  const since = new Date(now.getTime() - days * DAY_MS);
+  const window = { gte: since, lte: now };
+
+  // Abandoned and recovered totals are the sums of the segment and daily groups (one covering-index pass each;
+  // Prisma's count() selects the id and would read every row).
+  const [orderGroups, messageGroups, attributed, incentiveGroups, optOuts, dailyRows, segmentRows] = await Promise.all([
+    db.order.groupBy({ by: ["recovered"], where: { shop, shopifyCreatedAt: window, isTest: false }, _count: { _all: true }, _sum: { totalMinor: true } }),
+    db.message.groupBy({
+      by: ["channel", "stepId"],
+      where: { shop, createdAt: window, sentAt: SENT },
+      _count: { _all: true, openedAt: true, clickedAt: true },
+    }),
+    db.order.groupBy({
+      by: ["attributedStepId", "attributedChannel"],
+      where: { shop, shopifyCreatedAt: window, recovered: true },
+      _count: { _all: true },
+      _sum: { totalMinor: true },
+    }),
+    db.incentive.groupBy({ by: ["status"], where: { shop, createdAt: window }, _count: { _all: true } }),
+    db.suppression.count({ where: { shop, createdAt: window, reason: { in: OPT_OUT_REASONS } } }),
+    db.$queryRawUnsafe<Array<{ day: string; bucket: string; n: unknown; revenue: unknown }>>(
+      sql(
+        `SELECT ${dayExpr("recovered_at")} AS day, ${hourCase(hoursBetween("abandoned_at", "recovered_at"))} AS bucket, COUNT(*) AS n, SUM(recovered_revenue_minor) AS revenue
+         FROM checkout WHERE shop = ? AND recovered_at >= ? AND recovered_at <= ? GROUP BY 1, 2`,
+      ),
+      shop,
+      since,
+      now,
+    ),
+    db.$queryRawUnsafe<Array<{ is_returning: unknown; band: string; n: unknown; recovered: unknown; revenue: unknown }>>(
+      sql(
+        `SELECT returning_customer AS is_returning, ${bandCase("total_minor")} AS band, COUNT(*) AS n,
+                SUM(CASE WHEN recovered_at IS NOT NULL THEN 1 ELSE 0 END) AS recovered,
+                SUM(CASE WHEN recovered_at IS NOT NULL THEN recovered_revenue_minor ELSE 0 END) AS revenue
+         FROM checkout WHERE shop = ? AND abandoned_at >= ? AND abandoned_at <= ? AND is_test = false GROUP BY 1, 2`,
+      ),
+      shop,
+      since,
+      now,
+    ),
+  ]);
+
+  // Orders: all vs recovered.
+  let ordersCount = 0;
+  let ordersSum = 0;
+  let recCount = 0;
+  let recSum = 0;
+  for (const g of orderGroups) {
+    ordersCount += g._count._all;
+    ordersSum += num(g._sum.totalMinor);
+    if (g.recovered) {
+      recCount += g._count._all;
+      recSum += num(g._sum.totalMinor);
+    }
+  }
+
+  // Messages by channel and by step.
+  const email: EngagementCounts = { sent: 0, opened: 0, clicked: 0 };
+  const push: EngagementCounts = { sent: 0, opened: 0, clicked: 0 };
+  let messagesSent = 0;
+  const byChannel = new Map<string, BreakdownRow>();
+  const byStep = new Map<string, BreakdownRow>();
+  const row = (m: Map<string, BreakdownRow>, key: string) => {
+    let r = m.get(key);
+    if (!r) m.set(key, (r = { key, sent: 0, opened: 0, clicked: 0, recovered: 0, revenueMinor: 0 }));
+    return r;
+  };
+  for (const g of messageGroups) {
+    const c = g._count;
+    messagesSent += c._all;
+    const target = g.channel === "email" ? email : g.channel === "push" ? push : null;
+    if (target) {
+      target.sent += c._all;
+      target.opened += c.openedAt;
+      target.clicked += c.clickedAt;
+    }
+    for (const r of [row(byChannel, g.channel), row(byStep, g.stepId)]) {
+      r.sent += c._all;
+      r.opened += c.openedAt;
+      r.clicked += c.clickedAt;
+    }
+  }
+  for (const g of attributed) {
+    const n = g._count._all;
+    const rev = num(g._sum.totalMinor);
+    const ch = row(byChannel, g.attributedChannel ?? "unattributed");
+    ch.recovered += n;
+    ch.revenueMinor += rev;
+    const st = row(byStep, g.attributedStepId ?? "unattributed");
+    st.recovered += n;
+    st.revenueMinor += rev;
+  }
+
+  let issued = 0;
+  let used = 0;
+  for (const g of incentiveGroups) {
+    if (g.status === "failed" || g.status === "pending") continue;
+    issued += g._count._all;
+    if (g.status === "used") used += g._count._all;
+  }
+
+  // Daily revenue and hours-since-abandonment buckets from one grouped query.
+  let recoveredCount = 0;
+  let recoveredRevenue = 0;
+  const perDay = new Map<string, number>();
+  const hours = new Map<string, { recovered: number; revenueMinor: number }>();
+  for (const r of dailyRows) {
+    const day = String(r.day);
+    perDay.set(day, (perDay.get(day) ?? 0) + num(r.revenue));
+    recoveredCount += num(r.n);
+    recoveredRevenue += num(r.revenue);
+    const h = hours.get(r.bucket) ?? { recovered: 0, revenueMinor: 0 };
+    h.recovered += num(r.n);
+    h.revenueMinor += num(r.revenue);
+    hours.set(r.bucket, h);
+  }
+
+  // Segments.
+  const seg = { new: { abandoned: 0, recovered: 0, revenueMinor: 0 }, returning: { abandoned: 0, recovered: 0, revenueMinor: 0 } };
+  const bands = new Map<string, { abandoned: number; recovered: number; revenueMinor: number }>();
+  let abandoned = 0;
+  for (const r of segmentRows) {
+    abandoned += num(r.n);
+    const returning = r.is_returning === true || num(r.is_returning) === 1;
+    const s = returning ? seg.returning : seg.new;
+    const b = bands.get(r.band) ?? { abandoned: 0, recovered: 0, revenueMinor: 0 };
+    for (const t of [s, b]) {
+      t.abandoned += num(r.n);
+      t.recovered += num(r.recovered);
+      t.revenueMinor += num(r.revenue);
+    }
+    bands.set(r.band, b);
+  }
+
+  const figures = overviewFigures({
+    abandoned,
+    recovered: recoveredCount,
+    recoveredRevenueMinor: recoveredRevenue,
+    orders: { count: ordersCount, sumMinor: ordersSum },
+    recoveredOrders: { count: recCount, sumMinor: recSum },
+    email,
+    push,
+    incentives: { issued, used },
+    optOuts,
+    messagesSent,
+  });
+
+  return {
+    days,
+    since: since.toISOString(),
+    now: now.toISOString(),
+    figures,
+    daily: fillDailySeries(
+      since,
+      now,
+      [...perDay].map(([day, valueMinor]) => ({ day, valueMinor })),
+    ),
+    byStep: [...byStep.values()],
+    byChannel: [...byChannel.values()],
+    segments: {
+      newVsReturning: (["new", "returning"] as const).map((key) => ({ key, ...seg[key], rate: rate(seg[key].recovered, seg[key].abandoned) })),
+      bands: VALUE_BANDS.map((b) => {
+        const v = bands.get(b.id) ?? { abandoned: 0, recovered: 0, revenueMinor: 0 };
+        return { key: b.id, ...v, rate: rate(v.recovered, v.abandoned) };
+      }),
+    },
+    byHours: HOUR_BUCKETS.map((b) => ({ key: b.id, ...(hours.get(b.id) ?? { recovered: 0, revenueMinor: 0 }) })),
+  };
+}

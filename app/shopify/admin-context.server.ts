@@ -1,0 +1,37 @@
+// Every admin loader and action starts here: authenticate the embedded request (session token or id_token) and
+// name the shop and the member of staff. Everything the page reads or writes is scoped to `shop`.
+import { json } from "@remix-run/node";
+import { InputError } from "../lib/errors";
+import { getShopCached, type ShopWithSettings } from "../models/shops.server";
+import { ensureShop } from "../models/shops.server";
+import { authenticate } from "../shopify.server";
+
+export interface AdminContext {
+  shop: string;
+  shopRecord: ShopWithSettings;
+  /** Who is acting, for audit entries: a staff member's name when known, else their user id. */
+  staff: string;
+  now: Date;
+}
+
+export async function adminContext(request: Request): Promise<AdminContext> {
+  const { session, sessionToken } = await authenticate.admin(request);
+  const shop = session.shop;
+  let shopRecord = await getShopCached(shop);
+  if (!shopRecord) {
+    await ensureShop({ domain: shop });
+    shopRecord = await getShopCached(shop, Number.MAX_SAFE_INTEGER);
+  }
+  if (!shopRecord) throw new Response("shop not found", { status: 404 });
+  const user = session.onlineAccessInfo?.associated_user;
+  const userName = user ? [user.first_name, user.last_name].filter(Boolean).join(" ") : "";
+  const sub = sessionToken && typeof sessionToken.sub === "string" ? sessionToken.sub : "";
+  const staff = userName || (sub ? `user ${sub}` : "staff");
+  return { shop, shopRecord, staff, now: new Date() };
+}
+
+/** Turn a refused request into a JSON answer the page can show; anything else propagates. */
+export function refusal(err: unknown) {
+  if (err instanceof InputError) return json({ ok: false as const, error: err.reason }, { status: err.status });
+  throw err;
+}

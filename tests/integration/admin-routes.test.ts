@@ -1,0 +1,390 @@
+// Admin pages' loaders and actions with genuinely signed session tokens, on SQLite and PostgreSQL: metrics on known
+// data, the pipeline board (moves allowed and refused, quick actions), checkout detail (notes, owner, another shop's
+// checkout refused), logs, and settings (invalid input saves nothing).
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Prisma } from "@prisma/client";
+import { db } from "../../app/db.server";
+import { DEFAULT_SETTINGS } from "../../app/lib/settings";
+import { getOverviewMetrics } from "../../app/models/metrics.server";
+import * as overview from "../../app/routes/app._index";
+import * as pipeline from "../../app/routes/app.pipeline";
+import * as detail from "../../app/routes/app.checkouts.$id";
+import * as logs from "../../app/routes/app.logs";
+import * as settings from "../../app/routes/app.settings";
+import { adminRequest, call } from "../helpers/admin";
+import { OTHER_SHOP, TEST_SHOP } from "../helpers/constants";
+import { resetDatabase, seedOfflineSession, seedShop } from "../helpers/db";
+
+const NOW = new Date();
+const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3600_000);
+let seq = 0;
+
+async function checkout(data: Partial<Prisma.CheckoutUncheckedCreateInput> = {}) {
+  seq += 1;
+  return db.checkout.create({
+    data: {
+      shop: TEST_SHOP,
+      token: `tok-admin-${seq}-${Math.random().toString(36).slice(2, 8)}`,
+      email: `shopper${seq}@example.com`,
+      firstName: "Ada",
+      lastName: "Lovelace",
+      phone: "+15550100000",
+      customerKey: `email:shopper${seq}@example.com`,
+      lineItems: JSON.stringify([{ title: "Linen Shirt", quantity: 2, priceMinor: 2500 }]),
+      lineItemCount: 2,
+      totalMinor: 5000,
+      subtotalMinor: 5000,
+      shopifyCreatedAt: hoursAgo(30),
+      shopifyUpdatedAt: hoursAgo(30),
+      abandonedAt: hoursAgo(29),
+      status: "abandoned",
+      ...data,
+    },
+  });
+}
+
+// A stand-in for the Shopify Admin GraphQL API (loopback), for the pipeline's "generate code" action.
+let graphql: http.Server;
+const graphqlCalls: string[] = [];
+
+beforeAll(async () => {
+  graphql = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      const parsed = JSON.parse(body || "{}") as { operationName?: string };
+      graphqlCalls.push(parsed.operationName ?? "");
+      res.setHeader("Content-Type", "application/json");
+      if (parsed.operationName === "DiscountCodeBasicCreate") {
+        res.end(JSON.stringify({ data: { discountCodeBasicCreate: { codeDiscountNode: { id: `gid://shopify/DiscountCodeNode/${graphqlCalls.length}` }, userErrors: [] } } }));
+      } else {
+        res.end(JSON.stringify({ data: null, errors: [{ message: "not served here" }] }));
+      }
+    });
+  });
+  await new Promise<void>((r) => graphql.listen(0, "127.0.0.1", r));
+  process.env.SHOPIFY_ADMIN_API_BASE_URL = `http://127.0.0.1:${(graphql.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((r) => graphql.close(() => r()));
+  delete process.env.SHOPIFY_ADMIN_API_BASE_URL;
+});
+
+beforeEach(async () => {
+  await resetDatabase();
+  await seedShop();
+  await seedShop(OTHER_SHOP);
+  await seedOfflineSession();
+  await seedOfflineSession(OTHER_SHOP);
+});
+
+describe("overview metrics", () => {
+  it("computes the figures and breakdowns from aggregate queries on known data", async () => {
+    // 4 abandoned in the last 7 days (one returning, one high value), 2 recovered.
+    const a = await checkout({ totalMinor: 4000, abandonedAt: hoursAgo(48), recoveredAt: hoursAgo(46), recoveredRevenueMinor: 4000, status: "recovered", stage: "recovered" });
+    const b = await checkout({ totalMinor: 30000, returningCustomer: true, abandonedAt: hoursAgo(30), recoveredAt: hoursAgo(0.5), recoveredRevenueMinor: 30000, status: "recovered", stage: "recovered" });
+    await checkout({ totalMinor: 7000, abandonedAt: hoursAgo(20) });
+    await checkout({ totalMinor: 12000, abandonedAt: hoursAgo(10) });
+    await checkout({ totalMinor: 9999, abandonedAt: hoursAgo(24 * 20) }); // outside 7 days, inside 30
+    await checkout({ isTest: true, abandonedAt: hoursAgo(5) }); // never counted
+    await db.checkout.create({ data: { shop: OTHER_SHOP, token: "other-1", shopifyCreatedAt: hoursAgo(5), shopifyUpdatedAt: hoursAgo(5), abandonedAt: hoursAgo(4), recoveredAt: hoursAgo(1), recoveredRevenueMinor: 99999 } });
+    // Messages: 4 emails sent (2 opened, 1 clicked), 2 pushes (1 clicked), 1 pending (not sent).
+    const msg = (checkoutId: string, stepId: string, channel: string, extra: Partial<Prisma.MessageUncheckedCreateInput> = {}) =>
+      db.message.create({ data: { shop: TEST_SHOP, checkoutId, stepId, stepIndex: 0, channel, status: "sent", sentAt: hoursAgo(40), createdAt: hoursAgo(40), ...extra } });
+    await msg(a.id, "s1", "email", { openedAt: hoursAgo(39), clickedAt: hoursAgo(39) });
+    await msg(a.id, "s3", "email", { openedAt: hoursAgo(38) });
+    await msg(b.id, "s1", "email");
+    await msg(b.id, "s3", "email");
+    await msg(a.id, "s1", "push", { clickedAt: hoursAgo(39) });
+    await msg(b.id, "s1", "push");
+    await msg(b.id, "s4", "email", { status: "pending", sentAt: null });
+    // Orders: 2 recovered (4000 + 30000), 2 others (1000 + 5000).
+    const order = (orderId: string, totalMinor: number, extra: Partial<Prisma.OrderUncheckedCreateInput> = {}) =>
+      db.order.create({ data: { shop: TEST_SHOP, orderId, totalMinor, shopifyCreatedAt: hoursAgo(2), ...extra } });
+    await order("o1", 4000, { recovered: true, attributedStepId: "s1", attributedChannel: "email" });
+    await order("o2", 30000, { recovered: true, attributedStepId: "s3", attributedChannel: "email" });
+    await order("o3", 1000);
+    await order("o4", 5000);
+    // Incentives: 4 issued, 1 used, 1 failed (not counted).
+    for (const [i, status] of ["active", "used", "expired", "deactivated", "failed"].entries()) {
+      await db.incentive.create({ data: { shop: TEST_SHOP, slot: `s${i}`, kind: "percentage", code: `CODE${i}`, status, startsAt: hoursAgo(3), endsAt: hoursAgo(-40), createdAt: hoursAgo(3) } });
+    }
+    // One opt-out (a bounce is not an opt-out).
+    await db.suppression.create({ data: { shop: TEST_SHOP, channel: "email", address: "x@example.com", reason: "unsubscribe", createdAt: hoursAgo(3) } });
+    await db.suppression.create({ data: { shop: TEST_SHOP, channel: "email", address: "y@example.com", reason: "bounce", createdAt: hoursAgo(3) } });
+
+    const m = await getOverviewMetrics({ shop: TEST_SHOP, days: 7, now: NOW });
+    expect(m.figures).toEqual({
+      abandoned: 4,
+      recovered: 2,
+      recoveryRate: 0.5,
+      recoveredRevenueMinor: 34000,
+      avgRecoveredOrderMinor: 17000,
+      avgOrderMinor: 10000,
+      emailOpenRate: 0.5,
+      emailClickRate: 0.25,
+      pushClickRate: 0.5,
+      discountUseRate: 0.25,
+      optOutRate: 1 / 6,
+    });
+    expect(m.daily).toHaveLength(8);
+    expect(m.daily.reduce((s, d) => s + d.valueMinor, 0)).toBe(34000);
+    expect(m.byChannel.find((r) => r.key === "email")).toEqual({ key: "email", sent: 4, opened: 2, clicked: 1, recovered: 2, revenueMinor: 34000 });
+    expect(m.byStep.find((r) => r.key === "s1")).toMatchObject({ sent: 4, opened: 1, clicked: 2, recovered: 1, revenueMinor: 4000 });
+    expect(m.byStep.find((r) => r.key === "s3")).toMatchObject({ sent: 2, recovered: 1, revenueMinor: 30000 });
+    expect(m.segments.newVsReturning).toEqual([
+      { key: "new", abandoned: 3, recovered: 1, revenueMinor: 4000, rate: 1 / 3 },
+      { key: "returning", abandoned: 1, recovered: 1, revenueMinor: 30000, rate: 1 },
+    ]);
+    expect(m.segments.bands.map((b) => [b.key, b.abandoned, b.recovered])).toEqual([
+      ["under_50", 1, 1],
+      ["50_100", 1, 0],
+      ["100_250", 1, 0],
+      ["250_plus", 1, 1],
+    ]);
+    // a: recovered 2 h after abandonment; b: 29.5 h after.
+    expect(m.byHours.filter((h) => h.recovered > 0).map((h) => [h.key, h.recovered, h.revenueMinor])).toEqual([
+      ["1_4", 1, 4000],
+      ["24_48", 1, 30000],
+    ]);
+    const m30 = await getOverviewMetrics({ shop: TEST_SHOP, days: 30, now: NOW });
+    expect(m30.figures.abandoned).toBe(5);
+  });
+
+  it("the loader answers a signed request with the shop's metrics, and states the attribution window", async () => {
+    await checkout({ abandonedAt: hoursAgo(3) });
+    const res = await call(overview.loader, await adminRequest("/app?days=7"));
+    expect(res.status).toBe(200);
+    expect(res.json.metrics.days).toBe(7);
+    expect(res.json.metrics.figures.abandoned).toBe(1);
+    expect(res.json.attributionDays).toBe(7);
+    expect(res.json.currency).toBe("USD");
+  });
+
+  it("refuses an unsigned request", async () => {
+    const res = await call(overview.loader, new Request("https://example.test/app", { headers: { Authorization: "Bearer not-a-token" } }));
+    expect([302, 401, 403]).toContain(res.status);
+  });
+});
+
+describe("pipeline board", () => {
+  it("lists each column with a page of cards, filters, and leaves out other shops and completed checkouts", async () => {
+    await checkout({ firstName: "Grace", lastName: "Hopper", priority: "urgent", priorityScore: 90, totalMinor: 40000 });
+    await checkout({ firstName: "Ada", stage: "contacted", priority: "high", priorityScore: 50 });
+    await checkout({ firstName: "Alan", stage: "lost", priority: "low" });
+    await checkout({ firstName: "Done", completedAt: hoursAgo(1), status: "completed" }); // bought on their own
+    await checkout({ firstName: "Later", abandonedAt: hoursAgo(-1) }); // not abandoned yet
+    await db.checkout.create({ data: { shop: OTHER_SHOP, token: "o-1", firstName: "Other", shopifyCreatedAt: hoursAgo(5), shopifyUpdatedAt: hoursAgo(5), abandonedAt: hoursAgo(4) } });
+    const res = await call(pipeline.loader, await adminRequest("/app/pipeline"));
+    expect(res.status).toBe(200);
+    const cols = Object.fromEntries(res.json.columns.map((c: { stage: string; total: number; cards: Array<{ name: string }> }) => [c.stage, c]));
+    expect(Object.keys(cols)).toEqual(["abandoned", "contacted", "negotiating", "recovered", "lost"]);
+    expect(cols.abandoned.total).toBe(1);
+    expect(cols.abandoned.cards[0]).toMatchObject({ name: "Grace Hopper", priority: "urgent", product: "Linen Shirt", quantity: 2, totalMinor: 40000, phone: "+15550100000" });
+    expect(cols.contacted.total).toBe(1);
+    expect(cols.lost.total).toBe(1);
+
+    const search = await call(pipeline.loader, await adminRequest("/app/pipeline?q=grace"));
+    expect(search.json.columns.flatMap((c: { cards: Array<{ name: string }> }) => c.cards.map((k) => k.name))).toEqual(["Grace Hopper"]);
+    const byValue = await call(pipeline.loader, await adminRequest("/app/pipeline?min=100"));
+    expect(byValue.json.columns.reduce((s: number, c: { total: number }) => s + c.total, 0)).toBe(1);
+    const byStage = await call(pipeline.loader, await adminRequest("/app/pipeline?stage=lost&priority=low"));
+    expect(byStage.json.columns).toHaveLength(1);
+    expect(byStage.json.columns[0].total).toBe(1);
+  });
+
+  it("paginates a column", async () => {
+    for (let i = 0; i < 23; i++) await checkout({ priorityScore: i });
+    const p1 = await call(pipeline.loader, await adminRequest("/app/pipeline?stage=abandoned"));
+    expect(p1.json.columns[0].total).toBe(23);
+    expect(p1.json.columns[0].cards).toHaveLength(20);
+    const p2 = await call(pipeline.loader, await adminRequest("/app/pipeline?stage=abandoned&p_abandoned=2"));
+    expect(p2.json.columns[0].cards).toHaveLength(3);
+  });
+
+  it("moves a card forward, refuses a move the pipeline does not allow, and lets Lost go back to Contacted", async () => {
+    const c = await checkout();
+    const ok = await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "move", checkoutId: c.id, to: "contacted" } }));
+    expect(ok).toMatchObject({ status: 200, json: { ok: true } });
+    expect((await db.checkout.findUniqueOrThrow({ where: { id: c.id } })).stage).toBe("contacted");
+    const log = await db.auditLog.findFirstOrThrow({ where: { checkoutId: c.id, action: "stage_change" } });
+    expect(log).toMatchObject({ fromValue: "abandoned", toValue: "contacted" });
+    expect(log.actor).toMatch(/^staff:/);
+
+    const done = await checkout({ stage: "recovered" });
+    const refused = await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "move", checkoutId: done.id, to: "contacted" } }));
+    expect(refused.status).toBe(409);
+    expect((await db.checkout.findUniqueOrThrow({ where: { id: done.id } })).stage).toBe("recovered");
+
+    const lost = await checkout({ stage: "lost" });
+    const retry = await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "move", checkoutId: lost.id, to: "contacted" } }));
+    expect(retry.status).toBe(200);
+    const bad = await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "move", checkoutId: lost.id, to: "nowhere" } }));
+    expect(bad.status).toBe(400);
+  });
+
+  it("refuses to touch another shop's checkout", async () => {
+    const theirs = await db.checkout.create({ data: { shop: OTHER_SHOP, token: "o-2", shopifyCreatedAt: hoursAgo(5), shopifyUpdatedAt: hoursAgo(5), abandonedAt: hoursAgo(4) } });
+    for (const form of <Array<Record<string, string>>>[
+      { intent: "move", checkoutId: theirs.id, to: "contacted" },
+      { intent: "follow_up", checkoutId: theirs.id, at: hoursAgo(-2).toISOString() },
+      { intent: "whatsapp", checkoutId: theirs.id, template: "reminder", body: "hi" },
+    ]) {
+      const res = await call(pipeline.action, await adminRequest("/app/pipeline", { form }));
+      expect(res.status).toBe(404);
+    }
+    const after = await db.checkout.findUniqueOrThrow({ where: { id: theirs.id } });
+    expect(after.stage).toBe("abandoned");
+    expect(after.followUpAt).toBeNull();
+    expect(await db.conversationEntry.count()).toBe(0);
+  });
+
+  it("schedules a follow-up that shows on the card and in the due list, and clears it", async () => {
+    const c = await checkout();
+    const at = hoursAgo(-0.5);
+    const res = await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "follow_up", checkoutId: c.id, at: at.toISOString(), note: "call back" } }));
+    expect(res.status).toBe(200);
+    const board = await call(pipeline.loader, await adminRequest("/app/pipeline"));
+    expect(board.json.followUpsDue.map((k: { id: string }) => k.id)).toEqual([c.id]);
+    expect(board.json.columns[0].cards[0]).toMatchObject({ followUpAt: at.toISOString(), followUpNote: "call back" });
+    const past = await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "follow_up", checkoutId: c.id, at: hoursAgo(5).toISOString() } }));
+    expect(past.status).toBe(400);
+    await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "follow_up", checkoutId: c.id, clear: "1" } }));
+    expect((await db.checkout.findUniqueOrThrow({ where: { id: c.id } })).followUpAt).toBeNull();
+    expect(await db.auditLog.count({ where: { checkoutId: c.id, action: { in: ["follow_up_scheduled", "follow_up_cleared"] } } })).toBe(2);
+  });
+
+  it("logs a WhatsApp quick message in the conversation and the audit log", async () => {
+    const c = await checkout();
+    const res = await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "whatsapp", checkoutId: c.id, template: "urgency", body: "Hi Ada, Linen Shirt is selling fast" } }));
+    expect(res.status).toBe(200);
+    const entry = await db.conversationEntry.findFirstOrThrow({ where: { checkoutId: c.id } });
+    expect(entry).toMatchObject({ channel: "whatsapp", direction: "outbound", body: "Hi Ada, Linen Shirt is selling fast" });
+    expect(await db.auditLog.count({ where: { checkoutId: c.id, action: "manual_whatsapp", toValue: "urgency" } })).toBe(1);
+    const bad = await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "whatsapp", checkoutId: c.id, template: "spam", body: "x" } }));
+    expect(bad.status).toBe(400);
+  });
+
+  it("generates a one-time code through the incentives code path and shows it on the card", async () => {
+    const c = await checkout();
+    const bad = await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "code", checkoutId: c.id, percentOff: "12" } }));
+    expect(bad.status).toBe(400);
+    const res = await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "code", checkoutId: c.id, percentOff: "15" } }));
+    expect(res.status).toBe(200);
+    expect(res.json.code).toEqual(expect.any(String));
+    expect(graphqlCalls).toContain("DiscountCodeBasicCreate");
+    const inc = await db.incentive.findFirstOrThrow({ where: { checkoutId: c.id } });
+    expect(inc).toMatchObject({ source: "manual", percentOff: 15, code: res.json.code });
+    const board = await call(pipeline.loader, await adminRequest("/app/pipeline"));
+    expect(board.json.columns[0].cards[0].discount).toEqual({ code: res.json.code, percentOff: 15 });
+  });
+});
+
+describe("checkout detail", () => {
+  it("shows the timeline, cart and customer history; another shop's checkout is a 404", async () => {
+    const c = await checkout({ customerId: "cust-1" });
+    await checkout({ customerId: "cust-1", shopifyCreatedAt: hoursAgo(24 * 10), shopifyUpdatedAt: hoursAgo(24 * 10) });
+    await db.order.create({ data: { shop: TEST_SHOP, orderId: "ord-1", name: "#1001", customerId: "cust-1", totalMinor: 1234, shopifyCreatedAt: hoursAgo(24 * 9) } });
+    await db.message.create({ data: { shop: TEST_SHOP, checkoutId: c.id, stepId: "s1", stepIndex: 0, channel: "email", status: "opened", sentAt: hoursAgo(28), deliveredAt: hoursAgo(28), openedAt: hoursAgo(27) } });
+    await db.conversationEntry.create({ data: { shop: TEST_SHOP, checkoutId: c.id, channel: "whatsapp", direction: "inbound", body: "Do you ship to Canada?", createdAt: hoursAgo(26) } });
+    await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "move", checkoutId: c.id, to: "negotiating" } }));
+
+    const res = await call(detail.loader, await adminRequest(`/app/checkouts/${c.id}`), { id: c.id });
+    expect(res.status).toBe(200);
+    const titles = res.json.timeline.map((e: { title: string }) => e.title);
+    expect(titles).toEqual(expect.arrayContaining(["Checkout created", "Abandoned", "Sent: First reminder · email", "Delivered: First reminder · email", "Opened: First reminder · email", "Reply on whatsapp", "Moved from Abandoned to Negotiating"]));
+    expect(res.json.items[0]).toMatchObject({ title: "Linen Shirt", quantity: 2 });
+    expect(res.json.otherCheckouts).toHaveLength(1);
+    expect(res.json.orders.map((o: { name: string }) => o.name)).toEqual(["#1001"]);
+
+    const theirs = await db.checkout.create({ data: { shop: OTHER_SHOP, token: "o-3", shopifyCreatedAt: hoursAgo(5), shopifyUpdatedAt: hoursAgo(5) } });
+    const refused = await call(detail.loader, await adminRequest(`/app/checkouts/${theirs.id}`), { id: theirs.id });
+    expect(refused.status).toBe(404);
+    const refusedAction = await call(detail.action, await adminRequest(`/app/checkouts/${theirs.id}`, { form: { intent: "note", body: "sneaky" } }), { id: theirs.id });
+    expect(refusedAction.status).toBe(404);
+    expect(await db.checkoutNote.count()).toBe(0);
+  });
+
+  it("adds a note and assigns an owner, both audited and on the timeline", async () => {
+    const c = await checkout();
+    const note = await call(detail.action, await adminRequest(`/app/checkouts/${c.id}`, { form: { intent: "note", body: "Asked about sizes" } }), { id: c.id });
+    expect(note.status).toBe(200);
+    const empty = await call(detail.action, await adminRequest(`/app/checkouts/${c.id}`, { form: { intent: "note", body: "   " } }), { id: c.id });
+    expect(empty.status).toBe(400);
+    const owner = await call(detail.action, await adminRequest(`/app/checkouts/${c.id}`, { form: { intent: "owner", owner: "Jane" } }), { id: c.id });
+    expect(owner.status).toBe(200);
+    expect((await db.checkout.findUniqueOrThrow({ where: { id: c.id } })).owner).toBe("Jane");
+    expect(await db.checkoutNote.count({ where: { checkoutId: c.id } })).toBe(1);
+    expect(await db.auditLog.count({ where: { checkoutId: c.id, action: { in: ["note", "owner_change"] } } })).toBe(2);
+    const res = await call(detail.loader, await adminRequest(`/app/checkouts/${c.id}`), { id: c.id });
+    const titles = res.json.timeline.map((e: { title: string }) => e.title);
+    expect(titles).toEqual(expect.arrayContaining(["Note", "Assigned to Jane"]));
+  });
+});
+
+describe("logs", () => {
+  it("lists the messages inside the retention, filters them, and previews one email", async () => {
+    const c = await checkout();
+    await db.message.create({ data: { shop: TEST_SHOP, checkoutId: c.id, stepId: "s1", stepIndex: 0, channel: "email", status: "delivered", sentAt: hoursAgo(2), createdAt: hoursAgo(2), subject: "You left something", bodyHtml: "<p>Come back</p><script>alert(1)</script>" } });
+    await db.message.create({ data: { shop: TEST_SHOP, checkoutId: c.id, stepId: "s1", stepIndex: 0, channel: "push", status: "failed", lastError: "subscription gone (410)", createdAt: hoursAgo(2) } });
+    await db.message.create({ data: { shop: TEST_SHOP, checkoutId: c.id, stepId: "s2", stepIndex: 1, channel: "whatsapp", status: "skipped", skipReason: "no_consent", createdAt: hoursAgo(1) } });
+    await db.message.create({ data: { shop: TEST_SHOP, checkoutId: c.id, stepId: "s3", stepIndex: 2, channel: "email", status: "sent", createdAt: hoursAgo(24 * 6) } }); // older than 5 days
+    const all = await call(logs.loader, await adminRequest("/app/logs"));
+    expect(all.status).toBe(200);
+    expect(all.json.retentionDays).toBe(5);
+    expect(all.json.total).toBe(3);
+    expect(all.json.rows.map((r: { reason: string | null }) => r.reason)).toEqual(["no_consent", null, "subscription gone (410)"].filter((x) => x !== undefined).sort((a, b) => String(a).localeCompare(String(b))).length ? expect.arrayContaining(["no_consent", "subscription gone (410)"]) : []);
+    const failed = await call(logs.loader, await adminRequest("/app/logs?status=failed&channel=push&step=s1"));
+    expect(failed.json.rows).toHaveLength(1);
+    expect(failed.json.rows[0].reason).toBe("subscription gone (410)");
+    const email = all.json.rows.find((r: { channel: string }) => r.channel === "email");
+    const preview = await call(logs.loader, await adminRequest(`/app/logs?message=${email.id}`));
+    expect(preview.json.preview.bodyHtml).toContain("Come back");
+  });
+});
+
+describe("settings", () => {
+  it("saves valid settings (audited) and saves nothing when any field is invalid", async () => {
+    const before = await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    const bad = structuredClone(DEFAULT_SETTINGS) as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    bad.cadence.steps[1].offsetMinutes = 10;
+    bad.handoff.staffAlertEmail = "not-an-email";
+    bad.quietHours.timezone = "Mars/Olympus";
+    bad.retentionDays = 5; // valid, must not be saved either
+    const res = await call(settings.action, await adminRequest("/app/settings", { form: { settings: JSON.stringify(bad) } }));
+    expect(res.status).toBe(422);
+    expect(res.json.errors).toMatchObject({
+      "cadence.steps.1.offsetMinutes": expect.any(String),
+      "handoff.staffAlertEmail": "not an email address",
+      "quietHours.timezone": "unknown time zone",
+    });
+    const after = await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    expect(after.settings).toBe(before.settings);
+    expect(after.settingsVersion).toBe(before.settingsVersion);
+    expect(await db.auditLog.count({ where: { action: "settings_update" } })).toBe(0);
+
+    const junk = await call(settings.action, await adminRequest("/app/settings", { form: { settings: "{not json" } }));
+    expect(junk.status).toBe(400);
+
+    const good = structuredClone(DEFAULT_SETTINGS);
+    good.retentionDays = 7;
+    good.handoff.staffAlertEmail = "team@example.com";
+    const ok = await call(settings.action, await adminRequest("/app/settings", { form: { settings: JSON.stringify(good) } }));
+    expect(ok.status).toBe(200);
+    const saved = await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    expect(JSON.parse(saved.settings)).toMatchObject({ retentionDays: 7, handoff: { staffAlertEmail: "team@example.com" } });
+    expect(saved.settingsVersion).toBe(before.settingsVersion + 1);
+    expect(await db.auditLog.count({ where: { action: "settings_update", shop: TEST_SHOP } })).toBe(1);
+  });
+
+  it("the loader shows channel status and the theme embed deep link", async () => {
+    const res = await call(settings.loader, await adminRequest("/app/settings"));
+    expect(res.status).toBe(200);
+    expect(res.json.channels.email).toMatchObject({ enabled: false });
+    expect(res.json.embed.themeEditorUrl).toContain("themes/current/editor");
+    expect(res.json.settings.retentionDays).toBe(5);
+  });
+});
