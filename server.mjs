@@ -12,6 +12,18 @@ const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || "0.0.0.0";
 const workers = Math.max(1, Number(process.env.WEB_CONCURRENCY || 1));
 
+// Local demo only (`npm run demo`): not even loaded unless DEMO_MODE is set; it refuses NODE_ENV=production and
+// non-loopback hosts (app/demo.server.ts holds everything the demo relaxes).
+let demoAdmin = null;
+if (process.env.DEMO_MODE) {
+  try {
+    demoAdmin = (await import("./app/demo.server.ts")).demoAdminMiddleware();
+  } catch (e) {
+    console.error(`checkout-recovery: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+}
+
 async function start() {
   const problem = await verifyDatabase();
   if (problem) {
@@ -28,6 +40,7 @@ async function start() {
       next();
     });
   }
+  if (demoAdmin) app.use(demoAdmin);
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV || "production" }));

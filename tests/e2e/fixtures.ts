@@ -1,9 +1,9 @@
 // What every browser spec needs: an admin page opened the way the Shopify admin opens an embedded app (a session
 // token signed with the API secret as `id_token`, and as a bearer header on Remix's own fetches), and direct access
 // to the server's database for seeding and checking.
-import crypto from "node:crypto";
 import { test as base, expect, type Page } from "@playwright/test";
 import { createDb, type Db } from "../../app/db.server";
+import { mintSessionToken } from "../../app/lib/session-token";
 import { E2E_ENV } from "./env";
 
 function b64url(input: Buffer | string) {
@@ -12,22 +12,7 @@ function b64url(input: Buffer | string) {
 
 /** A Shopify session token (HS256 JWT signed with the app's secret), as App Bridge issues it. */
 export function sessionToken(shop: string, now = Math.floor(Date.now() / 1000)) {
-  const header = b64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
-  const payload = b64url(
-    JSON.stringify({
-      iss: `https://${shop}/admin`,
-      dest: `https://${shop}`,
-      aud: E2E_ENV.SHOPIFY_API_KEY,
-      sub: "42",
-      exp: now + 3600,
-      nbf: now - 60,
-      iat: now,
-      jti: crypto.randomUUID(),
-      sid: crypto.randomUUID(),
-    }),
-  );
-  const sig = crypto.createHmac("sha256", E2E_ENV.SHOPIFY_API_SECRET).update(`${header}.${payload}`).digest("base64url");
-  return `${header}.${payload}.${sig}`;
+  return mintSessionToken({ shop, apiKey: E2E_ENV.SHOPIFY_API_KEY, apiSecret: E2E_ENV.SHOPIFY_API_SECRET, now });
 }
 
 export function adminUrl(path: string, shop = process.env.E2E_SHOP!, token = sessionToken(shop)) {

@@ -1,0 +1,56 @@
+// The local stand-ins the demo server talks to instead of SendGrid, push services, WhatsApp and Shopify's Admin API.
+// They are the ones the test suite uses (tests/helpers/standins/), started here on loopback.
+import fs from "node:fs";
+import path from "node:path";
+import type { DemoStandinUrls } from "../app/demo.server";
+import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../tests/helpers/standins/admin-graphql";
+import { startPushReceiver, type PushReceiver } from "../tests/helpers/standins/push-receiver";
+import { startSendGridStandIn, type SendGridStandIn } from "../tests/helpers/standins/sendgrid";
+import { startWhatsAppStandIn, type WhatsAppStandIn } from "../tests/helpers/standins/whatsapp";
+import type { WhatsAppSeen } from "./inbox";
+import { onCleanup } from "./processes";
+
+export const SENDGRID_KEY = "SG.demo-key";
+export const WHATSAPP_TOKEN = "EAADemoWhatsAppToken";
+
+export interface DemoStandins {
+  sendgrid: SendGridStandIn;
+  push: PushReceiver;
+  admin: AdminGraphqlStandin;
+  whatsapp: WhatsAppStandIn;
+  urls: DemoStandinUrls;
+}
+
+/** What the WhatsApp stand-in received, in the inbox's terms (template parameters; the tracked link if one is there). */
+export function whatsappSeen(w: WhatsAppStandIn): WhatsAppSeen[] {
+  return w.captured.map((c) => {
+    const params = (c.body.template.components ?? []).flatMap((comp) => (comp.parameters ?? []).map((p) => p.text));
+    const link = params.map((p) => /https?:\/\/\S+\/r\/[A-Za-z0-9._~-]+/.exec(p)?.[0]).find(Boolean) ?? null;
+    return { to: `+${c.body.to}`, template: c.body.template.name, params, text: params.join(" | "), link };
+  });
+}
+
+export async function startStandins(dir: string, o: { adminToken: string; whatsappAppSecret: string }): Promise<DemoStandins> {
+  const sendgrid = await startSendGridStandIn(SENDGRID_KEY);
+  onCleanup("SendGrid stand-in", () => sendgrid.close());
+  const push = await startPushReceiver();
+  onCleanup("push receiver", () => push.close());
+  const caFile = path.join(dir, "push-receiver-ca.pem");
+  fs.writeFileSync(caFile, push.ca);
+  const admin = await startAdminGraphqlStandin({ token: o.adminToken });
+  onCleanup("Admin GraphQL stand-in", () => admin.close());
+  const whatsapp = await startWhatsAppStandIn(WHATSAPP_TOKEN);
+  onCleanup("WhatsApp stand-in", () => whatsapp.close());
+  return {
+    sendgrid,
+    push,
+    admin,
+    whatsapp,
+    urls: {
+      sendgrid: { baseUrl: sendgrid.url, apiKey: SENDGRID_KEY },
+      push: { hosts: [new URL(push.origin).hostname], caCertFile: caFile },
+      adminGraphql: { baseUrl: admin.baseUrl },
+      whatsapp: { baseUrl: whatsapp.url, accessToken: WHATSAPP_TOKEN, appSecret: o.whatsappAppSecret, verifyToken: "demo-verify-token" },
+    },
+  };
+}
