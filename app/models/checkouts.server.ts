@@ -9,7 +9,7 @@ import { recordWebhookEvent } from "./webhook-events.server";
 
 export type IngestOutcome = "created" | "updated" | "stale";
 
-function recordData(r: CheckoutRecord) {
+export function recordData(r: CheckoutRecord) {
   return {
     cartToken: r.cartToken,
     customerId: r.customerId,
@@ -44,16 +44,23 @@ function recordData(r: CheckoutRecord) {
  * transaction as the change (a repeat throws a unique violation, and nothing else is written). An update older than
  * what we hold is recorded as stale and changes nothing. An order that arrived first completes the checkout now.
  */
-export async function ingestCheckout(args: {
+export async function ingestCheckout(args: IngestCheckoutArgs): Promise<IngestOutcome> {
+  return db.$transaction((tx) => ingestCheckoutIn(tx, args));
+}
+
+export interface IngestCheckoutArgs {
   shop: string;
   eventId: string;
   topic: string;
   record: CheckoutRecord;
   settings: Settings;
   now: Date;
-}): Promise<IngestOutcome> {
+}
+
+/** ingestCheckout's work inside a transaction the caller owns (group commit: app/models/checkout-batch.server.ts). */
+export async function ingestCheckoutIn(tx: Prisma.TransactionClient, args: IngestCheckoutArgs): Promise<IngestOutcome> {
   const { shop, eventId, topic, record, settings } = args;
-  return db.$transaction(async (tx) => {
+  {
     const existing = await tx.checkout.findUnique({
       where: { shop_token: { shop, token: record.token } },
       select: { id: true, status: true, abandonedAt: true, nextStepIndex: true, nextDueAt: true, stopReason: true, shopifyUpdatedAt: true, completedAt: true },
@@ -80,7 +87,7 @@ export async function ingestCheckout(args: {
       await attributeOrder(tx, { shop, checkoutId: saved.id, order, actor: `webhook:${topic}` });
     }
     return existing ? "updated" : "created";
-  });
+  }
 }
 
 export async function getCheckout({ shop, token }: { shop: string; token: string }) {

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { InputError } from "../lib/errors";
 import { parseCheckout, parseOrder } from "../lib/shopify-payloads";
-import { ingestCheckout } from "../models/checkouts.server";
+import { ingestCheckoutGrouped } from "../models/checkout-batch.server";
 import { exportCustomerData, redactCustomer, redactShop } from "../models/compliance.server";
 import { ingestOrder } from "../models/orders.server";
 import { forgetShopCache, getShopCached, markUninstalled } from "../models/shops.server";
@@ -19,7 +19,8 @@ async function knownShop(domain: string) {
 export async function handleCheckoutWebhook(ctx: WebhookContext, { eventId, topic, now }: WebhookMeta) {
   const record = parseCheckout(ctx.payload);
   const shop = await knownShop(ctx.shop);
-  return ingestCheckout({ shop: ctx.shop, eventId, topic, record, settings: shop.parsedSettings, now });
+  // Group commit: answered once the transaction holding this write has committed (app/models/checkout-batch.server.ts).
+  return ingestCheckoutGrouped({ shop: ctx.shop, eventId, topic, record, settings: shop.parsedSettings, now });
 }
 
 export async function handleOrderWebhook(ctx: WebhookContext, { eventId, topic }: WebhookMeta) {

@@ -1,0 +1,107 @@
+// Group commit for checkouts/* webhooks: deliveries that arrive while a write transaction is running wait and then
+// go together in the next one, so a burst costs one transaction (and on SQLite one write lock) per batch instead of
+// one per webhook. Each caller is answered only after the transaction holding its write has committed, with the
+// same outcome or error ingestCheckout would have given it.
+// On PostgreSQL the batch is written with a few SQL statements on the driver (app/models/checkout-ingest-sql.server.ts,
+// ingestCheckoutIn's rules restated for a batch; about 3x less CPU than through Prisma); a delivery whose order arrived
+// first (attribution) runs alone through ingestCheckout after the commit. On SQLite the batch is one Prisma
+// transaction on Prisma's own connection: libsql runs statements synchronously, so a second connection holding the
+// write lock while a Prisma write in the same process waits for it would freeze the event loop until the busy
+// timeout (cron ticks, orders and admin actions write through Prisma beside webhooks).
+//   - A delivery whose event id is already in the ledger is left out of the batch's writes, and any delivery after one
+//     for the same event id or the same checkout is not put in the batch: it runs alone (the repeat then fails with the ledger's
+//     unique violation, exactly as before) or in a later batch.
+//   - If the batch's transaction fails for any reason (a repeat recorded by another process in the meantime, a
+//     deadlock, a bad row), nothing of it was written, and every delivery in it runs again alone through
+//     ingestCheckout, so each gets its own outcome or error.
+// A lone delivery when nothing is running starts at once: no added latency when the app is quiet.
+import { db, dbProvider } from "../db.server";
+import { ingestCheckoutBatchSql } from "./checkout-ingest-sql.server";
+import { ingestCheckout, ingestCheckoutIn, type IngestCheckoutArgs, type IngestOutcome } from "./checkouts.server";
+
+interface Pending {
+  args: IngestCheckoutArgs;
+  resolve: (outcome: IngestOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+const MAX_BATCH = Math.max(1, Number(process.env.WEBHOOK_BATCH_MAX ?? 64));
+// SQLite has one writer at a time (and the adapter one connection): a second batch would only queue behind the first.
+const MAX_RUNNING = dbProvider === "sqlite" ? 1 : Math.max(1, Number(process.env.WEBHOOK_BATCH_CONCURRENCY ?? 2));
+
+const queue: Pending[] = [];
+let running = 0;
+
+/** ingestCheckout, with its write grouped into a shared transaction with whatever else is waiting. */
+export function ingestCheckoutGrouped(args: IngestCheckoutArgs): Promise<IngestOutcome> {
+  return new Promise((resolve, reject) => {
+    queue.push({ args, resolve, reject });
+    pump();
+  });
+}
+
+function pump() {
+  while (running < MAX_RUNNING && queue.length > 0) {
+    const batch = take();
+    running += 1;
+    void run(batch).finally(() => {
+      running -= 1;
+      pump();
+    });
+  }
+}
+
+/** Up to MAX_BATCH waiting deliveries with distinct event ids and distinct checkouts; the others keep their place. */
+function take(): Pending[] {
+  const batch: Pending[] = [];
+  const events = new Set<string>();
+  const checkouts = new Set<string>();
+  const rest: Pending[] = [];
+  for (const p of queue) {
+    const key = `${p.args.shop}\n${p.args.record.token}`;
+    if (batch.length < MAX_BATCH && !events.has(p.args.eventId) && !checkouts.has(key)) {
+      batch.push(p);
+      events.add(p.args.eventId);
+      checkouts.add(key);
+    } else {
+      rest.push(p);
+    }
+  }
+  queue.splice(0, queue.length, ...rest);
+  return batch;
+}
+
+function alone(p: Pending): Promise<void> {
+  return ingestCheckout(p.args).then(p.resolve, p.reject);
+}
+
+/** SQLite: the whole batch in one Prisma transaction (a repeat's ledger insert fails it, and then each runs alone). */
+async function ingestBatchThroughPrisma(batch: IngestCheckoutArgs[]): Promise<Array<IngestOutcome | null>> {
+  return db.$transaction(
+    async (tx) => {
+      const out: IngestOutcome[] = [];
+      for (const args of batch) out.push(await ingestCheckoutIn(tx, args));
+      return out;
+    },
+    { timeout: 30_000, maxWait: 30_000 },
+  );
+}
+
+const writeBatch = dbProvider === "postgresql" ? ingestCheckoutBatchSql : ingestBatchThroughPrisma;
+
+async function run(batch: Pending[]): Promise<void> {
+  let outcomes: Array<IngestOutcome | null>;
+  try {
+    outcomes = await writeBatch(batch.map((p) => p.args));
+  } catch {
+    for (const p of batch) await alone(p); // one after another: they would only queue for the connection anyway
+    return;
+  }
+  const later: Pending[] = [];
+  batch.forEach((p, i) => {
+    const outcome = outcomes[i];
+    if (outcome === null) later.push(p);
+    else p.resolve(outcome);
+  });
+  for (const p of later) await alone(p);
+}

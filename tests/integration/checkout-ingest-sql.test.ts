@@ -1,0 +1,114 @@
+// The raw-SQL batch ingestion (app/models/checkout-ingest-sql.server.ts) writes exactly the rows ingestCheckout (Prisma)
+// writes: the same checkout read back through Prisma field by field (dates, booleans, JSON text), the same stored
+// date encoding, the same ledger rows, and the same outcomes, on SQLite and PostgreSQL.
+import { beforeEach, describe, expect, it } from "vitest";
+import { db, dbProvider } from "../../app/db.server";
+import { DEFAULT_SETTINGS } from "../../app/lib/settings";
+import { parseCheckout } from "../../app/lib/shopify-payloads";
+import { ingestCheckoutBatchSql } from "../../app/models/checkout-ingest-sql.server";
+import { ingestCheckout, type IngestCheckoutArgs } from "../../app/models/checkouts.server";
+import { ingestOrder } from "../../app/models/orders.server";
+import { parseOrder } from "../../app/lib/shopify-payloads";
+import { TEST_SHOP } from "../helpers/constants";
+import { resetDatabase, seedShop } from "../helpers/db";
+import { checkoutPayload, orderPayload } from "../helpers/factories";
+
+const T0 = new Date("2026-11-20T10:00:00.123Z");
+const minutes = (m: number) => new Date(T0.getTime() + m * 60_000);
+
+beforeEach(async () => {
+  await resetDatabase();
+  await seedShop();
+});
+
+function args(token: string, eventId: string, o: Parameters<typeof checkoutPayload>[0] = {}): IngestCheckoutArgs {
+  const record = parseCheckout(checkoutPayload({ token, createdAt: T0, email: "Shopper@Example.com", customerId: 777, phone: "+14155550100", acceptsSms: true, ...o }));
+  return { shop: TEST_SHOP, eventId, topic: "checkouts/update", record, settings: DEFAULT_SETTINGS, now: new Date() };
+}
+
+/** A checkout as Prisma reads it, without what differs by design between two rows (id, token, row times). */
+async function view(token: string) {
+  const c = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token } } });
+  const { id, token: _t, createdAt, updatedAt, cartToken, abandonedCheckoutUrl, ...rest } = c;
+  expect(typeof id).toBe("string");
+  expect(createdAt).toBeInstanceOf(Date);
+  expect(updatedAt.getTime()).toBeGreaterThanOrEqual(createdAt.getTime());
+  void _t;
+  return { ...rest, cartToken: cartToken?.replace(token, "T"), abandonedCheckoutUrl: abandonedCheckoutUrl?.replace(token, "T") };
+}
+
+/** The stored text of the date columns (the encoding Prisma wrote, or we did). */
+async function rawDates(token: string) {
+  const cast = dbProvider === "postgresql" ? (c: string) => `${c}::text` : (c: string) => `typeof(${c}) || ':' || CAST(${c} AS TEXT)`;
+  const cols = ["shopify_created_at", "shopify_updated_at", "completed_at", "abandoned_at", "next_due_at"];
+  const rows = await db.$queryRawUnsafe<Array<Record<string, string | null>>>(
+    `SELECT ${cols.map((c) => `${cast(c)} AS ${c}`).join(", ")}, ${dbProvider === "postgresql" ? "is_test::text" : "typeof(is_test) || ':' || is_test"} AS is_test FROM checkout WHERE shop = $1 AND token = $2`.replace(
+      /\$(\d)/g,
+      dbProvider === "postgresql" ? "$$$1" : "?",
+    ),
+    TEST_SHOP,
+    token,
+  );
+  return rows[0];
+}
+
+describe("raw-SQL checkout batch ingestion", () => {
+  it("creates and updates rows identical to ingestCheckout's, read back through Prisma", async () => {
+    // Created by each path, from the same payload.
+    const outA = await ingestCheckout(args("tokA", "ev-a1"));
+    const outB = await ingestCheckoutBatchSql([args("tokB", "ev-b1")]);
+    expect(outA).toBe("created");
+    expect(outB).toEqual(["created"]);
+    expect(await view("tokB")).toEqual(await view("tokA"));
+    expect(await rawDates("tokB")).toEqual(await rawDates("tokA"));
+    expect(await rawDates("tokB")).toMatchObject(
+      dbProvider === "postgresql"
+        ? { shopify_created_at: "2026-11-20 10:00:00.123", completed_at: null, is_test: "false" }
+        : { shopify_created_at: "text:2026-11-20T10:00:00.123+00:00", completed_at: null, is_test: "integer:0" },
+    );
+
+    // A later update, a stale one, a completion.
+    const upd = { updatedAt: minutes(30), items: [{ title: "Wool Coat", quantity: 3, price: "120.00" }], acceptsMarketing: false };
+    expect(await ingestCheckout(args("tokA", "ev-a2", upd))).toBe("updated");
+    expect(await ingestCheckoutBatchSql([args("tokB", "ev-b2", upd)])).toEqual(["updated"]);
+    expect(await view("tokB")).toEqual(await view("tokA"));
+
+    expect(await ingestCheckout(args("tokA", "ev-a3", { updatedAt: minutes(20) }))).toBe("stale");
+    expect(await ingestCheckoutBatchSql([args("tokB", "ev-b3", { updatedAt: minutes(20) })])).toEqual(["stale"]);
+    expect(await view("tokB")).toEqual(await view("tokA"));
+
+    // A step already sent: the timeline keeps its position (ingestCheckoutIn spreads the existing state).
+    await db.checkout.updateMany({ where: { token: { in: ["tokA", "tokB"] } }, data: { nextStepIndex: 1, status: "abandoned", leaseOwner: "w1", leaseUntil: minutes(31) } });
+    expect(await ingestCheckout(args("tokA", "ev-a4", { updatedAt: minutes(45) }))).toBe("updated");
+    expect(await ingestCheckoutBatchSql([args("tokB", "ev-b4", { updatedAt: minutes(45) })])).toEqual(["updated"]);
+    expect(await view("tokB")).toEqual(await view("tokA"));
+
+    const done = { updatedAt: minutes(60), completedAt: minutes(59) };
+    expect(await ingestCheckout(args("tokA", "ev-a5", done))).toBe("updated");
+    expect(await ingestCheckoutBatchSql([args("tokB", "ev-b5", done)])).toEqual(["updated"]);
+    const a = await view("tokA");
+    expect(await view("tokB")).toEqual(a);
+    expect(a.status).toBe("completed");
+    expect(a.completedAt?.toISOString()).toBe(minutes(59).toISOString());
+    expect(a.leaseOwner).toBeNull();
+    expect(await rawDates("tokB")).toEqual(await rawDates("tokA"));
+
+    // The ledger rows match too.
+    const ledger = await db.webhookEvent.findMany({ where: { shop: TEST_SHOP }, orderBy: { eventId: "asc" } });
+    const byPath = (p: string) => ledger.filter((e) => e.eventId.startsWith(p)).map((e) => ({ topic: e.topic, outcome: e.outcome, at: e.receivedAt instanceof Date }));
+    expect(byPath("ev-b")).toEqual(byPath("ev-a"));
+    expect(byPath("ev-b").map((e) => e.outcome)).toEqual(["processed", "processed", "stale", "processed", "processed"]);
+  });
+
+  it("leaves repeats and order-first checkouts to the caller, writing nothing for them", async () => {
+    await ingestCheckout(args("tokSeen", "ev-seen"));
+    await ingestOrder({ shop: TEST_SHOP, eventId: "ev-order", topic: "orders/create", record: parseOrder(orderPayload({ checkoutToken: "tokOrdered", createdAt: minutes(40) })) });
+    const before = await db.checkout.count();
+    const out = await ingestCheckoutBatchSql([args("tokSeen", "ev-seen", { updatedAt: minutes(5) }), args("tokOrdered", "ev-o1"), args("tokNew", "ev-new")]);
+    expect(out).toEqual([null, null, "created"]);
+    expect(await db.checkout.count()).toBe(before + 1);
+    expect(await db.webhookEvent.findUnique({ where: { eventId: "ev-o1" } })).toBeNull();
+    const seen = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokSeen" } } });
+    expect(seen.shopifyUpdatedAt.toISOString()).toBe(T0.toISOString());
+  });
+});
