@@ -2,23 +2,8 @@
 import type { CheckoutView } from "../channels/types";
 import type { LineItemRecord } from "./shopify-payloads";
 
-export interface CheckoutRow {
-  id: string;
-  token: string;
-  cartToken: string | null;
-  email: string | null;
-  phone: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  locale: string | null;
-  currency: string;
-  subtotalMinor: number;
-  totalMinor: number;
-  lineItems: string;
-  abandonedCheckoutUrl: string | null;
-  emailConsent: boolean;
-  smsConsent: boolean;
-}
+/** A stored checkout row as far as the view needs it: the view's fields, with line items still JSON text. */
+export type CheckoutRow = Omit<CheckoutView, "lineItems"> & { lineItems: string };
 
 export function parseLineItems(json: string): LineItemRecord[] {
   try {

@@ -81,6 +81,30 @@ function RevenueChart({ points, money }: { points: Array<{ day: string; valueMin
   );
 }
 
+/** One breakdown table of the Overview (by step, channel, segment, hours since abandonment). */
+function Breakdown(props: {
+  id: string;
+  title: string;
+  types: Array<"text" | "numeric">;
+  headings: string[];
+  rows: Array<Array<string | number>>;
+}) {
+  return (
+    <Layout.Section variant="oneHalf">
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            {props.title}
+          </Text>
+          <Box id={props.id}>
+            <DataTable columnContentTypes={props.types} headings={props.headings} rows={props.rows} />
+          </Box>
+        </BlockStack>
+      </Card>
+    </Layout.Section>
+  );
+}
+
 export default function Overview() {
   const { currency, metrics, stepLabels, attributionDays } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
@@ -141,73 +165,37 @@ export default function Overview() {
               </BlockStack>
             </Card>
             <Layout>
-              <Layout.Section variant="oneHalf">
-                <Card>
-                  <BlockStack gap="200">
-                    <Text as="h2" variant="headingMd">
-                      By step
-                    </Text>
-                    <Box id="breakdown-step">
-                      <DataTable
-                        columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
-                        headings={["Step", "Sent", "Opened", "Clicked", "Recovered", "Revenue"]}
-                        rows={engagementRows(metrics.byStep, (k) => stepLabels[k] ?? k)}
-                      />
-                    </Box>
-                  </BlockStack>
-                </Card>
-              </Layout.Section>
-              <Layout.Section variant="oneHalf">
-                <Card>
-                  <BlockStack gap="200">
-                    <Text as="h2" variant="headingMd">
-                      By channel
-                    </Text>
-                    <Box id="breakdown-channel">
-                      <DataTable
-                        columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
-                        headings={["Channel", "Sent", "Opened", "Clicked", "Recovered", "Revenue"]}
-                        rows={engagementRows(metrics.byChannel, (k) => CHANNEL_LABELS[k] ?? k)}
-                      />
-                    </Box>
-                  </BlockStack>
-                </Card>
-              </Layout.Section>
-              <Layout.Section variant="oneHalf">
-                <Card>
-                  <BlockStack gap="200">
-                    <Text as="h2" variant="headingMd">
-                      By segment
-                    </Text>
-                    <Box id="breakdown-segment">
-                      <DataTable
-                        columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric"]}
-                        headings={["Segment", "Abandoned", "Recovered", "Rate", "Revenue"]}
-                        rows={[
-                          ...metrics.segments.newVsReturning.map((s) => [s.key === "new" ? "New customers" : "Returning customers", s.abandoned, s.recovered, formatRate(s.rate), money(s.revenueMinor)]),
-                          ...metrics.segments.bands.map((b) => [`Cart ${bandLabel(b.key)}`, b.abandoned, b.recovered, formatRate(b.rate), money(b.revenueMinor)]),
-                        ]}
-                      />
-                    </Box>
-                  </BlockStack>
-                </Card>
-              </Layout.Section>
-              <Layout.Section variant="oneHalf">
-                <Card>
-                  <BlockStack gap="200">
-                    <Text as="h2" variant="headingMd">
-                      By hours since abandonment
-                    </Text>
-                    <Box id="breakdown-hours">
-                      <DataTable
-                        columnContentTypes={["text", "numeric", "numeric"]}
-                        headings={["Recovered after", "Recovered", "Revenue"]}
-                        rows={metrics.byHours.map((h) => [HOUR_BUCKETS.find((b) => b.id === h.key)?.label ?? h.key, h.recovered, money(h.revenueMinor)])}
-                      />
-                    </Box>
-                  </BlockStack>
-                </Card>
-              </Layout.Section>
+              <Breakdown
+                id="breakdown-step"
+                title="By step"
+                types={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
+                headings={["Step", "Sent", "Opened", "Clicked", "Recovered", "Revenue"]}
+                rows={engagementRows(metrics.byStep, (k) => stepLabels[k] ?? k)}
+              />
+              <Breakdown
+                id="breakdown-channel"
+                title="By channel"
+                types={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
+                headings={["Channel", "Sent", "Opened", "Clicked", "Recovered", "Revenue"]}
+                rows={engagementRows(metrics.byChannel, (k) => CHANNEL_LABELS[k] ?? k)}
+              />
+              <Breakdown
+                id="breakdown-segment"
+                title="By segment"
+                types={["text", "numeric", "numeric", "numeric", "numeric"]}
+                headings={["Segment", "Abandoned", "Recovered", "Rate", "Revenue"]}
+                rows={[
+                  ...metrics.segments.newVsReturning.map((s) => [s.key === "new" ? "New customers" : "Returning customers", s.abandoned, s.recovered, formatRate(s.rate), money(s.revenueMinor)]),
+                  ...metrics.segments.bands.map((b) => [`Cart ${bandLabel(b.key)}`, b.abandoned, b.recovered, formatRate(b.rate), money(b.revenueMinor)]),
+                ]}
+              />
+              <Breakdown
+                id="breakdown-hours"
+                title="By hours since abandonment"
+                types={["text", "numeric", "numeric"]}
+                headings={["Recovered after", "Recovered", "Revenue"]}
+                rows={metrics.byHours.map((h) => [HOUR_BUCKETS.find((b) => b.id === h.key)?.label ?? h.key, h.recovered, money(h.revenueMinor)])}
+              />
             </Layout>
             <InlineStack>
               <Text as="p" variant="bodySm" tone="subdued">
