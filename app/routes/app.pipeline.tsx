@@ -5,6 +5,7 @@ import { Link as RemixLink, useFetcher, useLoaderData, useNavigation, useSearchP
 import {
   DndContext,
   KeyboardSensor,
+  MeasuringStrategy,
   PointerSensor,
   useDraggable,
   useDroppable,
@@ -97,6 +98,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 type ActionData = { ok: true; intent: string; code?: string; applyUrl?: string } | { ok: false; error: string };
 
 /** Keyboard path: arrow keys jump the lifted card to the previous or next column; space drops it. */
+// Five columns: measure them always. Measured only once a drag starts, an arrow key pressed right after lifting a
+// card found no columns yet and the card stayed where it was.
+const DROPPABLE_MEASURING = { droppable: { strategy: MeasuringStrategy.Always } };
+
 const columnKeyboardCoordinates: KeyboardCoordinateGetter = (event, { context: { collisionRect, droppableRects, droppableContainers } }) => {
   if (event.code !== "ArrowRight" && event.code !== "ArrowLeft") return undefined;
   event.preventDefault();
@@ -195,7 +200,7 @@ export default function Pipeline() {
         ) : null}
         <FollowUpsDue cards={data.followUpsDue} />
         <div style={{ opacity: navigation.state === "loading" ? 0.6 : 1 }}>
-          <DndContext sensors={sensors} onDragEnd={onDragEnd} accessibility={{ screenReaderInstructions: { draggable: "Press space to lift the card, the left and right arrow keys to choose a column, space again to drop it, escape to cancel." } }}>
+          <DndContext sensors={sensors} onDragEnd={onDragEnd} measuring={DROPPABLE_MEASURING} accessibility={{ screenReaderInstructions: { draggable: "Press space to lift the card, the left and right arrow keys to choose a column, space again to drop it, escape to cancel." } }}>
             <div style={{ display: "grid", gridTemplateColumns: `repeat(${columns.length}, minmax(260px, 1fr))`, gap: 12, overflowX: "auto", alignItems: "start" }}>
               {columns.map((col) => (
                 <Column
@@ -298,6 +303,7 @@ function Column({ stage, total, page, pages, onPage, children }: { stage: Stage;
     <section
       ref={setNodeRef}
       data-testid={`column-${stage}`}
+      data-over={isOver ? "true" : undefined}
       aria-label={`${STAGE_LABELS[stage]} column`}
       style={{
         background: isOver ? "#e3f1df" : "#f1f1f1",

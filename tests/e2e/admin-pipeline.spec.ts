@@ -68,11 +68,17 @@ test("cards move by the advance button, by drag and drop, and by keyboard; Lost 
   await expect(card(page, "negotiating", `${tag}a`)).toBeVisible();
   await expect.poll(async () => (await db.checkout.findUniqueOrThrow({ where: { id: a.id } })).stage).toBe("negotiating");
 
-  // 3. Keyboard: lift with space, arrow right to Recovered, drop with space.
+  // 3. Keyboard: lift with space, arrow right to Recovered, drop with space. Wait first for the board to settle after
+  // the drop (its revalidation re-renders the card and would take the focus between key presses), and for the lift
+  // to take hold (dnd-kit marks the handle aria-pressed) before moving.
+  await page.waitForLoadState("networkidle");
   const kbHandle = card(page, "negotiating", `${tag}a`).getByTestId("drag-handle");
   await kbHandle.focus();
+  await expect(kbHandle).toBeFocused();
   await page.keyboard.press("Space");
+  await expect(kbHandle).toHaveAttribute("aria-pressed", "true");
   await page.keyboard.press("ArrowRight");
+  await expect(page.getByTestId("column-recovered")).toHaveAttribute("data-over", "true");
   await page.keyboard.press("Space");
   await expect(card(page, "recovered", `${tag}a`)).toBeVisible();
   await expect.poll(async () => (await db.checkout.findUniqueOrThrow({ where: { id: a.id } })).stage).toBe("recovered");
