@@ -12,13 +12,13 @@
 //      gets the ledger's unique violation, "duplicate", exactly as before). Stale updates are recorded "stale";
 //   5. one multi-row INSERT of the new checkouts (a plain INSERT: a row another process made meanwhile fails the batch,
 //      and the caller then runs each delivery alone, as before) and one UPDATE per changed existing checkout.
-// All in one transaction (SQLite: BEGIN IMMEDIATE on a dedicated connection; PostgreSQL: BEGIN on a pool client). Any
-// error rolls back and is thrown: the caller then runs every delivery alone through Prisma.
+// All in one transaction on a pool client. Any error rolls back and is thrown: the caller then runs every delivery
+// alone through Prisma. PostgreSQL only: on SQLite a second (synchronous) libsql connection holding the write lock
+// would stall the event loop while a Prisma write in the same process waits, so SQLite batches stay on Prisma.
 import { randomUUID } from "node:crypto";
-import { createClient, type Client, type InValue } from "@libsql/client";
 import pg from "pg";
 import { timelineAfterUpdate } from "../lib/abandonment";
-import { databaseProvider, sqliteUrl } from "../../scripts/database-url.mjs";
+import { databaseProvider } from "../../scripts/database-url.mjs";
 import { recordData, type IngestCheckoutArgs, type IngestOutcome } from "./checkouts.server";
 
 type Row = Record<string, unknown>;
@@ -34,64 +34,8 @@ interface Dialect {
   p(i: number): string;
   date(d: Date): unknown;
   bool(b: boolean): unknown;
-  /** Runs fn in one transaction on one connection; batches are serialized by the caller on SQLite. */
+  /** Runs fn in one transaction on one connection. */
   transaction<T>(fn: (conn: Conn) => Promise<T>): Promise<T>;
-}
-
-// ---------------------------------------------------------------------------------------------------------- SQLite
-// The libsql adapter (app/db.server.ts) writes a DateTime as ISO 8601 with "+00:00" instead of "Z"
-// ("2026-11-20T10:00:00.000+00:00") and reads back both that text and integer milliseconds; booleans are 0/1.
-const sqliteDate = (d: Date) => d.toISOString().replace("Z", "+00:00");
-
-const SQLITE_PRAGMAS = ["PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"];
-
-function sqliteDialect(url: string | undefined): Dialect {
-  let client: Client | null = null;
-  let ready: Promise<Client> | null = null;
-  // libsql's own transaction() hands its connection away and never closes it (one leaked connection per call): the
-  // transaction is BEGIN IMMEDIATE ... COMMIT on the client's one connection instead, one batch at a time.
-  const open = () =>
-    (ready ??= (async () => {
-      const c = createClient({ url: sqliteUrl(url) });
-      for (const pragma of SQLITE_PRAGMAS) await c.execute(pragma);
-      client = c;
-      return c;
-    })());
-  let chain: Promise<unknown> = Promise.resolve();
-  const conn: Conn = {
-    async query(sql, args) {
-      const rs = await (client as Client).execute({ sql, args: args as InValue[] });
-      return rs.rows as unknown as Row[];
-    },
-    async write(sql, args) {
-      const rs = await (client as Client).execute({ sql, args: args as InValue[] });
-      return rs.rowsAffected;
-    },
-  };
-  return {
-    p: () => "?",
-    date: sqliteDate,
-    bool: (b) => (b ? 1 : 0),
-    transaction<T>(fn: (conn: Conn) => Promise<T>): Promise<T> {
-      const run = async () => {
-        const c = await open();
-        // Waits for the write lock up to busy_timeout. libsql runs statements synchronously, so that wait blocks this
-        // process's event loop (as Prisma's own BEGIN IMMEDIATE does).
-        await c.execute("BEGIN IMMEDIATE");
-        try {
-          const out = await fn(conn);
-          await c.execute("COMMIT");
-          return out;
-        } catch (error) {
-          await c.execute("ROLLBACK").catch(() => {}); // SQLite may already have rolled back
-          throw error;
-        }
-      };
-      const result = chain.then(run, run);
-      chain = result.catch(() => {});
-      return result;
-    },
-  };
 }
 
 // ------------------------------------------------------------------------------------------------------ PostgreSQL
@@ -163,7 +107,8 @@ declare global {
 
 function dialect(): Dialect {
   const url = process.env.DATABASE_URL;
-  return (globalThis.__crIngestDialect ??= databaseProvider(url) === "postgresql" ? pgDialect(url as string) : sqliteDialect(url));
+  if (databaseProvider(url) !== "postgresql") throw new Error("the driver batch is PostgreSQL-only; SQLite batches go through Prisma");
+  return (globalThis.__crIngestDialect ??= pgDialect(url as string));
 }
 
 const newId = () => `c${randomUUID().replace(/-/g, "")}`;
