@@ -1,16 +1,22 @@
-// Production server: Express in front of the Remix build. No per-request access log by default (it costs more
-// than a webhook's own work); set LOG_REQUESTS=1 to get one line per request.
+// Production server: node:http in front of the Remix build, with a lean request adapter (no Express: the webhook
+// path is the hot one, and Express's routing plus a streamed request body cost about as much CPU as a webhook's own
+// work). Static files: /build/* (fingerprinted, cached a year) and public/ (an hour), GET and HEAD only.
+// No per-request access log by default; LOG_REQUESTS=1 prints one line per request.
 // WEB_CONCURRENCY=N forks N workers sharing the port (one per core).
 import cluster from "node:cluster";
+import http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import express from "express";
-import { createRequestHandler } from "@remix-run/express";
+import { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
+import serveStatic from "serve-static";
 import { verifyDatabase } from "./scripts/verify-db.mjs";
 
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || "0.0.0.0";
 const workers = Math.max(1, Number(process.env.WEB_CONCURRENCY || 1));
+// Bodies up to this size with a declared length are read whole before the Request is made (cheaper than a stream);
+// larger or chunked ones are streamed, and each route applies its own limit.
+const INLINE_BODY_MAX = 256 * 1024;
 
 // Local demo only (`npm run demo`): not even loaded unless DEMO_MODE is set; it refuses NODE_ENV=production and
 // non-loopback hosts (app/demo.server.ts holds everything the demo relaxes).
@@ -24,6 +30,67 @@ if (process.env.DEMO_MODE) {
   }
 }
 
+function readBody(req, length) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    req.on("data", (c) => {
+      chunks.push(c);
+      size += c.length;
+    });
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
+    req.on("error", reject);
+    req.on("aborted", () => reject(new Error("request aborted")));
+    if (length === 0) req.resume();
+  });
+}
+
+/** The Web Request Remix gets, as @remix-run/express builds it (URL from X-Forwarded-Host or Host, abort on close). */
+async function toRequest(req, res) {
+  const hostHeader = req.headers["x-forwarded-host"] ?? req.headers.host ?? "localhost";
+  const url = `${req.socket.encrypted ? "https" : "http"}://${hostHeader}${req.url}`;
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+  let controller = new AbortController();
+  res.on("finish", () => (controller = null));
+  res.on("close", () => controller?.abort());
+  const init = { method: req.method, headers, signal: controller.signal };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    const length = Number(req.headers["content-length"]);
+    if (Number.isFinite(length) && length <= INLINE_BODY_MAX) {
+      init.body = await readBody(req, length);
+    } else {
+      init.body = createReadableStreamFromReadable(req);
+      init.duplex = "half";
+    }
+  }
+  return new Request(url, init);
+}
+
+async function sendResponse(res, response) {
+  const out = {};
+  for (const [key, value] of response.headers) {
+    if (key !== "set-cookie") out[key] = value;
+  }
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) out["set-cookie"] = cookies;
+  // A header a middleware set before (the demo's extra Content-Security-Policy) is kept beside the app's own.
+  for (const key of res.getHeaderNames()) {
+    if (key in out) out[key] = [res.getHeader(key), out[key]].flat();
+  }
+  res.writeHead(response.status, response.statusText || undefined, out);
+  if (!response.body) return void res.end();
+  const type = response.headers.get("content-type") ?? "";
+  // Documents and event streams stream (React's streaming render, deferred data); anything else is written at once.
+  if (/text\/html|text\/event-stream/i.test(type)) {
+    if (/text\/event-stream/i.test(type)) res.flushHeaders();
+    await writeReadableStreamToWritable(response.body, res);
+  } else {
+    res.end(Buffer.from(await response.arrayBuffer()));
+  }
+}
+
 async function start() {
   const problem = await verifyDatabase();
   if (problem) {
@@ -31,23 +98,46 @@ async function start() {
     process.exit(1);
   }
   const build = await import(pathToFileURL(path.resolve("build/index.js")).href);
-  const app = express();
-  app.disable("x-powered-by");
-  if (process.env.LOG_REQUESTS === "1") {
-    app.use((req, res, next) => {
+  const handleRequest = createRequestHandler(build, process.env.NODE_ENV || "production");
+  const serveBuild = serveStatic("public/build", { immutable: true, maxAge: "1y", index: false });
+  const servePublic = serveStatic("public", { maxAge: "1h", index: false });
+
+  const remix = async (req, res) => {
+    try {
+      await sendResponse(res, await handleRequest(await toRequest(req, res)));
+    } catch (error) {
+      console.error(JSON.stringify({ level: "error", msg: "request failed", url: req.url.split("?")[0], err: error instanceof Error ? error.message : String(error) }));
+      if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" }).end("Internal Server Error");
+      else res.destroy();
+    }
+  };
+  const afterStatic = (req, res) => () => (demoAdmin ? demoAdmin(req, res, () => void remix(req, res)) : void remix(req, res));
+  const onFileError = (res) => (err) => {
+    res.statusCode = err?.status ?? 500;
+    res.end();
+  };
+
+  const server = http.createServer((req, res) => {
+    if (process.env.LOG_REQUESTS === "1") {
       const t = process.hrtime.bigint();
-      res.on("finish", () => console.log(JSON.stringify({ method: req.method, url: req.originalUrl.split("?")[0], status: res.statusCode, ms: Number(process.hrtime.bigint() - t) / 1e6 })));
-      next();
-    });
-  }
-  if (demoAdmin) app.use(demoAdmin);
-  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("public", { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV || "production" }));
-  const server = app.listen(port, host, () => {
-    if (cluster.isPrimary || cluster.worker?.id === 1) console.log(`checkout-recovery listening on http://${host}:${port}`);
+      res.on("finish", () => console.log(JSON.stringify({ method: req.method, url: req.url.split("?")[0], status: res.statusCode, ms: Number(process.hrtime.bigint() - t) / 1e6 })));
+    }
+    const next = afterStatic(req, res);
+    if (req.method !== "GET" && req.method !== "HEAD") return next();
+    if (req.url.startsWith("/build/")) {
+      const original = req.url;
+      req.url = original.slice("/build".length);
+      return serveBuild(req, res, (err) => {
+        req.url = original;
+        return err ? onFileError(res)(err) : next();
+      });
+    }
+    return servePublic(req, res, (err) => (err ? onFileError(res)(err) : next()));
   });
   server.keepAliveTimeout = 65_000;
+  server.listen(port, host, () => {
+    if (cluster.isPrimary || cluster.worker?.id === 1) console.log(`checkout-recovery listening on http://${host}:${port}`);
+  });
   const stop = () => server.close(() => process.exit(0));
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);

@@ -20,7 +20,10 @@ import crypto from "node:crypto";
 // Explicit extension: server.mjs loads this file directly through Node type stripping (no bundler in between).
 import { mintSessionToken } from "./lib/session-token.ts";
 import net from "node:net";
-import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/** A connect-style middleware on Node's own request and response (server.mjs has no Express). */
+export type DemoMiddleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 export const DEMO_SHOP = "demo-outfitters.myshopify.com";
 
@@ -107,11 +110,11 @@ function isAdminPath(pathname: string): boolean {
 const DEMO_PAGE_CSP = "script-src 'self' 'unsafe-inline'";
 
 /**
- * The Express middleware that lets an ordinary browser on this machine open the admin pages of the demo shop.
+ * The middleware that lets an ordinary browser on this machine open the admin pages of the demo shop.
  * Returns null when DEMO_MODE is off (server.mjs then installs nothing); throws DemoRefusedError when the demo is
  * not allowed here (see assertDemoAllowed).
  */
-export function demoAdminMiddleware(env: DemoEnv = process.env): RequestHandler | null {
+export function demoAdminMiddleware(env: DemoEnv = process.env): DemoMiddleware | null {
   if (!demoEnabled(env)) return null;
   assertDemoAllowed(env);
   const shop = env.DEMO_SHOP || DEMO_SHOP;
@@ -119,10 +122,10 @@ export function demoAdminMiddleware(env: DemoEnv = process.env): RequestHandler 
   const apiSecret = env.SHOPIFY_API_SECRET as string;
   const mint = () => mintSessionToken({ shop, apiKey, apiSecret });
 
-  return function demoAdmin(req: Request, res: Response, next: NextFunction) {
+  return function demoAdmin(req, res, next) {
     // Only this machine gets the relaxation (the server also listens on loopback only).
     if (!isLoopbackHost(req.socket.remoteAddress)) return next();
-    const url = new URL(req.originalUrl, "http://demo.invalid");
+    const url = new URL(req.url ?? "/", "http://demo.invalid");
     if (!isAdminPath(url.pathname)) return next();
     const isDocument = req.method === "GET" && !url.searchParams.has("_data");
     if (isDocument) {
@@ -138,8 +141,7 @@ export function demoAdminMiddleware(env: DemoEnv = process.env): RequestHandler 
         url.searchParams.set("shop", shop);
         url.searchParams.set("host", adminHostParam(shop));
         url.searchParams.set("id_token", mint());
-        res.setHeader("Cache-Control", "no-store");
-        res.redirect(302, `${url.pathname}${url.search}`);
+        res.writeHead(302, { "Cache-Control": "no-store", Location: `${url.pathname}${url.search}` }).end();
         return;
       }
       res.setHeader("Content-Security-Policy", DEMO_PAGE_CSP);

@@ -27,7 +27,7 @@ export async function authenticateProxy(request: Request): Promise<ProxyContext>
 
 let workerSource: string | undefined;
 
-/** public/storefront/push-sw.js, read once (the server runs from the project root, like express.static("public")). */
+/** public/storefront/push-sw.js, read once (the server runs from the project root, like the static file handler for public/ in server.mjs). */
 export function serviceWorkerSource(root = process.cwd()): string {
   if (workerSource === undefined) workerSource = fs.readFileSync(path.join(root, "public", "storefront", "push-sw.js"), "utf8");
   return workerSource;

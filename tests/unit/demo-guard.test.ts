@@ -2,10 +2,9 @@
 // non-loopback addresses (also through server.mjs itself), and what the admin middleware does for a browser.
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
-import type { Server } from "node:http";
+import http, { type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DEMO_SHOP,
@@ -118,13 +117,14 @@ describe("admin middleware (an ordinary browser on this machine)", () => {
   const seen: Array<{ url: string; authorization: string | undefined }> = [];
 
   beforeAll(async () => {
-    const app = express();
-    app.use(demoAdminMiddleware(demoEnv())!);
-    app.all("*", (req, res) => {
-      seen.push({ url: req.originalUrl, authorization: req.headers.authorization });
-      res.status(200).send("app");
-    });
-    server = app.listen(0, "127.0.0.1");
+    const mw = demoAdminMiddleware(demoEnv())!;
+    server = http.createServer((req, res) =>
+      mw(req, res, () => {
+        seen.push({ url: req.url ?? "", authorization: req.headers.authorization });
+        res.writeHead(200).end("app");
+      }),
+    );
+    server.listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -179,9 +179,9 @@ describe("admin middleware (an ordinary browser on this machine)", () => {
 
   it("does nothing for a request that does not come from loopback", () => {
     const mw = demoAdminMiddleware(demoEnv())!;
-    const req = { socket: { remoteAddress: "10.0.0.5" }, originalUrl: "/app", method: "GET", headers: {} } as unknown as express.Request;
+    const req = { socket: { remoteAddress: "10.0.0.5" }, url: "/app", method: "GET", headers: {} } as unknown as http.IncomingMessage;
     let nextCalled = false;
-    const res = { redirect: () => expect.fail("redirected"), setHeader: () => expect.fail("header set") } as unknown as express.Response;
+    const res = { writeHead: () => expect.fail("redirected"), setHeader: () => expect.fail("header set") } as unknown as http.ServerResponse;
     mw(req, res, () => {
       nextCalled = true;
     });
