@@ -2,22 +2,20 @@
 // go together in the next one, so a burst costs one transaction (and on SQLite one write lock) per batch instead of
 // one per webhook. Each caller is answered only after the transaction holding its write has committed, with the
 // same outcome or error ingestCheckout would have given it.
-// On PostgreSQL the batch is written with a few SQL statements on the driver (app/models/checkout-ingest-sql.server.ts,
+// The batch is written with a few SQL statements on the driver (app/models/checkout-ingest-sql.server.ts,
 // ingestCheckoutIn's rules restated for a batch; about 3x less CPU than through Prisma); a delivery whose order arrived
-// first (attribution) runs alone through ingestCheckout after the commit. On SQLite the batch is one Prisma
-// transaction on Prisma's own connection: libsql runs statements synchronously, so a second connection holding the
-// write lock while a Prisma write in the same process waits for it would freeze the event loop until the busy
-// timeout (cron ticks, orders and admin actions write through Prisma beside webhooks).
+// first (attribution) runs alone through ingestCheckout after the commit. On SQLite the statements run on Prisma's
+// own connection, taken exclusively for the batch (app/db.server.ts, withSqliteConnection).
 //   - A delivery whose event id is already in the ledger is left out of the batch's writes, and any delivery after one
 //     for the same event id or the same checkout is not put in the batch: it runs alone (the repeat then fails with the ledger's
 //     unique violation, exactly as before) or in a later batch.
 //   - If the batch's transaction fails for any reason (a repeat recorded by another process in the meantime, a
 //     deadlock, a bad row), nothing of it was written, and every delivery in it runs again alone through
 //     ingestCheckout, so each gets its own outcome or error.
-// A lone delivery when nothing is running starts at once: no added latency when the app is quiet.
-import { db, dbProvider } from "../db.server";
+// A lone delivery when nothing is running starts on the next turn of the event loop: no added latency to speak of.
+import { dbProvider } from "../db.server";
 import { ingestCheckoutBatchSql } from "./checkout-ingest-sql.server";
-import { ingestCheckout, ingestCheckoutIn, type IngestCheckoutArgs, type IngestOutcome } from "./checkouts.server";
+import { ingestCheckout, type IngestCheckoutArgs, type IngestOutcome } from "./checkouts.server";
 
 interface Pending {
   args: IngestCheckoutArgs;
@@ -40,15 +38,27 @@ export function ingestCheckoutGrouped(args: IngestCheckoutArgs): Promise<IngestO
   });
 }
 
+let scheduled = false;
+
+/**
+ * Starts batches on the next turn of the event loop rather than at once: deliveries whose requests were read in
+ * the same turn join the batch. Without this the SQLite batch (whose statements run synchronously) would start
+ * with the first delivery and run before the others were even parsed: batches of one under load.
+ */
 function pump() {
-  while (running < MAX_RUNNING && queue.length > 0) {
-    const batch = take();
-    running += 1;
-    void run(batch).finally(() => {
-      running -= 1;
-      pump();
-    });
-  }
+  if (scheduled || running >= MAX_RUNNING || queue.length === 0) return;
+  scheduled = true;
+  setImmediate(() => {
+    scheduled = false;
+    while (running < MAX_RUNNING && queue.length > 0) {
+      const batch = take();
+      running += 1;
+      void run(batch).finally(() => {
+        running -= 1;
+        pump();
+      });
+    }
+  });
 }
 
 /** Up to MAX_BATCH waiting deliveries with distinct event ids and distinct checkouts; the others keep their place. */
@@ -75,19 +85,7 @@ function alone(p: Pending): Promise<void> {
   return ingestCheckout(p.args).then(p.resolve, p.reject);
 }
 
-/** SQLite: the whole batch in one Prisma transaction (a repeat's ledger insert fails it, and then each runs alone). */
-async function ingestBatchThroughPrisma(batch: IngestCheckoutArgs[]): Promise<Array<IngestOutcome | null>> {
-  return db.$transaction(
-    async (tx) => {
-      const out: IngestOutcome[] = [];
-      for (const args of batch) out.push(await ingestCheckoutIn(tx, args));
-      return out;
-    },
-    { timeout: 30_000, maxWait: 30_000 },
-  );
-}
-
-const writeBatch = dbProvider === "postgresql" ? ingestCheckoutBatchSql : ingestBatchThroughPrisma;
+const writeBatch = ingestCheckoutBatchSql;
 
 async function run(batch: Pending[]): Promise<void> {
   let outcomes: Array<IngestOutcome | null>;

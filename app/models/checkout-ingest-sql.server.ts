@@ -12,11 +12,14 @@
 //      gets the ledger's unique violation, "duplicate", exactly as before). Stale updates are recorded "stale";
 //   5. one multi-row INSERT of the new checkouts (a plain INSERT: a row another process made meanwhile fails the batch,
 //      and the caller then runs each delivery alone, as before) and one UPDATE per changed existing checkout.
-// All in one transaction on a pool client. Any error rolls back and is thrown: the caller then runs every delivery
-// alone through Prisma. PostgreSQL only: on SQLite a second (synchronous) libsql connection holding the write lock
-// would stall the event loop while a Prisma write in the same process waits, so SQLite batches stay on Prisma.
+// All in one transaction: PostgreSQL on a pool client; SQLite BEGIN IMMEDIATE on Prisma's own connection, taken
+// exclusively (withSqliteConnection in app/db.server.ts; a second libsql connection waiting for a write lock held by
+// Prisma in the same process would freeze the event loop). Any error rolls back and is thrown: the caller then runs
+// every delivery alone through Prisma.
 import { randomUUID } from "node:crypto";
+import type { InValue } from "@libsql/client";
 import pg from "pg";
+import { withSqliteConnection } from "../db.server";
 import { timelineAfterUpdate } from "../lib/abandonment";
 import { databaseProvider } from "../../scripts/database-url.mjs";
 import { recordData, type IngestCheckoutArgs, type IngestOutcome } from "./checkouts.server";
@@ -36,6 +39,39 @@ interface Dialect {
   bool(b: boolean): unknown;
   /** Runs fn in one transaction on one connection. */
   transaction<T>(fn: (conn: Conn) => Promise<T>): Promise<T>;
+}
+
+// ---------------------------------------------------------------------------------------------------------- SQLite
+// The libsql adapter writes a DateTime as ISO 8601 with "+00:00" instead of "Z" ("2026-11-20T10:00:00.000+00:00")
+// and reads back both that text and integer milliseconds; booleans are 0/1.
+const sqliteDate = (d: Date) => d.toISOString().replace("Z", "+00:00");
+
+function sqliteDialect(): Dialect {
+  const exclusive = withSqliteConnection;
+  if (!exclusive) throw new Error("no SQLite connection to share");
+  return {
+    p: () => "?",
+    date: sqliteDate,
+    bool: (b) => (b ? 1 : 0),
+    transaction<T>(fn: (conn: Conn) => Promise<T>): Promise<T> {
+      return exclusive(async (run) => {
+        const conn: Conn = {
+          query: async (sql, args) => (await run(sql, args as InValue[])).rows as unknown as Row[],
+          write: async (sql, args) => (await run(sql, args as InValue[])).rowsAffected,
+        };
+        // Another process holding the write lock: retried on a timer (app/db.server.ts), the event loop stays free.
+        await run("BEGIN IMMEDIATE");
+        try {
+          const out = await fn(conn);
+          await run("COMMIT");
+          return out;
+        } catch (error) {
+          await run("ROLLBACK").catch(() => {}); // SQLite may already have rolled back
+          throw error;
+        }
+      });
+    },
+  };
 }
 
 // ------------------------------------------------------------------------------------------------------ PostgreSQL
@@ -107,8 +143,7 @@ declare global {
 
 function dialect(): Dialect {
   const url = process.env.DATABASE_URL;
-  if (databaseProvider(url) !== "postgresql") throw new Error("the driver batch is PostgreSQL-only; SQLite batches go through Prisma");
-  return (globalThis.__crIngestDialect ??= pgDialect(url as string));
+  return (globalThis.__crIngestDialect ??= databaseProvider(url) === "postgresql" ? pgDialect(url as string) : sqliteDialect());
 }
 
 const newId = () => `c${randomUUID().replace(/-/g, "")}`;
