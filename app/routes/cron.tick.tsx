@@ -7,6 +7,7 @@ import { z } from "zod";
 import { buildChannels, buildStaffNotifier } from "../channels/registry.server";
 import { expireIncentives } from "../incentives/service.server";
 import { log } from "../log.server";
+import { pruneStaleSubscriptions } from "../models/push-subscriptions.server";
 import { runTick, tickOwner } from "../recovery/engine.server";
 import { buildIncentiveIssuer } from "../recovery/incentive-issuer.server";
 
@@ -28,6 +29,21 @@ export function bearerMatches(header: string | null, secret: string): boolean {
   const given = createHash("sha256").update(m ? m[1].trim() : "").digest();
   const expected = createHash("sha256").update(secret).digest();
   return timingSafeEqual(given, expected) && !!m;
+}
+
+// Push subscriptions neither refreshed by a storefront visit nor used for a delivered push in this long are most
+// likely dropped by the browser: deleted, at most once an hour per process (a scan of the table).
+const PUSH_SUBSCRIPTION_IDLE_DAYS = Number(process.env.PUSH_SUBSCRIPTION_IDLE_DAYS ?? 90);
+let lastPruneAt: number | null = null;
+
+async function prunePushSubscriptions(now: Date): Promise<number> {
+  if (lastPruneAt !== null && now.getTime() - lastPruneAt < 3_600_000 && now.getTime() >= lastPruneAt) return 0;
+  lastPruneAt = now.getTime();
+  return pruneStaleSubscriptions({ before: new Date(now.getTime() - PUSH_SUBSCRIPTION_IDLE_DAYS * 86_400_000) }).catch((err) => {
+    log.warn({ err: String(err) }, "push subscription pruning failed; retried within the hour");
+    lastPruneAt = null;
+    return 0;
+  });
 }
 
 function clockOverrideAllowed(): boolean {
@@ -76,8 +92,10 @@ export async function action({ request }: ActionFunctionArgs) {
       log.warn({ err: String(err) }, "incentive expiry failed; retried next tick");
       return null;
     });
+    const pushSubscriptionsPruned = await prunePushSubscriptions(now);
     return json({
       incentivesExpired: incentives ? incentives.deactivated + incentives.expired : 0,
+      pushSubscriptionsPruned,
       claimed: r.claimed,
       sent: r.sent,
       skipped: r.skipped,

@@ -62,6 +62,26 @@ describe("POST /cron/tick", () => {
     expect((await db.incentive.findFirstOrThrow({ where: { code: "BACK-STILLGOOD" } })).status).toBe("active");
   });
 
+  it("deletes push subscriptions idle for 90 days, at most once an hour", async () => {
+    const now = new Date("2027-06-01T12:00:00Z");
+    const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+    const sub = (endpoint: string, updatedAt: Date, lastSuccessAt: Date | null) =>
+      db.pushSubscription.create({ data: { shop: TEST_SHOP, endpoint, p256dh: "k", auth: "a", updatedAt, lastSuccessAt } });
+    await sub("https://fcm.googleapis.com/fcm/send/idle", daysAgo(120), null);
+    await sub("https://fcm.googleapis.com/fcm/send/used", daysAgo(120), daysAgo(10)); // delivered to recently
+    await sub("https://fcm.googleapis.com/fcm/send/fresh", daysAgo(5), null);
+    const res = await callAction(cronTick, post("Bearer s3cret-for-tests", { now: now.toISOString() }));
+    expect(res.json.pushSubscriptionsPruned).toBe(1);
+    const left = (await db.pushSubscription.findMany({ select: { endpoint: true } })).map((s) => s.endpoint.split("/").pop()).sort();
+    expect(left).toEqual(["fresh", "used"]);
+    // Within the hour: not scanned again.
+    await sub("https://fcm.googleapis.com/fcm/send/idle2", daysAgo(200), null);
+    const again = await callAction(cronTick, post("Bearer s3cret-for-tests", { now: new Date(now.getTime() + 600_000).toISOString() }));
+    expect(again.json.pushSubscriptionsPruned).toBe(0);
+    const later = await callAction(cronTick, post("Bearer s3cret-for-tests", { now: new Date(now.getTime() + 3_700_000).toISOString() }));
+    expect(later.json.pushSubscriptionsPruned).toBe(1);
+  });
+
   it("accepts `now` only in test or demo mode", async () => {
     process.env.NODE_ENV = "production";
     delete process.env.DEMO_MODE;
