@@ -141,6 +141,16 @@ describe("POST /apps/checkout-recovery/subscribe", () => {
     expect(await db.pushSubscription.count()).toBe(1);
   });
 
+  it("limits one shopper's address to 20 subscribes in 10 minutes (429 with Retry-After); others go on", async () => {
+    const from = (ip: string, id: string) => proxied("subscribe", { method: "POST", body: { type: "subscribe", subscription: subscription(id) }, headers: { "X-Forwarded-For": `${ip}, 23.227.38.1` } });
+    for (let i = 0; i < 20; i++) expect((await call(subscribeRoute.action, await from("203.0.113.9", `rl${i}`))).status).toBe(201);
+    const over = await call(subscribeRoute.action, await from("203.0.113.9", "rl-over"));
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await db.pushSubscription.count({ where: { endpoint: subscription("rl-over").endpoint } })).toBe(0);
+    expect((await call(subscribeRoute.action, await from("198.51.100.4", "rl-other"))).status).toBe(201);
+  });
+
   it("accepts an unsubscribe (deletes by endpoint)", async () => {
     await call(subscribeRoute.action, await proxied("subscribe", { method: "POST", body: { type: "subscribe", subscription: subscription("gone") } }));
     const res = await call(subscribeRoute.action, await proxied("subscribe", { method: "POST", body: { type: "unsubscribe", endpoint: subscription("gone").endpoint } }));
