@@ -2,8 +2,9 @@
 //
 // Through the real senders, over real loopback HTTP(S), to the test stand-ins:
 //   email  N emails rendered and sent with createEmailSender (@sendgrid/mail) to the SendGrid stand-in
-//   push   N pushes with createPushSender (web-push: aes128gcm encryption per message, VAPID header cached per
-//          origin) to the HTTPS push receiver (self-signed certificate, count-only: the receiver does not decrypt)
+//   push   N pushes with createPushSender (node:crypto RFC 8291 aes128gcm encryption with a fresh ephemeral key per
+//          message, VAPID header cached per origin) to the HTTPS push receiver (self-signed certificate, count-only:
+//          the receiver does not decrypt)
 //   raw    N plain HTTPS POSTs of the same byte size to the same receiver through the same kind of keep-alive agent:
 //          the ceiling a push sender could reach
 // Prints messages/s for each and the push/raw ratio (target >= 0.5). Options: --n 10000, --concurrency 64.

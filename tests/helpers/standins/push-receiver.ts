@@ -14,6 +14,9 @@ export interface ReceivedPush {
   vapid: { ok: boolean; aud?: string; sub?: string; exp?: number; publicKey?: string };
   payload: Record<string, unknown>;
   cipherBytes: number;
+  /** From the aes128gcm header: the salt and the keyid (the sender's ephemeral public key), base64url. */
+  salt: string;
+  keyId: string;
 }
 
 export interface ReceiverSubscription {
@@ -102,6 +105,8 @@ export async function startPushReceiver(): Promise<PushReceiver> {
           vapid: verifyVapid(req.headers.authorization),
           payload,
           cipherBytes: body.length,
+          salt: body.subarray(0, 16).toString("base64url"),
+          keyId: body.subarray(21, 21 + body[20]).toString("base64url"),
         });
       }
       res.writeHead(201, { Location: `${origin}/msg/${state.count}` });
