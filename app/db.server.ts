@@ -181,12 +181,13 @@ class ConfiguredLibSQL extends PrismaLibSQL {
 // checkouts in bench/tick.ts). Each connection therefore keeps its most recently used statements by SQL text and runs
 // them again: a text seen before (Prisma's own queries; the recovery engine's bulk statements, which bind their values
 // in a few fixed shapes) allocates nothing new. @libsql/client reads every row of a statement on each use, so a kept
-// statement has run to completion and holds no lock between uses.
+// statement has run to completion and holds no lock between uses. This patches libsql's Database.prepare: check
+// tests/integration/sqlite-statements.test.ts after upgrading @libsql/client or libsql.
 const STATEMENTS_KEPT = 100;
 let statementsKept = false;
 
 function keepLibsqlStatements() {
-  if (statementsKept || process.env.NOKEEP) return;
+  if (statementsKept) return;
   statementsKept = true;
   // The libsql module that @libsql/client loads (one copy in node_modules).
   const load = createRequire(createRequire(import.meta.url).resolve("@libsql/client"));

@@ -53,7 +53,7 @@ async function benchOne(provider: "sqlite" | "postgresql") {
       }
       await h.db.shop.create({ data: { domain: SHOP, name: "Bench", settings: JSON.stringify({ quietHours: { enabled: false } }) } });
       const seedStart = performance.now();
-      await seedDueCheckouts({ count: n, dueAt: DUE, shop: SHOP, prefix: `b${n}`, client: h.db, provider: h.provider });
+      await seedDueCheckouts({ count: n, dueAt: DUE, shop: SHOP, prefix: `b${n}`, client: h.db, provider: h.provider, sqlite: h.withSqliteConnection });
       const seedMs = performance.now() - seedStart;
       global.gc?.();
       const channels = outboxChannels({ keep: 0 });
@@ -65,7 +65,18 @@ async function benchOne(provider: "sqlite" | "postgresql") {
       let ticks = 0;
       let claimed = 0;
       while (stillDue > 0 && ticks < 1000) {
-        const r = await runTick({ now: DUE, owner: "bench", channels, staffNotifier: staff, db: h.db, provider: h.provider, batchSize, budgetMs: 25_000, purge: ticks === 0 });
+        const r = await runTick({
+          now: DUE,
+          owner: "bench",
+          channels,
+          staffNotifier: staff,
+          db: h.db,
+          provider: h.provider,
+          withSqliteConnection: h.withSqliteConnection,
+          batchSize,
+          budgetMs: 25_000,
+          purge: ticks === 0,
+        });
         stillDue = r.stillDue;
         claimed += r.claimed;
         ticks++;

@@ -1,15 +1,22 @@
 // Database work of the recovery engine, in batches: claiming due checkouts with a lease, reading what a batch needs,
 // writing the send ledger, recording results and advancing timelines. Raw SQL is portable (snake_case names) and
-// differs only in placeholders, FOR UPDATE SKIP LOCKED, and how a timestamp literal is written.
-import { randomUUID } from "node:crypto";
+// differs only in how values get in (bound on SQLite, literals on PostgreSQL: see Statement), FOR UPDATE SKIP LOCKED,
+// and how a timestamp literal is written.
+import { randomBytes } from "node:crypto";
 import type { Checkout } from "@prisma/client";
-import type { Db, DbProvider } from "../db.server";
-import { canMove, isStage, type Stage } from "../lib/pipeline";
+import type { Db, DbHandle, DbProvider } from "../db.server";
+import { canMove } from "../lib/pipeline";
 import { auditData, type AuditEntry } from "./audit.server";
 
 export interface Sql {
   db: Db;
   provider: DbProvider;
+  /**
+   * SQLite: Prisma's own connection, for the bulk statements (app/db.server.ts). Through Prisma, each bound value is
+   * serialized for its query compiler and back (a 3,000-value statement leaves megabytes of garbage); without this
+   * they still go through Prisma.
+   */
+  sqlite?: DbHandle["withSqliteConnection"];
 }
 
 // Prisma refuses SQLite statements with more than 999 parameters: every bulk statement stays under that.
@@ -21,11 +28,14 @@ function chunks<T>(rows: T[], size = CHUNK): T[][] {
   return out;
 }
 
-// Bulk statements inline their values as SQL literals: through the driver adapters, each bound parameter costs about
-// as much as a whole row (800 rows x 9 values: 1.4 s bound, 75 ms inline, measured here). `literal` only accepts
-// what it can encode safely. Statement cost also grows faster than its length (400 rows: 31 ms, 1,000 rows: 262 ms),
-// so statements stay small.
+// Rows (or list items) per bulk statement. Statement cost grows faster than its length (inlined, 400 rows: 31 ms,
+// 1,000 rows: 262 ms), so statements stay small.
 const ROWS_PER_STATEMENT = 250;
+/**
+ * SQLite: the row counts a bulk statement is made with; a shorter list is padded up to the next one (see Statement).
+ * A few fixed shapes give a few statement texts, which the connection keeps prepared (app/db.server.ts).
+ */
+const SQLITE_SHAPES = [1, 4, 16, 64, ROWS_PER_STATEMENT];
 
 /**
  * A value as an SQL literal. Strings: quotes doubled (PostgreSQL: an E'' string with backslashes doubled too, so the
@@ -51,6 +61,66 @@ export function literal(provider: DbProvider, v: unknown): string {
   throw new Error(`literal: unsupported ${typeof v}`);
 }
 
+/** A value bound on SQLite: what `literal` would write, unquoted (booleans 1/0, dates in Prisma's text form). */
+function sqliteValue(v: unknown): string | number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (typeof v === "number") {
+    if (!Number.isSafeInteger(v)) throw new Error("bound value: only safe integers");
+    return v;
+  }
+  if (v instanceof Date) {
+    if (Number.isNaN(v.getTime())) throw new Error("bound value: invalid date");
+    return `${v.toISOString().slice(0, -1)}+00:00`;
+  }
+  if (typeof v === "string") return v;
+  throw new Error(`bound value: unsupported ${typeof v}`);
+}
+
+/**
+ * One statement being written. `v(value)` puts a value in: on PostgreSQL as a literal (through Prisma's driver
+ * adapter each bound parameter cost about as much as a whole row: 800 rows x 9 values, 1.4 s bound against 75 ms
+ * inline); on SQLite as a numbered parameter (?1, ?2, ...), so that the text depends only on the statement's shape.
+ * libsql allocates native memory for each statement it prepares and frees it only when V8 collects the statement,
+ * gigabytes under bulk work, so app/db.server.ts keeps statements prepared by text; the engine's texts repeat because
+ * lists are padded on SQLite to one of SQLITE_SHAPES (`fit`). Run on Prisma's own connection when `Sql.sqlite` is set.
+ */
+class Statement {
+  readonly params: Array<string | number | null> = [];
+  constructor(private readonly s: Sql) {}
+
+  v = (value: unknown): string => {
+    if (this.s.provider === "postgresql") return literal("postgresql", value);
+    this.params.push(sqliteValue(value));
+    return `?${this.params.length}`;
+  };
+
+  /** A comma-separated list of values. */
+  list = (values: readonly unknown[]): string => values.map(this.v).join(", ");
+
+  /**
+   * SQLite: `items` padded with copies of its last item up to the next fixed shape (harmless where they are used: a
+   * repeated IN item, a repeated ON CONFLICT DO NOTHING row, or an UPDATE ... FROM row matching the same target).
+   */
+  fit = <T>(items: readonly T[]): readonly T[] => {
+    if (this.s.provider === "postgresql" || !items.length) return items;
+    const size = SQLITE_SHAPES.find((n) => n >= items.length) ?? items.length;
+    if (size === items.length) return items;
+    return [...items, ...Array<T>(size - items.length).fill(items[items.length - 1])];
+  };
+
+  async query<T>(sql: string): Promise<T[]> {
+    const { sqlite } = this.s;
+    if (sqlite && this.s.provider === "sqlite") return sqlite(async (run) => (await run(sql, this.params)).rows as unknown as T[]);
+    return this.s.db.$queryRawUnsafe<T[]>(sql, ...this.params);
+  }
+
+  async execute(sql: string): Promise<number> {
+    const { sqlite } = this.s;
+    if (sqlite && this.s.provider === "sqlite") return sqlite(async (run) => (await run(sql, this.params)).rowsAffected);
+    return this.s.db.$executeRawUnsafe(sql, ...this.params);
+  }
+}
 
 /**
  * Multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING id (the same text on SQLite and PostgreSQL): returns the ids
@@ -59,9 +129,10 @@ export function literal(provider: DbProvider, v: unknown): string {
 export async function bulkInsert(s: Sql, table: string, columns: string[], rows: unknown[][]): Promise<string[]> {
   const out: string[] = [];
   for (const part of chunks(rows, ROWS_PER_STATEMENT)) {
-    const values = part.map((row) => `(${row.map((v) => literal(s.provider, v)).join(", ")})`);
-    const sql = `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${values.join(", ")} ON CONFLICT DO NOTHING RETURNING id`;
-    const res = await s.db.$queryRawUnsafe<Array<{ id: string }>>(sql);
+    const q = new Statement(s);
+    // A padding copy of a row conflicts with the row itself: never inserted, never returned.
+    const values = q.fit(part).map((row) => `(${q.list(row)})`);
+    const res = await q.query<{ id: string }>(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${values.join(", ")} ON CONFLICT DO NOTHING RETURNING id`);
     for (const r of res) out.push(r.id);
   }
   return out;
@@ -74,8 +145,14 @@ export async function inChunks<T, R>(list: T[], fn: (part: T[]) => Promise<R[]>,
   return out;
 }
 
+/**
+ * "m" and 32 hex digits: the time in milliseconds (12), then 80 random bits. Ids made later sort later, so a batch's
+ * new ledger rows (and audit rows, which take the same form) land together at the end of the primary key index
+ * instead of all over it; that kept the index writes of a 100k-checkout run from growing with the table. Not a
+ * secret: links carry a signed token (app/lib/links.ts).
+ */
 export function newMessageId(): string {
-  return `m${randomUUID().replace(/-/g, "")}`;
+  return `m${Date.now().toString(16).padStart(12, "0")}${randomBytes(10).toString("hex")}`;
 }
 
 /**
@@ -130,12 +207,12 @@ function fromDb(v: unknown, kind: "s" | "n" | "b" | "d"): unknown {
 
 /** The claimed checkouts this owner still holds (an order may have released one since), oldest due first. */
 export async function loadClaimedCheckouts(s: Sql, ids: string[], owner: string): Promise<DueCheckout[]> {
-  const L = (v: unknown) => literal(s.provider, v);
   const out: DueCheckout[] = [];
   for (const part of chunks(ids, ROWS_PER_STATEMENT)) {
-    const sql = `SELECT ${DUE_COLUMNS.map((c) => c[1]).join(", ")} FROM checkout
-      WHERE id IN (${part.map(L).join(", ")}) AND lease_owner = ${L(owner)} ORDER BY next_due_at, id`;
-    const rows = await s.db.$queryRawUnsafe<Array<Record<string, unknown>>>(sql);
+    const q = new Statement(s);
+    const rows = await q.query<Record<string, unknown>>(
+      `SELECT ${DUE_COLUMNS.map((c) => c[1]).join(", ")} FROM checkout WHERE id IN (${q.list(q.fit(part))}) AND lease_owner = ${q.v(owner)} ORDER BY next_due_at, id`,
+    );
     for (const r of rows) {
       const c: Record<string, unknown> = {};
       for (const [key, col, kind] of DUE_COLUMNS) c[key] = fromDb(r[col], kind);
@@ -144,8 +221,6 @@ export async function loadClaimedCheckouts(s: Sql, ids: string[], owner: string)
   }
   return out;
 }
-
-const inList = (s: Sql, values: unknown[]) => values.map((v) => literal(s.provider, v)).join(", ");
 
 export interface BatchContext {
   ledger: Array<{ id: string; checkoutId: string; stepId: string; channel: string; status: string; attempts: number; nextAttemptAt: Date | null; incentiveCode: string | null }>;
@@ -156,44 +231,78 @@ export interface BatchContext {
   capRows: Array<{ shop: string; customerKey: string; createdAt: Date }>;
 }
 
-/** Everything a batch decides with, read in a few statements. */
+/**
+ * `SELECT columns FROM table WHERE [shop IN shops AND] column IN list`, in statements of at most ROWS_PER_STATEMENT
+ * items. On PostgreSQL as one index lookup per item (a LATERAL subquery, kept apart from the outer query by OFFSET
+ * 0): before the planner has statistics for a table (a fresh or fast-growing one: autovacuum analyzes late), it takes
+ * a long IN list as matching most rows and reads the whole table or the whole shop instead (measured at 100k
+ * checkouts, message by checkout_id and checkout by customer_key: 30-190 ms and 85-370 ms per statement, growing with
+ * the table, against about 1 ms each).
+ */
+function selectIn(s: Sql, sql: { columns: string; table: string; shops?: string[]; column: string }, list: string[]) {
+  return inChunks(
+    [...new Set(list)],
+    (part) => {
+      const q = new Statement(s);
+      const shop = sql.shops ? `shop IN (${q.list(q.fit(sql.shops))}) AND ` : "";
+      if (s.provider === "postgresql") {
+        return q.query<Record<string, unknown>>(
+          `SELECT t.* FROM unnest(ARRAY[${q.list(part)}]::text[]) AS k(v)
+           CROSS JOIN LATERAL (SELECT ${sql.columns} FROM ${sql.table} WHERE ${shop}${sql.column} = k.v OFFSET 0) AS t`,
+        );
+      }
+      return q.query<Record<string, unknown>>(`SELECT ${sql.columns} FROM ${sql.table} WHERE ${shop}${sql.column} IN (${q.list(q.fit(part))})`);
+    },
+    ROWS_PER_STATEMENT,
+  );
+}
+
+const MESSAGE_COLUMNS = "id, checkout_id, step_id, channel, status, attempts, next_attempt_at, incentive_code, created_at";
+
+/**
+ * Everything a batch decides with, read in a few statements. Messages are read by checkout id only (the unique
+ * (checkout_id, step_id, channel) index), for the batch and for the shoppers' other checkouts: the frequency cap
+ * counts from those rows. (A join from the shopper's checkouts to message with the cap's conditions let PostgreSQL
+ * scan the shop's recent messages instead, a cost that grows with every message sent.)
+ */
 export async function loadBatchContext(
   s: Sql,
   a: { checkoutIds: string[]; shops: string[]; addressKeys: string[]; tokens: string[]; cartTokens: string[]; customerKeys: string[]; capStart: Date; capStatuses: string[]; channels: readonly string[] },
 ): Promise<BatchContext> {
-  const q = <T>(sql: string) => s.db.$queryRawUnsafe<T[]>(sql);
-  const each = <T>(list: string[], fn: (part: string[]) => Promise<T[]>) => inChunks(list, fn, ROWS_PER_STATEMENT);
-  const shops = inList(s, a.shops);
   const d = (v: unknown) => fromDb(v, "d") as Date | null;
-  const [ledger, suppressions, pushSubs, siblings, capRows] = await Promise.all([
-    each(a.checkoutIds, (part) =>
-      q<Record<string, unknown>>(
-        `SELECT id, checkout_id, step_id, channel, status, attempts, next_attempt_at, incentive_code FROM message WHERE checkout_id IN (${inList(s, part)})`,
-      ),
-    ),
-    each(a.addressKeys, (part) => q<Record<string, unknown>>(`SELECT shop, channel, address FROM suppression WHERE shop IN (${shops}) AND address IN (${inList(s, part)})`)),
+  const shops = a.shops;
+  const messagesOf = (ids: string[]) => selectIn(s, { columns: MESSAGE_COLUMNS, table: "message", column: "checkout_id" }, ids);
+  const [ledgerRows, suppressions, pushSubs, siblings] = await Promise.all([
+    messagesOf(a.checkoutIds),
+    selectIn(s, { columns: "shop, channel, address", table: "suppression", shops, column: "address" }, a.addressKeys),
     Promise.all([
-      each(a.tokens, (part) => q<Record<string, unknown>>(`SELECT shop, checkout_token, cart_token, endpoint FROM push_subscription WHERE shop IN (${shops}) AND checkout_token IN (${inList(s, part)})`)),
-      each(a.cartTokens, (part) => q<Record<string, unknown>>(`SELECT shop, checkout_token, cart_token, endpoint FROM push_subscription WHERE shop IN (${shops}) AND cart_token IN (${inList(s, part)})`)),
+      selectIn(s, { columns: "shop, checkout_token, cart_token, endpoint", table: "push_subscription", shops, column: "checkout_token" }, a.tokens),
+      selectIn(s, { columns: "shop, checkout_token, cart_token, endpoint", table: "push_subscription", shops, column: "cart_token" }, a.cartTokens),
     ]).then(([x, y]) => [...x, ...y]),
-    each(a.customerKeys, (part) =>
-      q<Record<string, unknown>>(
-        `SELECT id, shop, customer_key, shopify_created_at, completed_at, is_test FROM checkout WHERE shop IN (${shops}) AND customer_key IN (${inList(s, part)})`,
-      ),
-    ),
-    each(a.customerKeys, (part) =>
-      q<Record<string, unknown>>(
-        // From the shopper's checkouts to their messages (CROSS JOIN keeps that loop order on SQLite): scanning the
-        // shop's recent messages instead grows with the whole shop's traffic.
-        `SELECT m.shop, m.created_at, c.customer_key FROM checkout c CROSS JOIN message m
-         WHERE c.shop IN (${shops}) AND c.customer_key IN (${inList(s, part)}) AND m.checkout_id = c.id
-           AND m.channel IN (${inList(s, [...a.channels])}) AND m.status IN (${inList(s, a.capStatuses)})
-           AND m.created_at >= ${literal(s.provider, a.capStart)}`,
-      ),
-    ),
+    selectIn(s, { columns: "id, shop, customer_key, shopify_created_at, completed_at, is_test", table: "checkout", shops, column: "customer_key" }, a.customerKeys),
   ]);
+  const inBatch = new Set(a.checkoutIds);
+  const others = [...new Set(siblings.map((r) => String(r.id)).filter((id) => !inBatch.has(id)))];
+  const messagesBy = new Map<string, Array<Record<string, unknown>>>();
+  for (const m of [...ledgerRows, ...(others.length ? await messagesOf(others) : [])]) {
+    const id = String(m.checkout_id);
+    const list = messagesBy.get(id);
+    if (list) list.push(m);
+    else messagesBy.set(id, [m]);
+  }
+  const capChannels = new Set(a.channels);
+  const capStatuses = new Set(a.capStatuses);
+  const capRows: BatchContext["capRows"] = [];
+  for (const c of siblings) {
+    for (const m of messagesBy.get(String(c.id)) ?? []) {
+      const createdAt = d(m.created_at)!;
+      if (capChannels.has(String(m.channel)) && capStatuses.has(String(m.status)) && createdAt >= a.capStart) {
+        capRows.push({ shop: String(c.shop), customerKey: String(c.customer_key), createdAt });
+      }
+    }
+  }
   return {
-    ledger: ledger.map((r) => ({
+    ledger: ledgerRows.map((r) => ({
       id: String(r.id),
       checkoutId: String(r.checkout_id),
       stepId: String(r.step_id),
@@ -218,16 +327,13 @@ export async function loadBatchContext(
       completedAt: d(r.completed_at),
       isTest: fromDb(r.is_test, "b") as boolean,
     })),
-    capRows: capRows.map((r) => ({ shop: String(r.shop), customerKey: String(r.customer_key), createdAt: d(r.created_at)! })),
+    capRows,
   };
 }
 
 /** The state that decides, right before sending, whether a checkout's messages may still go out. */
 export async function recheckCheckouts(s: Sql, ids: string[]) {
-  if (!ids.length) return [];
-  const rows = await s.db.$queryRawUnsafe<Array<Record<string, unknown>>>(
-    `SELECT id, completed_at, order_id, stage, lease_owner FROM checkout WHERE id IN (${inList(s, ids)})`,
-  );
+  const rows = await selectIn(s, { columns: "id, completed_at, order_id, stage, lease_owner", table: "checkout", column: "id" }, ids);
   return rows.map((r) => ({
     id: String(r.id),
     completedAt: fromDb(r.completed_at, "d") as Date | null,
@@ -298,16 +404,15 @@ export interface SentRow {
 
 /** Record successful sends in bulk (one statement per chunk). */
 export async function markSent(s: Sql, rows: SentRow[], now: Date): Promise<void> {
-  const L = (v: unknown) => literal(s.provider, v);
   for (const part of chunks(rows, ROWS_PER_STATEMENT)) {
-    const values = part.map((r) => `(${[r.id, r.providerId, r.recipient, r.subject, r.bodyHtml, r.bodyText].map(L).join(", ")})`);
+    const q = new Statement(s);
+    const values = q.fit(part).map((r) => `(${q.list([r.id, r.providerId, r.recipient, r.subject, r.bodyHtml, r.bodyText])})`);
     // String literals and NULLs in VALUES resolve to text on PostgreSQL, as the target columns are.
-    const sql = `UPDATE message SET status = 'sent', sent_at = ${L(now)}, updated_at = ${L(now)}, attempts = attempts + 1,
+    await q.execute(`UPDATE message SET status = 'sent', sent_at = ${q.v(now)}, updated_at = ${q.v(now)}, attempts = attempts + 1,
         next_attempt_at = NULL, last_error = NULL, provider_id = v.column2, recipient = COALESCE(v.column3, message.recipient),
         subject = v.column4, body_html = v.column5, body_text = v.column6
       FROM (VALUES ${values.join(", ")}) AS v
-      WHERE message.id = v.column1`;
-    await s.db.$executeRawUnsafe(sql);
+      WHERE message.id = v.column1`);
   }
 }
 
@@ -327,17 +432,19 @@ export async function markFailed(s: Sql, a: { id: string; reason: string; now: D
 
 /** Rows planned for sending that must not go out after all (order completed meanwhile, conversation started). */
 export async function markSkipped(s: Sql, ids: string[], reason: string, now: Date) {
-  for (const part of chunks(ids)) {
-    await s.db.message.updateMany({
-      where: { id: { in: part }, status: { in: ["sending", "pending"] } },
-      data: { status: "skipped", skipReason: reason, nextAttemptAt: null, updatedAt: now },
-    });
+  for (const part of chunks(ids, ROWS_PER_STATEMENT)) {
+    const q = new Statement(s);
+    await q.execute(
+      `UPDATE message SET status = 'skipped', skip_reason = ${q.v(reason)}, next_attempt_at = NULL, updated_at = ${q.v(now)}
+       WHERE id IN (${q.list(q.fit(part))}) AND status IN ('sending', 'pending')`,
+    );
   }
 }
 
 export async function markSendingAgain(s: Sql, ids: string[], now: Date) {
-  for (const part of chunks(ids)) {
-    await s.db.message.updateMany({ where: { id: { in: part }, status: "pending" }, data: { status: "sending", updatedAt: now } });
+  for (const part of chunks(ids, ROWS_PER_STATEMENT)) {
+    const q = new Statement(s);
+    await q.execute(`UPDATE message SET status = 'sending', updated_at = ${q.v(now)} WHERE id IN (${q.list(q.fit(part))}) AND status = 'pending'`);
   }
 }
 
@@ -349,46 +456,50 @@ export interface Advance {
   priority: string;
   priorityScore: number;
   stopReason: string | null;
+  /** A first message went out: move the checkout from Abandoned to Contacted (if it is still Abandoned). */
+  contact?: boolean;
 }
 
 /**
- * Move each checkout to its next visit and release its lease, in bulk. Guarded by the lease: a checkout an order
- * completed meanwhile (the order cleared the lease) or that another owner reclaimed is left as it is.
+ * Move each checkout to its next visit and release its lease, in bulk, and move those marked `contact` from Abandoned
+ * to Contacted in the same statement (one write of each checkout row instead of two: with the checkout table's many
+ * indexes, row writes are most of a batch's cost on PostgreSQL), with an audit entry for each that moved. Guarded by
+ * the lease: a checkout an order completed meanwhile (the order cleared the lease) or that another owner reclaimed is
+ * left as it is; one whose stage someone changed meanwhile keeps it. Returns how many checkouts changed and the ids
+ * that moved to Contacted.
  */
-export async function advanceCheckouts(s: Sql, owner: string, rows: Advance[], now: Date): Promise<number> {
-  const L = (v: unknown) => literal(s.provider, v);
+export async function advanceCheckouts(s: Sql, a: { owner: string; rows: Advance[]; now: Date; shopOf: Map<string, string>; actor: string }): Promise<{ changed: number; contacted: string[] }> {
+  const { now } = a;
+  const contactAllowed = canMove("abandoned", "contacted");
   let changed = 0;
-  for (const part of chunks(rows, ROWS_PER_STATEMENT)) {
-    const values = part.map((r) => `(${[r.id, r.nextStepIndex, r.nextDueAt, r.status, r.priority, r.priorityScore, r.stopReason].map(L).join(", ")})`);
-    const sql = `UPDATE checkout SET next_step_index = v.column2, next_due_at = v.column3, status = v.column4,
+  const contacted = new Set<string>();
+  for (const part of chunks(a.rows, ROWS_PER_STATEMENT)) {
+    const q = new Statement(s);
+    const values = q.fit(part).map((r) => `(${q.list([r.id, r.nextStepIndex, r.nextDueAt, r.status, r.priority, r.priorityScore, r.stopReason, r.contact && contactAllowed ? 1 : 0])})`);
+    // On the right of SET, checkout.* are the values before this update.
+    const moves = `v.column8 = 1 AND checkout.stage = 'abandoned'`;
+    const rows = await q.query<Record<string, unknown>>(`UPDATE checkout SET next_step_index = v.column2, next_due_at = v.column3, status = v.column4,
         priority = v.column5, priority_score = v.column6, stop_reason = v.column7,
-        lease_owner = NULL, lease_until = NULL, updated_at = ${L(now)}
-      FROM (VALUES ${values.join(", ")}) AS v WHERE checkout.id = v.column1 AND checkout.lease_owner = ${L(owner)}`;
-    changed += await s.db.$executeRawUnsafe(sql);
-  }
-  return changed;
-}
-
-/**
- * Move many checkouts to one stage (Contacted on first send), each with an audit entry. Only checkouts in a stage
- * from which the move is allowed change; returns the ids that moved.
- */
-export async function moveStagesBulk(s: Sql, a: { shopOf: Map<string, string>; ids: string[]; from: Stage; to: Stage; actor: string; now: Date; reason?: string }): Promise<string[]> {
-  if (!isStage(a.from) || !canMove(a.from, a.to)) return [];
-  const L = (v: unknown) => literal(s.provider, v);
-  const moved: string[] = [];
-  for (const part of chunks(a.ids, ROWS_PER_STATEMENT)) {
-    const contacted = a.to === "contacted" ? `, first_contacted_at = COALESCE(first_contacted_at, ${L(a.now)})` : "";
-    const sql = `UPDATE checkout SET stage = ${L(a.to)}, stage_changed_at = ${L(a.now)}${contacted}
-      WHERE stage = ${L(a.from)} AND id IN (${part.map(L).join(", ")}) RETURNING id`;
-    const rows = await s.db.$queryRawUnsafe<Array<{ id: string }>>(sql);
-    for (const r of rows) moved.push(r.id);
+        stage = CASE WHEN ${moves} THEN 'contacted' ELSE checkout.stage END,
+        stage_changed_at = CASE WHEN ${moves} THEN ${q.v(now)} ELSE checkout.stage_changed_at END,
+        first_contacted_at = CASE WHEN ${moves} THEN COALESCE(checkout.first_contacted_at, ${q.v(now)}) ELSE checkout.first_contacted_at END,
+        lease_owner = NULL, lease_until = NULL, updated_at = ${q.v(now)}
+      FROM (VALUES ${values.join(", ")}) AS v WHERE checkout.id = v.column1 AND checkout.lease_owner = ${q.v(a.owner)}
+      RETURNING checkout.id, checkout.stage, checkout.stage_changed_at`);
+    const asked = new Set(part.filter((r) => r.contact && contactAllowed).map((r) => r.id));
+    for (const r of rows) {
+      changed += 1;
+      // RETURNING shows the row after the update: asked, now Contacted, and changed at this very moment = moved here
+      // (a stage change by anyone else at the same millisecond would be taken for ours: its audit entry would repeat).
+      const at = fromDb(r.stage_changed_at, "d") as Date | null;
+      if (asked.has(String(r.id)) && r.stage === "contacted" && at?.getTime() === now.getTime()) contacted.add(String(r.id));
+    }
   }
   await insertAudits(
     s,
-    moved.map((id) => ({ shop: a.shopOf.get(id) ?? "", checkoutId: id, actor: a.actor, action: "stage_change", fromValue: a.from, toValue: a.to, detail: a.reason ? { reason: a.reason } : undefined, createdAt: a.now })),
+    [...contacted].map((id) => ({ shop: a.shopOf.get(id) ?? "", checkoutId: id, actor: a.actor, action: "stage_change", fromValue: "abandoned", toValue: "contacted", detail: { reason: "first message sent" }, createdAt: now })),
   );
-  return moved;
+  return { changed, contacted: [...contacted] };
 }
 
 /**

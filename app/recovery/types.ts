@@ -1,6 +1,6 @@
 // The recovery engine's contracts: what a tick needs (channels, staff alerts, incentives, a clock) and what it answers.
 import type { ChannelName, ChannelSet, CheckoutView, IncentiveView, ShopView, StaffNotifier } from "../channels/types";
-import type { Db, DbProvider } from "../db.server";
+import type { Db, DbHandle, DbProvider } from "../db.server";
 import type { CadenceStep } from "../lib/settings";
 
 export type StepView = CadenceStep & { index: number; isFinal: boolean };
@@ -42,6 +42,11 @@ export interface TickOptions {
   /** Another database (tests with several clients); defaults to the app's. */
   db?: Db;
   provider?: DbProvider;
+  /**
+   * SQLite with another database: its DbHandle.withSqliteConnection, for the engine's bulk statements (the app's is
+   * used with the app's database). Without it they go through Prisma: correct, but slower and heavier on memory.
+   */
+  withSqliteConnection?: DbHandle["withSqliteConnection"];
   /** Link to the checkout in the admin, for staff alerts. */
   adminUrl?: (shop: string, checkoutId: string) => string;
 }

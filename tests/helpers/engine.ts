@@ -1,5 +1,5 @@
 // Engine test helpers: a tick with the recording outbox and an injected clock, bulk seeding of due checkouts.
-import type { Db, DbProvider } from "../../app/db.server";
+import type { Db, DbHandle, DbProvider } from "../../app/db.server";
 import { db, dbProvider } from "../../app/db.server";
 import { OutboxStaffNotifier, outboxChannels, type OutboxOptions } from "../../app/channels/outbox.server";
 import { bulkInsert } from "../../app/models/recovery.server";
@@ -31,7 +31,7 @@ export async function runUntil(outbox: Outbox, end: Date, extra: Partial<TickOpt
 }
 
 /** Insert `count` checkouts whose first step is due at `dueAt` (abandoned 60 minutes before), in batches. */
-export async function seedDueCheckouts(a: { count: number; dueAt: Date; shop?: string; prefix?: string; client?: Db; provider?: DbProvider }) {
+export async function seedDueCheckouts(a: { count: number; dueAt: Date; shop?: string; prefix?: string; client?: Db; provider?: DbProvider; sqlite?: DbHandle["withSqliteConnection"] }) {
   const client = a.client ?? db;
   const provider = a.provider ?? dbProvider;
   const shop = a.shop ?? TEST_SHOP;
@@ -69,7 +69,7 @@ export async function seedDueCheckouts(a: { count: number; dueAt: Date; shop?: s
     const columns = Object.keys(rows[0]) as Array<keyof (typeof rows)[number]>;
     const snake = (k: string) => k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`);
     await bulkInsert(
-      { db: client, provider },
+      { db: client, provider, sqlite: a.sqlite },
       "checkout",
       [...columns.map((c) => snake(c)), "updated_at"],
       rows.map((r) => [...columns.map((c) => r[c]), created]),

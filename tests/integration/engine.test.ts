@@ -243,6 +243,20 @@ describe("exclusions", () => {
     expect(byStep).toEqual({ "s1:email": "sent", "s2:whatsapp": "sent", "s3:email": "frequency_cap" });
   });
 
+  it("the frequency cap counts what the shopper's other checkouts were sent", async () => {
+    await shopWith({ frequencyCap: { maxMessages: 1, perHours: 24 } });
+    const first = await newCheckout({ email: "cap2@example.com" });
+    const outbox = makeOutbox();
+    await runUntil(outbox, at(150));
+    expect((await sentMessages(first.checkout.id)).map((m) => `${m.stepId}:${m.channel}`)).toEqual(["s1:email"]);
+    // A second checkout of the same shopper, worked in a batch without the first one: the cap still sees its send.
+    const second = await newCheckout({ email: "cap2@example.com", createdAt: at(160) });
+    await runUntil(outbox, at(400));
+    const rows = await db.message.findMany({ where: { checkoutId: second.checkout.id, channel: "email" } });
+    expect(rows.map((m) => `${m.stepId}:${m.status}:${m.skipReason}`)).toEqual(["s1:skipped:frequency_cap"]);
+    expect(outbox.channels.email.count).toBe(1);
+  });
+
   it("cross-device duplicates get one sequence: the newer checkout carries it", async () => {
     await shopWith();
     const older = await newCheckout({ email: "twin@example.com" });
