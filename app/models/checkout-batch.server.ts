@@ -25,7 +25,7 @@ interface Pending {
 
 const MAX_BATCH = Math.max(1, Number(process.env.WEBHOOK_BATCH_MAX ?? 64));
 // SQLite has one writer at a time (and the adapter one connection): a second batch would only queue behind the first.
-const MAX_RUNNING = dbProvider === "sqlite" ? 1 : Math.max(1, Number(process.env.WEBHOOK_BATCH_CONCURRENCY ?? 2));
+const MAX_RUNNING = dbProvider === "sqlite" ? 1 : Math.max(1, Number(process.env.WEBHOOK_BATCH_CONCURRENCY ?? 1));
 
 const queue: Pending[] = [];
 let running = 0;
