@@ -296,20 +296,24 @@ test("soft prompt after add-to-cart, worker registered from the proxy path, subs
 
   // A push delivered to that worker (DevTools stands in for the push service) shows the notification.
   const cdp = await context.newCDPSession(page);
-  const registrations: Array<{ registrationId: string; scopeURL: string }> = [];
+  const registrations: Array<{ registrationId: string; scopeURL: string; isDeleted?: boolean }> = [];
   cdp.on("ServiceWorker.workerRegistrationUpdated", (e) => registrations.push(...e.registrations));
   await cdp.send("ServiceWorker.enable");
-  await expect.poll(() => registrations.find((r) => r.scopeURL === reg!.scope)?.registrationId ?? null).not.toBeNull();
-  const registrationId = registrations.find((r) => r.scopeURL === reg!.scope)!.registrationId;
+  // The newest live registration for the scope (earlier events can name one that has since been replaced).
+  const currentRegistration = () => registrations.filter((r) => r.scopeURL === reg!.scope && !r.isDeleted).at(-1)?.registrationId ?? null;
+  await expect.poll(currentRegistration).not.toBeNull();
   const pushed = { title: "Still thinking it over?", body: "Linen Shirt is still in your cart.", image: `${storefront}/cdn/shirt.jpg`, url: "https://app.example/r/e2e-link", tag: "e2e", messageId: "m-e2e" };
-  await cdp.send("ServiceWorker.deliverPushMessage", { origin: storefront, registrationId, data: JSON.stringify(pushed) });
+  // Delivered again on each poll until it shows: DevTools drops a push that reaches the worker while it is still
+  // starting up. The notification's tag makes a repeat replace the first, so exactly one is expected.
   await expect
-    .poll(() =>
-      page.evaluate(async () => {
+    .poll(async () => {
+      await cdp.send("ServiceWorker.deliverPushMessage", { origin: storefront, registrationId: currentRegistration()!, data: JSON.stringify(pushed) });
+      await page.waitForTimeout(300);
+      return page.evaluate(async () => {
         const r = await navigator.serviceWorker.getRegistration("/apps/checkout-recovery/");
         return (await r!.getNotifications()).map((n) => ({ title: n.title, body: n.body, image: (n as Notification & { image?: string }).image, url: n.data?.url, tag: n.tag }));
-      }),
-    )
+      });
+    }, { timeout: 15_000 })
     .toEqual([{ title: pushed.title, body: pushed.body, image: pushed.image, url: pushed.url, tag: "e2e" }]);
   await cdp.detach();
 
