@@ -14,6 +14,7 @@ import { verifyDatabase } from "./scripts/verify-db.mjs";
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || "0.0.0.0";
 const workers = Math.max(1, Number(process.env.WEB_CONCURRENCY || 1));
+const logRequests = process.env.LOG_REQUESTS === "1"; // read once: process.env is slow on a per-request path
 // Bodies up to this size with a declared length are read whole before the Request is made (cheaper than a stream);
 // larger or chunked ones are streamed, and each route applies its own limit.
 const INLINE_BODY_MAX = 256 * 1024;
@@ -111,28 +112,30 @@ async function start() {
       else res.destroy();
     }
   };
-  const afterStatic = (req, res) => () => (demoAdmin ? demoAdmin(req, res, () => void remix(req, res)) : void remix(req, res));
-  const onFileError = (res) => (err) => {
-    res.statusCode = err?.status ?? 500;
+  const app = (req, res) => (demoAdmin ? demoAdmin(req, res, () => void remix(req, res)) : void remix(req, res));
+  // serve-static calls back with nothing when it has no such file (then the app answers), or with an error.
+  const fileOrApp = (req, res) => (err) => {
+    if (!err) return app(req, res);
+    res.statusCode = err.status ?? 500;
     res.end();
   };
 
   const server = http.createServer((req, res) => {
-    if (process.env.LOG_REQUESTS === "1") {
+    if (logRequests) {
       const t = process.hrtime.bigint();
       res.on("finish", () => console.log(JSON.stringify({ method: req.method, url: req.url.split("?")[0], status: res.statusCode, ms: Number(process.hrtime.bigint() - t) / 1e6 })));
     }
-    const next = afterStatic(req, res);
-    if (req.method !== "GET" && req.method !== "HEAD") return next();
+    if (req.method !== "GET" && req.method !== "HEAD") return app(req, res);
     if (req.url.startsWith("/build/")) {
       const original = req.url;
       req.url = original.slice("/build".length);
+      const then = fileOrApp(req, res);
       return serveBuild(req, res, (err) => {
         req.url = original;
-        return err ? onFileError(res)(err) : next();
+        then(err);
       });
     }
-    return servePublic(req, res, (err) => (err ? onFileError(res)(err) : next()));
+    return servePublic(req, res, fileOrApp(req, res));
   });
   server.keepAliveTimeout = 65_000;
   server.listen(port, host, () => {

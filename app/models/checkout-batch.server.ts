@@ -14,7 +14,7 @@
 //     ingestCheckout, so each gets its own outcome or error.
 // A lone delivery when nothing is running starts on the next turn of the event loop: no added latency to speak of.
 import { dbProvider } from "../db.server";
-import { ingestCheckoutBatchSql } from "./checkout-ingest-sql.server";
+import { BATCH_CONCURRENCY, ingestCheckoutBatchSql } from "./checkout-ingest-sql.server";
 import { ingestCheckout, type IngestCheckoutArgs, type IngestOutcome } from "./checkouts.server";
 
 interface Pending {
@@ -25,7 +25,7 @@ interface Pending {
 
 const MAX_BATCH = Math.max(1, Number(process.env.WEBHOOK_BATCH_MAX ?? 64));
 // SQLite has one writer at a time (and the adapter one connection): a second batch would only queue behind the first.
-const MAX_RUNNING = dbProvider === "sqlite" ? 1 : Math.max(1, Number(process.env.WEBHOOK_BATCH_CONCURRENCY ?? 1));
+const MAX_RUNNING = dbProvider === "sqlite" ? 1 : BATCH_CONCURRENCY;
 
 const queue: Pending[] = [];
 let running = 0;
@@ -85,12 +85,10 @@ function alone(p: Pending): Promise<void> {
   return ingestCheckout(p.args).then(p.resolve, p.reject);
 }
 
-const writeBatch = ingestCheckoutBatchSql;
-
 async function run(batch: Pending[]): Promise<void> {
   let outcomes: Array<IngestOutcome | null>;
   try {
-    outcomes = await writeBatch(batch.map((p) => p.args));
+    outcomes = await ingestCheckoutBatchSql(batch.map((p) => p.args));
   } catch {
     for (const p of batch) await alone(p); // one after another: they would only queue for the connection anyway
     return;

@@ -93,11 +93,14 @@ const pgTypes = {
   },
 };
 
+/** PostgreSQL: batch transactions at once per process (the pool's size); SQLite always runs one. */
+export const BATCH_CONCURRENCY = Math.max(1, Number(process.env.WEBHOOK_BATCH_CONCURRENCY ?? 1));
+
 function pgDialect(url: string): Dialect {
   let pool: pg.Pool | null = null;
   const getPool = () => {
     if (!pool) {
-      pool = new pg.Pool({ connectionString: url, max: Math.max(1, Number(process.env.WEBHOOK_BATCH_CONCURRENCY ?? 1)), allowExitOnIdle: true });
+      pool = new pg.Pool({ connectionString: url, max: BATCH_CONCURRENCY, allowExitOnIdle: true });
       pool.on("error", (err) => console.error(`checkout-recovery: PostgreSQL connection lost (${err.message}); reconnecting on next query`));
     }
     return pool;
