@@ -1,5 +1,5 @@
 // What each webhook topic does, once authenticated and deduplicated. One domain call per topic.
-import { z } from "zod";
+import { z } from "zod/v4";
 import { InputError } from "../lib/errors";
 import { parseCheckout, parseOrder } from "../lib/shopify-payloads";
 import { ingestCheckoutGrouped } from "../models/checkout-batch.server";
@@ -36,15 +36,14 @@ export async function handleUninstalled(ctx: WebhookContext, { now }: WebhookMet
   return "uninstalled";
 }
 
-const ScopesPayload = z.object({ current: z.array(z.string()) }).passthrough();
+const ScopesPayload = z.object({ current: z.array(z.string()) });
 
 export async function handleScopesUpdate(ctx: WebhookContext) {
   const { current } = ScopesPayload.parse(ctx.payload);
-  if (ctx.session) {
-    await db.session.update({ where: { id: ctx.session.id }, data: { scope: current.join(",") } });
-    sessionStorage.forgetShop(ctx.shop);
-  }
-  return "scopes_updated";
+  // The shop's offline session (the one the library's authenticate.webhook would hand over); none after uninstall.
+  const { count } = await db.session.updateMany({ where: { shop: ctx.shop, isOnline: false }, data: { scope: current.join(",") } });
+  sessionStorage.forgetShop(ctx.shop);
+  return count ? "scopes_updated" : "no_session";
 }
 
 const CompliancePayload = z
@@ -54,13 +53,11 @@ const CompliancePayload = z
         id: z.union([z.string(), z.number()]).nullish(),
         email: z.string().nullish(),
         phone: z.string().nullish(),
-      })
-      .passthrough(),
+      }),
     orders_to_redact: z.array(z.union([z.string(), z.number()])).nullish(),
     orders_requested: z.array(z.union([z.string(), z.number()])).nullish(),
-    data_request: z.object({ id: z.union([z.string(), z.number()]) }).passthrough().nullish(),
-  })
-  .passthrough();
+    data_request: z.object({ id: z.union([z.string(), z.number()]) }).nullish(),
+  });
 
 function customerRef(payload: unknown) {
   const p = CompliancePayload.parse(payload);
