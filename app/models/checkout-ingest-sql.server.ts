@@ -16,11 +16,11 @@
 // exclusively (withSqliteConnection in app/db.server.ts; a second libsql connection waiting for a write lock held by
 // Prisma in the same process would freeze the event loop). Any error rolls back and is thrown: the caller then runs
 // every delivery alone through Prisma.
-import { randomUUID } from "node:crypto";
 import type { InValue } from "@libsql/client";
 import pg from "pg";
 import { withSqliteConnection } from "../db.server";
 import { timelineAfterUpdate } from "../lib/abandonment";
+import { timeOrderedId } from "../lib/ids";
 import { databaseProvider } from "../../scripts/database-url.mjs";
 import { recordData, type IngestCheckoutArgs, type IngestOutcome } from "./checkouts.server";
 
@@ -149,7 +149,8 @@ function dialect(): Dialect {
   return (globalThis.__crIngestDialect ??= databaseProvider(url) === "postgresql" ? pgDialect(url as string) : sqliteDialect());
 }
 
-const newId = () => `c${randomUUID().replace(/-/g, "")}`;
+/** "c" + 32 hex digits in creation order (the ledger's and checkouts' primary keys take appends, not random inserts). */
+const newId = () => timeOrderedId("c");
 
 /** Prisma field -> column, for every field ingestCheckoutIn writes on a checkout. */
 const COLUMNS: Record<string, string> = {

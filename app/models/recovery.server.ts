@@ -2,7 +2,7 @@
 // writing the send ledger, recording results and advancing timelines. Raw SQL is portable (snake_case names) and
 // differs only in how values get in (bound on SQLite, literals on PostgreSQL: see Statement), FOR UPDATE SKIP LOCKED,
 // and how a timestamp literal is written.
-import { randomBytes } from "node:crypto";
+import { timeOrderedId } from "../lib/ids";
 import type { Checkout } from "@prisma/client";
 import type { Db, DbHandle, DbProvider } from "../db.server";
 import { canMove } from "../lib/pipeline";
@@ -145,14 +145,9 @@ export async function inChunks<T, R>(list: T[], fn: (part: T[]) => Promise<R[]>,
   return out;
 }
 
-/**
- * "m" and 32 hex digits: the time in milliseconds (12), then 80 random bits. Ids made later sort later, so a batch's
- * new ledger rows (and audit rows, which take the same form) land together at the end of the primary key index
- * instead of all over it; that kept the index writes of a 100k-checkout run from growing with the table. Not a
- * secret: links carry a signed token (app/lib/links.ts).
- */
+/** A message (or, with its "a" prefix swapped in, audit) id: "m" and 32 hex digits, in creation order (app/lib/ids.ts). */
 export function newMessageId(): string {
-  return `m${Date.now().toString(16).padStart(12, "0")}${randomBytes(10).toString("hex")}`;
+  return timeOrderedId("m");
 }
 
 /**
