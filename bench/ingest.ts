@@ -269,11 +269,14 @@ interface RunResult {
   acked: Set<string>;
   /** Server CPU time per request in ms (all its processes), measured from /proc: robust to a busy machine. */
   cpuMs?: number;
+  /** PostgreSQL's CPU time per request in ms (all postgres processes on this machine), when it runs here. */
+  dbCpuMs?: number;
 }
 
 async function load(port: number, deliveries: Ev[], amount: number, opts: { path?: string; track?: boolean; pid?: number } = {}): Promise<RunResult> {
   let next = 0;
   const cpuBefore = opts.pid ? cpuSeconds(opts.pid) : 0;
+  const dbBefore = postgresCpuSeconds();
   const outcomes: Record<string, number> = {};
   const acked = new Set<string>();
   const started = process.hrtime.bigint();
@@ -323,6 +326,7 @@ async function load(port: number, deliveries: Ev[], amount: number, opts: { path
     outcomes,
     acked,
     ...(opts.pid ? { cpuMs: ((cpuSeconds(opts.pid) - cpuBefore) * 1000) / requests } : {}),
+    ...(dbBefore !== null ? { dbCpuMs: (((postgresCpuSeconds() ?? dbBefore) - dbBefore) * 1000) / requests } : {}),
   };
 }
 
@@ -375,6 +379,25 @@ function cpuSeconds(pid: number): number {
     }
   }
   return ticks / 100; // USER_HZ
+}
+
+/** CPU seconds used so far by every process named "postgres" on this machine; null when there is none. */
+function postgresCpuSeconds(): number | null {
+  let ticks = 0;
+  let found = false;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== "postgres") continue;
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(f[11]) + Number(f[12]);
+      found = true;
+    } catch {
+      /* gone */
+    }
+  }
+  return found ? ticks / 100 : null;
 }
 
 /** Peak resident set (VmHWM) of a process and its children, read from /proc before the process stops. */
@@ -482,7 +505,7 @@ interface DbReport {
   check: { ok: boolean; lines: string[] };
 }
 
-const fmt = (r: RunResult) => `${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   (${r.requests} requests in ${r.seconds.toFixed(1)} s${r.non2xx ? `, ${r.non2xx} non-2xx` : ""}${r.errors ? `, ${r.errors} errors` : ""}${r.timeouts ? `, ${r.timeouts} timeouts` : ""})${r.cpuMs !== undefined ? `   server CPU ${r.cpuMs.toFixed(2)} ms/request` : ""}`;
+const fmt = (r: RunResult) => `${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   (${r.requests} requests in ${r.seconds.toFixed(1)} s${r.non2xx ? `, ${r.non2xx} non-2xx` : ""}${r.errors ? `, ${r.errors} errors` : ""}${r.timeouts ? `, ${r.timeouts} timeouts` : ""})${r.cpuMs !== undefined ? `   server CPU ${r.cpuMs.toFixed(2)} ms/request` : ""}${r.dbCpuMs !== undefined ? ` + PostgreSQL ${r.dbCpuMs.toFixed(2)}` : ""}`;
 
 async function benchDatabase(kind: string): Promise<DbReport> {
   const database = await freshDatabase(kind);

@@ -3,15 +3,18 @@
 // runtime and row decoding) was most of a webhook's CPU. The rules are ingestCheckoutIn's (app/models/checkouts.server.ts),
 // restated for a batch, and the rows written are the ones Prisma would write (same columns, same date and boolean
 // encoding per provider), so Prisma reads them back unchanged:
-//   1. one SELECT of the batch's existing checkouts (per shop: shop = ? AND token IN (...));
-//   2. one SELECT of orders waiting for those checkouts (shop = ? AND checkout_token IN (...));
+//   1. the batch's existing checkouts, and
+//   2. whether an order is waiting for each token (SQLite: two SELECTs per shop with IN lists; PostgreSQL: one);
 //   3. a delivery whose checkout has a waiting order (the order arrived first, so it must be attributed) is left out of
 //      the batch: the caller runs it alone through ingestCheckout (Prisma) after the commit. Rare;
 //   4. one multi-row INSERT into the ledger with ON CONFLICT (event_id) DO NOTHING RETURNING event_id: an event id
 //      not returned was recorded before, so that delivery writes nothing here and the caller runs it alone (it then
 //      gets the ledger's unique violation, "duplicate", exactly as before). Stale updates are recorded "stale";
 //   5. one multi-row INSERT of the new checkouts (a plain INSERT: a row another process made meanwhile fails the batch,
-//      and the caller then runs each delivery alone, as before) and one UPDATE per changed existing checkout.
+//      and the caller then runs each delivery alone, as before), and the updates of existing checkouts (SQLite: one
+//      UPDATE each; PostgreSQL: one UPDATE ... FROM unnest for all).
+// On PostgreSQL every statement has one fixed text whatever the batch size (rows travel as arrays), prepared once per
+// connection: see "PostgreSQL statements" below.
 // All in one transaction: PostgreSQL on a pool client; SQLite BEGIN IMMEDIATE on Prisma's own connection, taken
 // exclusively (withSqliteConnection in app/db.server.ts; a second libsql connection waiting for a write lock held by
 // Prisma in the same process would freeze the event loop). Any error rolls back and is thrown: the caller then runs
@@ -27,12 +30,14 @@ import { recordData, type IngestCheckoutArgs, type IngestOutcome } from "./check
 type Row = Record<string, unknown>;
 
 interface Conn {
-  query(sql: string, args: unknown[]): Promise<Row[]>;
+  /** `name`: a prepared statement kept per connection (PostgreSQL; the text must never change for a name). */
+  query(sql: string, args: unknown[], name?: string): Promise<Row[]>;
   /** Runs a write; resolves to the number of rows it changed. */
-  write(sql: string, args: unknown[]): Promise<number>;
+  write(sql: string, args: unknown[], name?: string): Promise<number>;
 }
 
 interface Dialect {
+  kind: "sqlite" | "postgresql";
   /** Placeholder for the i-th (1-based) parameter. */
   p(i: number): string;
   date(d: Date): unknown;
@@ -50,6 +55,7 @@ function sqliteDialect(): Dialect {
   const exclusive = withSqliteConnection;
   if (!exclusive) throw new Error("no SQLite connection to share");
   return {
+    kind: "sqlite",
     p: () => "?",
     date: sqliteDate,
     bool: (b) => (b ? 1 : 0),
@@ -102,22 +108,29 @@ function pgDialect(url: string): Dialect {
     if (!pool) {
       pool = new pg.Pool({ connectionString: url, max: BATCH_CONCURRENCY, allowExitOnIdle: true });
       pool.on("error", (err) => console.error(`checkout-recovery: PostgreSQL connection lost (${err.message}); reconnecting on next query`));
+      // This pool runs only the prepared statements below. Their generic plans are the right ones whatever the batch
+      // (index lookups per array element); left on "auto", PostgreSQL kept re-planning them for each batch's arrays,
+      // which cost more CPU than running them. Queued before the connection's first statement.
+      pool.on("connect", (client) => {
+        client.query("SET plan_cache_mode = force_generic_plan").catch(() => {});
+      });
     }
     return pool;
   };
   return {
+    kind: "postgresql",
     p: (i) => `$${i}`,
     date: pgDate,
     bool: (b) => b,
     async transaction<T>(fn: (conn: Conn) => Promise<T>): Promise<T> {
       const client = await getPool().connect();
       const conn: Conn = {
-        async query(text, values) {
-          const rs = await client.query({ text, values, types: pgTypes as pg.CustomTypesConfig });
+        async query(text, values, name) {
+          const rs = await client.query({ name, text, values, types: pgTypes as pg.CustomTypesConfig });
           return rs.rows as Row[];
         },
-        async write(text, values) {
-          const rs = await client.query({ text, values, types: pgTypes as pg.CustomTypesConfig });
+        async write(text, values, name) {
+          const rs = await client.query({ name, text, values, types: pgTypes as pg.CustomTypesConfig });
           return rs.rowCount ?? 0;
         },
       };
@@ -229,70 +242,29 @@ export async function ingestCheckoutBatchSql(batch: IngestCheckoutArgs[]): Promi
   const d = dialect();
   return d.transaction(async (conn) => {
     const now = new Date();
-    const groups = byShop(batch);
 
-    // 1. Existing checkouts.
-    const existing = new Map<string, Existing>();
-    for (const [shop, tokens] of groups) {
-      const sql =
-        "SELECT id, token, status, abandoned_at, next_step_index, next_due_at, stop_reason, shopify_updated_at, completed_at " +
-        `FROM checkout WHERE shop = ${d.p(1)} AND token IN (${tokens.map((_, i) => d.p(i + 2)).join(", ")})`;
-      for (const r of await conn.query(sql, [shop, ...tokens])) {
-        existing.set(key(shop, String(r.token)), {
-          id: String(r.id),
-          status: String(r.status),
-          abandonedAt: readDate(r.abandoned_at),
-          nextStepIndex: Number(r.next_step_index),
-          nextDueAt: readDate(r.next_due_at),
-          stopReason: r.stop_reason === null || r.stop_reason === undefined ? null : String(r.stop_reason),
-          shopifyUpdatedAt: readDate(r.shopify_updated_at) as Date,
-          completedAt: readDate(r.completed_at),
-        });
-      }
-    }
-
-    // 2. Orders waiting for a checkout that is not completed yet (only when the delivery is not stale).
+    // 1-2. Existing checkouts, and whether an order is waiting for each token.
+    const { existing, orderFor } = d.kind === "postgresql" ? await readPg(conn, batch) : await readSqlite(conn, d, batch);
     const isStale = batch.map((a) => {
       const e = existing.get(key(a.shop, a.record.token));
       return !!e && e.shopifyUpdatedAt >= a.record.shopifyUpdatedAt;
     });
-    const orderWanted = new Map<string, string[]>();
-    batch.forEach((a, i) => {
-      if (isStale[i] || existing.get(key(a.shop, a.record.token))?.completedAt) return;
-      const tokens = orderWanted.get(a.shop) ?? [];
-      tokens.push(a.record.token);
-      orderWanted.set(a.shop, tokens);
-    });
-    const withOrder = new Set<string>();
-    for (const [shop, tokens] of orderWanted) {
-      const sql = `SELECT DISTINCT checkout_token FROM shop_order WHERE shop = ${d.p(1)} AND checkout_token IN (${tokens.map((_, i) => d.p(i + 2)).join(", ")})`;
-      for (const r of await conn.query(sql, [shop, ...tokens])) withOrder.add(key(shop, String(r.checkout_token)));
-    }
+    // An order waiting for a checkout that is neither stale nor completed yet: that delivery must attribute it.
+    const withOrder = batch.map((a, i) => !isStale[i] && !existing.get(key(a.shop, a.record.token))?.completedAt && orderFor.has(key(a.shop, a.record.token)));
 
     // 3. Deliveries handled here (the others run alone afterwards: order first -> attribution through Prisma).
-    const here = batch.map((a, i) => isStale[i] || !withOrder.has(key(a.shop, a.record.token)));
+    const here = batch.map((_, i) => isStale[i] || !withOrder[i]);
 
     // 4. The ledger: one row per delivery handled here; an event id already present is a repeat.
-    const ledger = batch.filter((_, i) => here[i]);
-    const recorded = new Set<string>();
-    if (ledger.length > 0) {
-      const values: unknown[] = [];
-      const rows = ledger.map((a) => {
-        const outcome = isStale[batch.indexOf(a)] ? "stale" : "processed";
-        const base = values.length;
-        values.push(newId(), a.shop, a.eventId, a.topic, d.date(now), outcome);
-        return `(${[1, 2, 3, 4, 5, 6].map((k) => d.p(base + k)).join(", ")})`;
-      });
-      const sql =
-        `INSERT INTO webhook_event (id, shop, event_id, topic, received_at, outcome) VALUES ${rows.join(", ")} ` +
-        "ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
-      for (const r of await conn.query(sql, values)) recorded.add(String(r.event_id));
-    }
+    const ledger = batch
+      .map((a, i) => ({ id: newId(), shop: a.shop, eventId: a.eventId, topic: a.topic, receivedAt: now, outcome: isStale[i] ? "stale" : "processed" }))
+      .filter((_, i) => here[i]);
+    const recorded = ledger.length === 0 ? new Set<string>() : d.kind === "postgresql" ? await ledgerPg(conn, ledger) : await ledgerSqlite(conn, d, ledger);
 
     // 5. The checkouts, with ingestCheckoutIn's data (including its spreads of the existing state).
     const outcomes: Array<IngestOutcome | null> = [];
-    const inserts: Array<{ shop: string; token: string; data: Record<string, unknown> }> = [];
-    const updates: Array<{ id: string; data: Record<string, unknown> }> = [];
+    const inserts: NewRow[] = [];
+    const updates: ChangedRow[] = [];
     batch.forEach((a, i) => {
       if (!here[i] || !recorded.has(a.eventId)) {
         outcomes.push(null);
@@ -321,42 +293,213 @@ export async function ingestCheckoutBatchSql(batch: IngestCheckoutArgs[]): Promi
         updates.push({ id: prior.id, data });
         outcomes.push("updated");
       } else {
-        inserts.push({ shop: a.shop, token: record.token, data });
+        inserts.push({ id: newId(), shop: a.shop, token: record.token, data });
         outcomes.push("created");
       }
     });
 
-    const value = (v: unknown): unknown => (v instanceof Date ? d.date(v) : typeof v === "boolean" ? d.bool(v) : v);
-    const fields = (data: Record<string, unknown>) =>
-      Object.keys(data).filter((f) => {
-        if (f === "id" || data[f] === undefined) return false;
-        if (!(f in COLUMNS)) throw new Error(`checkout-ingest-sql: no column for field ${f}`);
-        return true;
-      });
-
     if (inserts.length > 0) {
-      // New rows: the same column set for all (lease fields are null on a new row either way).
-      const cols = Object.keys(COLUMNS);
-      const stamp = d.date(now);
-      const values: unknown[] = [];
-      const rows = inserts.map((ins) => {
-        const base = values.length;
-        fields(ins.data); // every field has a column
-        values.push(newId(), ins.shop, ins.token, ...cols.map((f) => value(ins.data[f] ?? null)), stamp, stamp);
-        return `(${values.slice(base).map((_, k) => d.p(base + k + 1)).join(", ")})`;
-      });
-      const sql = `INSERT INTO checkout (id, shop, token, ${cols.map((f) => COLUMNS[f]).join(", ")}, created_at, updated_at) VALUES ${rows.join(", ")}`;
-      const n = await conn.write(sql, values);
+      const n = d.kind === "postgresql" ? await insertPg(conn, inserts, now) : await insertSqlite(conn, d, inserts, now);
       if (n !== inserts.length) throw new Error(`checkout-ingest-sql: inserted ${n} of ${inserts.length} checkouts`);
     }
-    for (const up of updates) {
-      const fs = fields(up.data);
-      const values = [...fs.map((f) => value(up.data[f])), d.date(now), up.id];
-      const sets = fs.map((f, k) => `${COLUMNS[f]} = ${d.p(k + 1)}`);
-      const sql = `UPDATE checkout SET ${sets.join(", ")}, updated_at = ${d.p(fs.length + 1)} WHERE id = ${d.p(fs.length + 2)}`;
-      // Gone since we read it (another process removed it): Prisma's update would fail too; the caller retries alone.
-      if ((await conn.write(sql, values)) !== 1) throw new Error(`checkout-ingest-sql: checkout ${up.id} not found for update`);
+    if (updates.length > 0) {
+      // A checkout gone since we read it (another process removed it): Prisma's update would fail too; the caller
+      // then runs each delivery alone.
+      const n = d.kind === "postgresql" ? await updatePg(conn, updates, now) : await updateSqlite(conn, d, updates, now);
+      if (n !== updates.length) throw new Error(`checkout-ingest-sql: updated ${n} of ${updates.length} checkouts`);
     }
     return outcomes;
   });
+}
+
+interface NewRow {
+  id: string;
+  shop: string;
+  token: string;
+  data: Record<string, unknown>;
+}
+
+interface ChangedRow {
+  id: string;
+  data: Record<string, unknown>;
+}
+
+interface LedgerRow {
+  id: string;
+  shop: string;
+  eventId: string;
+  topic: string;
+  receivedAt: Date;
+  outcome: string;
+}
+
+function existingFrom(r: Row): Existing {
+  return {
+    id: String(r.id),
+    status: String(r.status),
+    abandonedAt: readDate(r.abandoned_at),
+    nextStepIndex: Number(r.next_step_index),
+    nextDueAt: readDate(r.next_due_at),
+    stopReason: r.stop_reason === null || r.stop_reason === undefined ? null : String(r.stop_reason),
+    shopifyUpdatedAt: readDate(r.shopify_updated_at) as Date,
+    completedAt: readDate(r.completed_at),
+  };
+}
+
+const EXISTING_COLUMNS = "id, status, abandoned_at, next_step_index, next_due_at, stop_reason, shopify_updated_at, completed_at";
+
+/** Every field written, checked against the column list (a field without a column is a bug: fail the batch). */
+function fields(data: Record<string, unknown>): string[] {
+  return Object.keys(data).filter((f) => {
+    if (f === "id" || data[f] === undefined) return false;
+    if (!(f in COLUMNS)) throw new Error(`checkout-ingest-sql: no column for field ${f}`);
+    return true;
+  });
+}
+
+// ---------------------------------------------------------------------------------------- SQLite statements
+// In-process calls: no round trips to save, and libsql keeps the prepared statements (app/db.server.ts).
+async function readSqlite(conn: Conn, d: Dialect, batch: IngestCheckoutArgs[]) {
+  const existing = new Map<string, Existing>();
+  const orderFor = new Set<string>();
+  for (const [shop, tokens] of byShop(batch)) {
+    const list = tokens.map(() => "?").join(", ");
+    for (const r of await conn.query(`SELECT token, ${EXISTING_COLUMNS} FROM checkout WHERE shop = ? AND token IN (${list})`, [shop, ...tokens])) {
+      existing.set(key(shop, String(r.token)), existingFrom(r));
+    }
+    const sql = `SELECT DISTINCT checkout_token FROM shop_order WHERE shop = ? AND checkout_token IN (${list})`;
+    for (const r of await conn.query(sql, [shop, ...tokens])) orderFor.add(key(shop, String(r.checkout_token)));
+  }
+  return { existing, orderFor };
+}
+
+async function ledgerSqlite(conn: Conn, d: Dialect, ledger: LedgerRow[]): Promise<Set<string>> {
+  const values: unknown[] = [];
+  for (const l of ledger) values.push(l.id, l.shop, l.eventId, l.topic, d.date(l.receivedAt), l.outcome);
+  const sql =
+    `INSERT INTO webhook_event (id, shop, event_id, topic, received_at, outcome) VALUES ${ledger.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")} ` +
+    "ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
+  return new Set((await conn.query(sql, values)).map((r) => String(r.event_id)));
+}
+
+function sqliteValue(d: Dialect, v: unknown): unknown {
+  return v instanceof Date ? d.date(v) : typeof v === "boolean" ? d.bool(v) : v;
+}
+
+async function insertSqlite(conn: Conn, d: Dialect, inserts: NewRow[], now: Date): Promise<number> {
+  // New rows: the same column set for all (lease fields are null on a new row either way).
+  const cols = Object.keys(COLUMNS);
+  const stamp = d.date(now);
+  const values: unknown[] = [];
+  const row = `(${Array.from({ length: cols.length + 5 }, () => "?").join(", ")})`;
+  for (const ins of inserts) {
+    fields(ins.data); // every field has a column
+    values.push(ins.id, ins.shop, ins.token, ...cols.map((f) => sqliteValue(d, ins.data[f] ?? null)), stamp, stamp);
+  }
+  const sql = `INSERT INTO checkout (id, shop, token, ${cols.map((f) => COLUMNS[f]).join(", ")}, created_at, updated_at) VALUES ${inserts.map(() => row).join(", ")}`;
+  return conn.write(sql, values);
+}
+
+async function updateSqlite(conn: Conn, d: Dialect, updates: ChangedRow[], now: Date): Promise<number> {
+  let n = 0;
+  for (const up of updates) {
+    const fs = fields(up.data);
+    const values = [...fs.map((f) => sqliteValue(d, up.data[f])), d.date(now), up.id];
+    const sql = `UPDATE checkout SET ${fs.map((f) => `${COLUMNS[f]} = ?`).join(", ")}, updated_at = ? WHERE id = ?`;
+    n += await conn.write(sql, values);
+  }
+  return n;
+}
+
+// ------------------------------------------------------------------------------------ PostgreSQL statements
+// One statement per step for the whole batch, whatever its size: the rows travel as arrays (unnest), so the text
+// never changes and each statement is prepared once per connection (named) instead of parsed and planned on every
+// batch. Planning a statement against checkout's dozen indexes was most of PostgreSQL's CPU per webhook.
+const PG_TYPE: Record<string, string> = {
+  emailConsent: "boolean",
+  smsConsent: "boolean",
+  returningCustomer: "boolean",
+  isTest: "boolean",
+  isStaff: "boolean",
+  failedPayment: "boolean",
+  customerOrdersCount: "integer",
+  lineItemCount: "integer",
+  subtotalMinor: "integer",
+  totalMinor: "integer",
+  nextStepIndex: "integer",
+  shopifyCreatedAt: "timestamp(3)",
+  shopifyUpdatedAt: "timestamp(3)",
+  completedAt: "timestamp(3)",
+  abandonedAt: "timestamp(3)",
+  nextDueAt: "timestamp(3)",
+  leaseUntil: "timestamp(3)",
+};
+const pgType = (f: string) => PG_TYPE[f] ?? "text";
+const pgValue = (v: unknown): unknown => (v instanceof Date ? pgDate(v) : v === undefined ? null : v);
+
+const PG_READ =
+  `SELECT t.shop, t.token, ${EXISTING_COLUMNS.split(", ").map((c) => `c.${c}`).join(", ")}, ` +
+  "EXISTS (SELECT 1 FROM shop_order o WHERE o.shop = t.shop AND o.checkout_token = t.token) AS has_order " +
+  "FROM unnest($1::text[], $2::text[]) AS t(shop, token) LEFT JOIN checkout c ON c.shop = t.shop AND c.token = t.token";
+
+async function readPg(conn: Conn, batch: IngestCheckoutArgs[]) {
+  const existing = new Map<string, Existing>();
+  const orderFor = new Set<string>();
+  const rows = await conn.query(PG_READ, [batch.map((a) => a.shop), batch.map((a) => a.record.token)], "cr_ingest_read");
+  for (const r of rows) {
+    const k = key(String(r.shop), String(r.token));
+    if (r.id !== null && r.id !== undefined) existing.set(k, existingFrom(r));
+    if (r.has_order === true) orderFor.add(k);
+  }
+  return { existing, orderFor };
+}
+
+const PG_LEDGER =
+  "INSERT INTO webhook_event (id, shop, event_id, topic, received_at, outcome) " +
+  "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp(3)[], $6::text[]) " +
+  "ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
+
+async function ledgerPg(conn: Conn, ledger: LedgerRow[]): Promise<Set<string>> {
+  const args = [ledger.map((l) => l.id), ledger.map((l) => l.shop), ledger.map((l) => l.eventId), ledger.map((l) => l.topic), ledger.map((l) => pgDate(l.receivedAt)), ledger.map((l) => l.outcome)];
+  return new Set((await conn.query(PG_LEDGER, args, "cr_ingest_ledger")).map((r) => String(r.event_id)));
+}
+
+const INSERT_FIELDS = Object.keys(COLUMNS);
+const PG_INSERT =
+  `INSERT INTO checkout (id, shop, token, ${INSERT_FIELDS.map((f) => COLUMNS[f]).join(", ")}, created_at, updated_at) ` +
+  `SELECT v.*, $${INSERT_FIELDS.length + 4}::timestamp(3), $${INSERT_FIELDS.length + 4}::timestamp(3) ` +
+  `FROM unnest($1::text[], $2::text[], $3::text[], ${INSERT_FIELDS.map((f, i) => `$${i + 4}::${pgType(f)}[]`).join(", ")}) AS v`;
+
+async function insertPg(conn: Conn, inserts: NewRow[], now: Date): Promise<number> {
+  for (const ins of inserts) fields(ins.data); // every field has a column
+  const args: unknown[] = [inserts.map((r) => r.id), inserts.map((r) => r.shop), inserts.map((r) => r.token)];
+  for (const f of INSERT_FIELDS) args.push(inserts.map((r) => pgValue(r.data[f] ?? null)));
+  args.push(pgDate(now));
+  return conn.write(PG_INSERT, args, "cr_ingest_insert");
+}
+
+// An update writes every field ingestCheckoutIn writes; the lease is cleared exactly when nothing is scheduled any
+// more (next_due_at null), as ingestCheckoutIn does, and otherwise left as it is.
+const UPDATE_FIELDS = Object.keys(COLUMNS).filter((f) => f !== "leaseOwner" && f !== "leaseUntil");
+const PG_UPDATE =
+  `UPDATE checkout AS c SET ${UPDATE_FIELDS.map((f) => `${COLUMNS[f]} = v.${COLUMNS[f]}`).join(", ")}, ` +
+  "lease_owner = CASE WHEN v.next_due_at IS NULL THEN NULL ELSE c.lease_owner END, " +
+  "lease_until = CASE WHEN v.next_due_at IS NULL THEN NULL ELSE c.lease_until END, " +
+  `updated_at = $${UPDATE_FIELDS.length + 2}::timestamp(3) ` +
+  `FROM unnest($1::text[], ${UPDATE_FIELDS.map((f, i) => `$${i + 2}::${pgType(f)}[]`).join(", ")}) AS v(id, ${UPDATE_FIELDS.map((f) => COLUMNS[f]).join(", ")}) ` +
+  "WHERE c.id = v.id";
+
+async function updatePg(conn: Conn, updates: ChangedRow[], now: Date): Promise<number> {
+  for (const up of updates) {
+    const fs = fields(up.data);
+    const clearsLease = up.data.nextDueAt === null;
+    // The statement's shape, checked: every field present, the lease fields exactly when the lease is cleared.
+    if (fs.length !== UPDATE_FIELDS.length + (clearsLease ? 2 : 0) || UPDATE_FIELDS.some((f) => !(f in up.data))) {
+      throw new Error(`checkout-ingest-sql: unexpected update fields ${fs.join(",")}`);
+    }
+  }
+  const args: unknown[] = [updates.map((r) => r.id)];
+  for (const f of UPDATE_FIELDS) args.push(updates.map((r) => pgValue(r.data[f])));
+  args.push(pgDate(now));
+  return conn.write(PG_UPDATE, args, "cr_ingest_update");
 }

@@ -111,4 +111,32 @@ describe("raw-SQL checkout batch ingestion", () => {
     const seen = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokSeen" } } });
     expect(seen.shopifyUpdatedAt.toISOString()).toBe(T0.toISOString());
   });
+  it("writes a mixed batch (creates, updates, a stale one, a completion, a kept and a cleared lease) as the one-by-one path does", async () => {
+    // Twins: tokens "A*" through ingestCheckout one at a time, "B*" as one batch; then compare each pair.
+    for (const p of ["A", "B"]) {
+      for (const n of [1, 2, 3, 4]) expect(await ingestCheckout(args(`${p}${n}`, `ev-${p}${n}-0`))).toBe("created");
+    }
+    // Steps already sent and leases held on 2 and 3 (3 completes below and must lose its lease, 2 keeps it).
+    await db.checkout.updateMany({ where: { token: { in: ["A2", "B2", "A3", "B3"] } }, data: { nextStepIndex: 1, status: "abandoned", leaseOwner: "w1", leaseUntil: minutes(31) } });
+    const plan = (p: string) => [
+      args(`${p}1`, `ev-${p}1-1`, { updatedAt: minutes(30), items: [{ title: "Wool Coat", quantity: 3, price: "120.00" }] }),
+      args(`${p}2`, `ev-${p}2-1`, { updatedAt: minutes(45) }),
+      args(`${p}3`, `ev-${p}3-1`, { updatedAt: minutes(60), completedAt: minutes(59) }),
+      args(`${p}4`, `ev-${p}4-1`, { updatedAt: minutes(-5) }), // older than what is held
+      args(`${p}5`, `ev-${p}5-1`, { email: "new@example.com" }),
+      args(`${p}6`, `ev-${p}6-1`, { phone: "+14155550199", acceptsSms: false }),
+    ];
+    const one: unknown[] = [];
+    for (const a of plan("A")) one.push(await ingestCheckout(a));
+    const batched = await ingestCheckoutBatchSql(plan("B"));
+    expect(batched).toEqual(one);
+    expect(batched).toEqual(["updated", "updated", "updated", "stale", "created", "created"]);
+    for (const n of [1, 2, 3, 4, 5, 6]) {
+      expect(await view(`B${n}`)).toEqual(await view(`A${n}`));
+      expect(await rawDates(`B${n}`)).toEqual(await rawDates(`A${n}`));
+    }
+    expect((await view("B2")).leaseOwner).toBe("w1");
+    expect((await view("B3")).leaseOwner).toBeNull();
+    expect((await view("B1")).lineItemCount).toBe(3);
+  });
 });
