@@ -1,8 +1,10 @@
 // Web push on node:crypto and node:https (no web-push on the send path): RFC 8291 aes128gcm payload encryption with
-// a fresh ephemeral P-256 key pair and salt per message (push-encryption.server.ts), RFC 8292 VAPID. One push per
-// subscription found for the checkout (by checkout token or cart token). Payload: title, body naming the first item,
-// image, tracked link, at most MAX_PUSH_PAYLOAD bytes. TTL never outlives the recovery window; urgency is high for
-// the first two steps; a Topic per checkout lets a newer push replace an older one still queued at the push service.
+// a fresh ephemeral P-256 key pair and salt per message (push-encryption.server.ts, run on a worker thread by
+// push-encrypt-pool.server.ts so that the event loop, which also serves webhooks, does not pay for it), RFC 8292
+// VAPID. One push per subscription found for the checkout (by checkout token or cart token). Payload: title, body
+// naming the first item, image, tracked link, at most MAX_PUSH_PAYLOAD bytes. TTL never outlives the recovery window;
+// urgency is high for the first two steps; a Topic per checkout lets a newer push replace an older one still queued at
+// the push service.
 // Outcomes: 2xx sent; 404/410 -> the subscription is deleted (failed + permanentAddressFailure when none is left);
 // 429 -> retry at Retry-After; 5xx/network -> retry with backoff; other 4xx -> failed.
 // SSRF: every endpoint is checked (https, allow-listed push host, no private IP literal; the verdict is cached per
@@ -21,7 +23,8 @@ import { checkPushEndpoint, type EndpointCheck, isNonPublicAddress } from "../li
 import { recoverLink } from "../lib/links";
 import { log } from "../log.server";
 import { backoffAt } from "./email.server";
-import { encryptPushPayload, InvalidPushKeysError, preparePushKeys, type PreparedPushKeys } from "./push-encryption.server";
+import { encryptPushPayloadAsync } from "./push-encrypt-pool.server";
+import { InvalidPushKeysError, preparePushKeys, type PreparedPushKeys } from "./push-encryption.server";
 import { channelStatuses } from "./status.server";
 import type { ChannelSender, ChannelStatus, OutboundMessage, SendResult, ShopView } from "./types";
 
@@ -300,7 +303,7 @@ export function createPushSender(o: PushSenderOptions): ChannelSender {
     try {
       const vapid = vapidHeader(t.origin);
       const authorization = typeof vapid === "string" ? vapid : await vapid;
-      const body = encryptPushPayload(payload, keys);
+      const body = await encryptPushPayloadAsync(payload, keys); // on a worker thread (push-encrypt-pool.server.ts)
       // Raw header list (Node writes it as is, after validating it): Host must be given.
       const res = await post(
         t,
