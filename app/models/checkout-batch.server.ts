@@ -6,20 +6,20 @@
 // ingestCheckoutIn's rules restated for a batch; about 3x less CPU than through Prisma); a delivery whose order arrived
 // first (attribution) runs alone through ingestCheckout after the commit. On SQLite the statements run on Prisma's
 // own connection, taken exclusively for the batch (app/db.server.ts, withSqliteConnection).
-//   - A delivery whose event id is already in the ledger is left out of the batch's writes, and any delivery after one
-//     for the same event id or the same checkout is not put in the batch: it runs alone (the repeat then fails with the ledger's
-//     unique violation, exactly as before) or in a later batch.
+//   - A delivery whose event id is already in the ledger writes nothing and is answered "duplicate" (what the ledger's
+//     unique violation answers on the one-by-one path), and any delivery after one for the same event id or the same
+//     checkout is not put in the batch: it goes in a later batch.
 //   - If the batch's transaction fails for any reason (a repeat recorded by another process in the meantime, a
 //     deadlock, a bad row), nothing of it was written, and every delivery in it runs again alone through
 //     ingestCheckout, so each gets its own outcome or error.
 // A lone delivery when nothing is running starts on the next turn of the event loop: no added latency to speak of.
 import { dbProvider } from "../db.server";
-import { BATCH_CONCURRENCY, ingestCheckoutBatchSql } from "./checkout-ingest-sql.server";
-import { ingestCheckout, type IngestCheckoutArgs, type IngestOutcome } from "./checkouts.server";
+import { BATCH_CONCURRENCY, type BatchOutcome, ingestCheckoutBatchSql } from "./checkout-ingest-sql.server";
+import { ingestCheckout, type IngestCheckoutArgs } from "./checkouts.server";
 
 interface Pending {
   args: IngestCheckoutArgs;
-  resolve: (outcome: IngestOutcome) => void;
+  resolve: (outcome: BatchOutcome) => void;
   reject: (error: unknown) => void;
 }
 
@@ -31,7 +31,7 @@ const queue: Pending[] = [];
 let running = 0;
 
 /** ingestCheckout, with its write grouped into a shared transaction with whatever else is waiting. */
-export function ingestCheckoutGrouped(args: IngestCheckoutArgs): Promise<IngestOutcome> {
+export function ingestCheckoutGrouped(args: IngestCheckoutArgs): Promise<BatchOutcome> {
   return new Promise((resolve, reject) => {
     queue.push({ args, resolve, reject });
     pump();
@@ -86,7 +86,7 @@ function alone(p: Pending): Promise<void> {
 }
 
 async function run(batch: Pending[]): Promise<void> {
-  let outcomes: Array<IngestOutcome | null>;
+  let outcomes: Array<BatchOutcome | null>;
   try {
     outcomes = await ingestCheckoutBatchSql(batch.map((p) => p.args));
   } catch {

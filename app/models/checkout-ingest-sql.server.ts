@@ -8,8 +8,9 @@
 //   3. a delivery whose checkout has a waiting order (the order arrived first, so it must be attributed) is left out of
 //      the batch: the caller runs it alone through ingestCheckout (Prisma) after the commit. Rare;
 //   4. one multi-row INSERT into the ledger with ON CONFLICT (event_id) DO NOTHING RETURNING event_id: an event id
-//      not returned was recorded before, so that delivery writes nothing here and the caller runs it alone (it then
-//      gets the ledger's unique violation, "duplicate", exactly as before). Stale updates are recorded "stale";
+//      not returned was recorded before (committed: on PostgreSQL the insert waits for a concurrent one to commit or
+//      roll back), so that delivery is a repeat: it writes nothing and its outcome is "duplicate", the answer the
+//      ledger's unique violation gives on the one-by-one path. Stale updates are recorded "stale";
 //   5. one multi-row INSERT of the new checkouts (a plain INSERT: a row another process made meanwhile fails the batch,
 //      and the caller then runs each delivery alone, as before), and the updates of existing checkouts (SQLite: one
 //      UPDATE each; PostgreSQL: one UPDATE ... FROM unnest for all).
@@ -226,13 +227,16 @@ function byShop(batch: IngestCheckoutArgs[]): Map<string, string[]> {
 
 const key = (shop: string, token: string) => `${shop}\n${token}`;
 
+/** A delivery's outcome in a batch: ingestCheckout's, or "duplicate" (what its unique violation would answer). */
+export type BatchOutcome = IngestOutcome | "duplicate";
+
 /**
  * Ingest a batch of checkouts/* deliveries (distinct event ids, distinct checkouts) in one transaction. Returns each
- * delivery's outcome, or null for one the caller must run alone through ingestCheckout after this returns: a repeat
- * (its event id was already in the ledger) or a checkout whose order arrived first. Throws (after rolling back,
- * nothing written) on any error.
+ * delivery's outcome ("duplicate" for a repeat: its event id was already in the ledger), or null for one the caller
+ * must run alone through ingestCheckout after this returns: a checkout whose order arrived first. Throws (after
+ * rolling back, nothing written) on any error.
  */
-export async function ingestCheckoutBatchSql(batch: IngestCheckoutArgs[]): Promise<Array<IngestOutcome | null>> {
+export async function ingestCheckoutBatchSql(batch: IngestCheckoutArgs[]): Promise<Array<BatchOutcome | null>> {
   const d = dialect();
   return d.transaction(async (conn) => {
     const now = new Date();
@@ -256,12 +260,16 @@ export async function ingestCheckoutBatchSql(batch: IngestCheckoutArgs[]): Promi
     const recorded = ledger.length === 0 ? new Set<string>() : d.kind === "postgresql" ? await ledgerPg(conn, ledger) : await ledgerSqlite(conn, d, ledger);
 
     // 5. The checkouts, with ingestCheckoutIn's data (including its spreads of the existing state).
-    const outcomes: Array<IngestOutcome | null> = [];
+    const outcomes: Array<BatchOutcome | null> = [];
     const inserts: NewRow[] = [];
     const updates: ChangedRow[] = [];
     batch.forEach((a, i) => {
-      if (!here[i] || !recorded.has(a.eventId)) {
+      if (!here[i]) {
         outcomes.push(null);
+        return;
+      }
+      if (!recorded.has(a.eventId)) {
+        outcomes.push("duplicate");
         return;
       }
       if (isStale[i]) {

@@ -100,12 +100,12 @@ describe("raw-SQL checkout batch ingestion", () => {
     expect(byPath("ev-b").map((e) => e.outcome)).toEqual(["processed", "processed", "stale", "processed", "processed"]);
   });
 
-  it("leaves repeats and order-first checkouts to the caller, writing nothing for them", async () => {
+  it("answers a repeat \"duplicate\" and leaves an order-first checkout to the caller, writing nothing for either", async () => {
     await ingestCheckout(args("tokSeen", "ev-seen"));
     await ingestOrder({ shop: TEST_SHOP, eventId: "ev-order", topic: "orders/create", record: parseOrder(orderPayload({ checkoutToken: "tokOrdered", createdAt: minutes(40) })) });
     const before = await db.checkout.count();
     const out = await ingestCheckoutBatchSql([args("tokSeen", "ev-seen", { updatedAt: minutes(5) }), args("tokOrdered", "ev-o1"), args("tokNew", "ev-new")]);
-    expect(out).toEqual([null, null, "created"]);
+    expect(out).toEqual(["duplicate", null, "created"]);
     expect(await db.checkout.count()).toBe(before + 1);
     expect(await db.webhookEvent.findUnique({ where: { eventId: "ev-o1" } })).toBeNull();
     const seen = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokSeen" } } });
