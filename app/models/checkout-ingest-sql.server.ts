@@ -415,7 +415,7 @@ async function updateSqlite(conn: Conn, d: Dialect, updates: ChangedRow[], now: 
 
 // ------------------------------------------------------------------------------------ PostgreSQL statements
 // One statement per step for the whole batch, whatever its size: the rows travel as arrays (unnest), so the text
-// never changes and each statement is prepared once per connection (named) instead of parsed for every batch, and
+// never changes and the writes are prepared once per connection (named) instead of parsed for every batch, and
 // a batch costs five round trips however many rows it holds (one UPDATE per changed row before).
 const PG_TYPE: Record<string, string> = {
   emailConsent: "boolean",
@@ -447,7 +447,9 @@ const PG_READ =
 async function readPg(conn: Conn, batch: IngestCheckoutArgs[]) {
   const existing = new Map<string, Existing>();
   const orderFor = new Set<string>();
-  const rows = await conn.query(PG_READ, [batch.map((a) => a.shop), batch.map((a) => a.record.token)], "cr_ingest_read");
+  // Unnamed, so planned for these tokens each time: a cached plan made while checkout was small (a new install)
+  // keeps hashing a scan of the whole table as it grows, until autovacuum next analyzes it.
+  const rows = await conn.query(PG_READ, [batch.map((a) => a.shop), batch.map((a) => a.record.token)]);
   for (const r of rows) {
     const k = key(String(r.shop), String(r.token));
     if (r.id !== null && r.id !== undefined) existing.set(k, existingFrom(r));
