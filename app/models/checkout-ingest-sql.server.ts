@@ -415,7 +415,8 @@ async function updateSqlite(conn: Conn, d: Dialect, updates: ChangedRow[], now: 
 
 // ------------------------------------------------------------------------------------ PostgreSQL statements
 // One statement per step for the whole batch, whatever its size: the rows travel as arrays (unnest), so the text
-// never changes and the writes are prepared once per connection (named) instead of parsed for every batch, and
+// never changes (the inserts are prepared once per connection; the read and the update are planned per batch, see
+// there), and
 // a batch costs five round trips however many rows it holds (one UPDATE per changed row before).
 const PG_TYPE: Record<string, string> = {
   emailConsent: "boolean",
@@ -505,5 +506,7 @@ async function updatePg(conn: Conn, updates: ChangedRow[], now: Date): Promise<n
   const args: unknown[] = [updates.map((r) => r.id)];
   for (const f of UPDATE_FIELDS) args.push(updates.map((r) => pgValue(r.data[f])));
   args.push(pgDate(now));
-  return conn.write(PG_UPDATE, args, "cr_ingest_update");
+  // Unnamed, like the read: planned for this batch, so the rows are found through the primary key once the table has
+  // grown (a plan cached while it was small hashes a scan of all of it).
+  return conn.write(PG_UPDATE, args);
 }
