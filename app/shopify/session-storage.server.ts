@@ -1,5 +1,6 @@
 // Session storage with a short-lived in-process cache in front of Prisma.
-// authenticate.webhook loads the shop's offline session on every delivery; at webhook rates that read dominates.
+// The library loads a shop's offline session on every authenticated admin, app proxy and Admin API call; a read per
+// request adds up. (Webhooks no longer load it: app/shopify/webhook-verify.server.ts.)
 // Writes and deletes go straight through and update this process's cache; another instance may serve a
 // deleted session for at most `ttlMs` (webhook handlers already tolerate a missing or stale session).
 import type { Session } from "@shopify/shopify-api";
