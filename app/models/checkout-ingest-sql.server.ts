@@ -14,8 +14,8 @@
 //   5. one multi-row INSERT of the new checkouts (a plain INSERT: a row another process made meanwhile fails the batch,
 //      and the caller then runs each delivery alone, as before), and the updates of existing checkouts (SQLite: one
 //      UPDATE each; PostgreSQL: one UPDATE ... FROM unnest for all).
-// On PostgreSQL every statement has one fixed text whatever the batch size (rows travel as arrays), prepared once per
-// connection: see "PostgreSQL statements" below.
+// On PostgreSQL every statement has one fixed text whatever the batch size (rows travel as arrays): see "PostgreSQL
+// statements" below.
 // All in one transaction: PostgreSQL on a pool client; SQLite BEGIN IMMEDIATE on Prisma's own connection, taken
 // exclusively (withSqliteConnection in app/db.server.ts; a second libsql connection waiting for a write lock held by
 // Prisma in the same process would freeze the event loop). Any error rolls back and is thrown: the caller then runs
@@ -39,10 +39,6 @@ interface Conn {
 
 interface Dialect {
   kind: "sqlite" | "postgresql";
-  /** Placeholder for the i-th (1-based) parameter. */
-  p(i: number): string;
-  date(d: Date): unknown;
-  bool(b: boolean): unknown;
   /** Runs fn in one transaction on one connection. */
   transaction<T>(fn: (conn: Conn) => Promise<T>): Promise<T>;
 }
@@ -57,9 +53,6 @@ function sqliteDialect(): Dialect {
   if (!exclusive) throw new Error("no SQLite connection to share");
   return {
     kind: "sqlite",
-    p: () => "?",
-    date: sqliteDate,
-    bool: (b) => (b ? 1 : 0),
     transaction<T>(fn: (conn: Conn) => Promise<T>): Promise<T> {
       return exclusive(async (run) => {
         const conn: Conn = {
@@ -114,9 +107,6 @@ function pgDialect(url: string): Dialect {
   };
   return {
     kind: "postgresql",
-    p: (i) => `$${i}`,
-    date: pgDate,
-    bool: (b) => b,
     async transaction<T>(fn: (conn: Conn) => Promise<T>): Promise<T> {
       const client = await getPool().connect();
       const conn: Conn = {
@@ -242,7 +232,7 @@ export async function ingestCheckoutBatchSql(batch: IngestCheckoutArgs[]): Promi
     const now = new Date();
 
     // 1-2. Existing checkouts, and whether an order is waiting for each token.
-    const { existing, orderFor } = d.kind === "postgresql" ? await readPg(conn, batch) : await readSqlite(conn, d, batch);
+    const { existing, orderFor } = d.kind === "postgresql" ? await readPg(conn, batch) : await readSqlite(conn, batch);
     const isStale = batch.map((a) => {
       const e = existing.get(key(a.shop, a.record.token));
       return !!e && e.shopifyUpdatedAt >= a.record.shopifyUpdatedAt;
@@ -257,7 +247,7 @@ export async function ingestCheckoutBatchSql(batch: IngestCheckoutArgs[]): Promi
     const ledger = batch
       .map((a, i) => ({ id: newId(), shop: a.shop, eventId: a.eventId, topic: a.topic, receivedAt: now, outcome: isStale[i] ? "stale" : "processed" }))
       .filter((_, i) => here[i]);
-    const recorded = ledger.length === 0 ? new Set<string>() : d.kind === "postgresql" ? await ledgerPg(conn, ledger) : await ledgerSqlite(conn, d, ledger);
+    const recorded = ledger.length === 0 ? new Set<string>() : d.kind === "postgresql" ? await ledgerPg(conn, ledger) : await ledgerSqlite(conn, ledger);
 
     // 5. The checkouts, with ingestCheckoutIn's data (including its spreads of the existing state).
     const outcomes: Array<BatchOutcome | null> = [];
@@ -301,13 +291,13 @@ export async function ingestCheckoutBatchSql(batch: IngestCheckoutArgs[]): Promi
     });
 
     if (inserts.length > 0) {
-      const n = d.kind === "postgresql" ? await insertPg(conn, inserts, now) : await insertSqlite(conn, d, inserts, now);
+      const n = d.kind === "postgresql" ? await insertPg(conn, inserts, now) : await insertSqlite(conn, inserts, now);
       if (n !== inserts.length) throw new Error(`checkout-ingest-sql: inserted ${n} of ${inserts.length} checkouts`);
     }
     if (updates.length > 0) {
       // A checkout gone since we read it (another process removed it): Prisma's update would fail too; the caller
       // then runs each delivery alone.
-      const n = d.kind === "postgresql" ? await updatePg(conn, updates, now) : await updateSqlite(conn, d, updates, now);
+      const n = d.kind === "postgresql" ? await updatePg(conn, updates, now) : await updateSqlite(conn, updates, now);
       if (n !== updates.length) throw new Error(`checkout-ingest-sql: updated ${n} of ${updates.length} checkouts`);
     }
     return outcomes;
@@ -361,7 +351,7 @@ function fields(data: Record<string, unknown>): string[] {
 
 // ---------------------------------------------------------------------------------------- SQLite statements
 // In-process calls: no round trips to save, and libsql keeps the prepared statements (app/db.server.ts).
-async function readSqlite(conn: Conn, d: Dialect, batch: IngestCheckoutArgs[]) {
+async function readSqlite(conn: Conn, batch: IngestCheckoutArgs[]) {
   const existing = new Map<string, Existing>();
   const orderFor = new Set<string>();
   for (const [shop, tokens] of byShop(batch)) {
@@ -375,38 +365,39 @@ async function readSqlite(conn: Conn, d: Dialect, batch: IngestCheckoutArgs[]) {
   return { existing, orderFor };
 }
 
-async function ledgerSqlite(conn: Conn, d: Dialect, ledger: LedgerRow[]): Promise<Set<string>> {
+async function ledgerSqlite(conn: Conn, ledger: LedgerRow[]): Promise<Set<string>> {
   const values: unknown[] = [];
-  for (const l of ledger) values.push(l.id, l.shop, l.eventId, l.topic, d.date(l.receivedAt), l.outcome);
+  for (const l of ledger) values.push(l.id, l.shop, l.eventId, l.topic, sqliteDate(l.receivedAt), l.outcome);
   const sql =
     `INSERT INTO webhook_event (id, shop, event_id, topic, received_at, outcome) VALUES ${ledger.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")} ` +
     "ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
   return new Set((await conn.query(sql, values)).map((r) => String(r.event_id)));
 }
 
-function sqliteValue(d: Dialect, v: unknown): unknown {
-  return v instanceof Date ? d.date(v) : typeof v === "boolean" ? d.bool(v) : v;
+/** Dates as the libsql adapter writes them, booleans as 0/1. */
+function sqliteValue(v: unknown): unknown {
+  return v instanceof Date ? sqliteDate(v) : typeof v === "boolean" ? (v ? 1 : 0) : v;
 }
 
-async function insertSqlite(conn: Conn, d: Dialect, inserts: NewRow[], now: Date): Promise<number> {
+async function insertSqlite(conn: Conn, inserts: NewRow[], now: Date): Promise<number> {
   // New rows: the same column set for all (lease fields are null on a new row either way).
   const cols = Object.keys(COLUMNS);
-  const stamp = d.date(now);
+  const stamp = sqliteDate(now);
   const values: unknown[] = [];
   const row = `(${Array.from({ length: cols.length + 5 }, () => "?").join(", ")})`;
   for (const ins of inserts) {
     fields(ins.data); // every field has a column
-    values.push(ins.id, ins.shop, ins.token, ...cols.map((f) => sqliteValue(d, ins.data[f] ?? null)), stamp, stamp);
+    values.push(ins.id, ins.shop, ins.token, ...cols.map((f) => sqliteValue(ins.data[f] ?? null)), stamp, stamp);
   }
   const sql = `INSERT INTO checkout (id, shop, token, ${cols.map((f) => COLUMNS[f]).join(", ")}, created_at, updated_at) VALUES ${inserts.map(() => row).join(", ")}`;
   return conn.write(sql, values);
 }
 
-async function updateSqlite(conn: Conn, d: Dialect, updates: ChangedRow[], now: Date): Promise<number> {
+async function updateSqlite(conn: Conn, updates: ChangedRow[], now: Date): Promise<number> {
   let n = 0;
   for (const up of updates) {
     const fs = fields(up.data);
-    const values = [...fs.map((f) => sqliteValue(d, up.data[f])), d.date(now), up.id];
+    const values = [...fs.map((f) => sqliteValue(up.data[f])), sqliteDate(now), up.id];
     const sql = `UPDATE checkout SET ${fs.map((f) => `${COLUMNS[f]} = ?`).join(", ")}, updated_at = ? WHERE id = ?`;
     n += await conn.write(sql, values);
   }
