@@ -406,9 +406,9 @@ async function updateSqlite(conn: Conn, updates: ChangedRow[], now: Date): Promi
 
 // ------------------------------------------------------------------------------------ PostgreSQL statements
 // One statement per step for the whole batch, whatever its size: the rows travel as arrays (unnest), so the text
-// never changes (the inserts are prepared once per connection; the read and the update are planned per batch, see
-// there), and
-// a batch costs five round trips however many rows it holds (one UPDATE per changed row before).
+// never changes and a batch costs the same six round trips (BEGIN, read, ledger, insert, update, COMMIT) however
+// many rows it holds. The two inserts are prepared once per connection; the read and the update are planned for each
+// batch (see there).
 const PG_TYPE: Record<string, string> = {
   emailConsent: "boolean",
   smsConsent: "boolean",
