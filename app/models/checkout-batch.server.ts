@@ -12,7 +12,7 @@
 //   - If the batch's transaction fails for any reason (a repeat recorded by another process in the meantime, a
 //     deadlock, a bad row), nothing of it was written, and every delivery in it runs again alone through
 //     ingestCheckout, so each gets its own outcome or error.
-// A lone delivery when nothing is running starts on the next turn of the event loop: no added latency to speak of.
+// A lone delivery when nothing is running waits at most WEBHOOK_BATCH_GATHER_MS (1 ms) for company.
 import { dbProvider } from "../db.server";
 import { BATCH_CONCURRENCY, type BatchOutcome, ingestCheckoutBatchSql } from "./checkout-ingest-sql.server";
 import { ingestCheckout, type IngestCheckoutArgs } from "./checkouts.server";

@@ -1,6 +1,7 @@
-// Every Shopify webhook route goes through webhookAction: size limit, HMAC (verifyShopifyWebhook, the checks of the
-// library's authenticate.webhook on node:crypto: bad -> 401), JSON parsing, the delivery's event id for dedupe, and one-line 4xx reasons for bad input. Handlers return an
-// outcome; a repeated delivery (unique violation on the event ledger) answers 200 "duplicate" and writes nothing.
+// Every Shopify webhook route goes through webhookAction: size limit, HMAC (verifyShopifyWebhook: the checks of the
+// library's authenticate.webhook, on node:crypto; bad -> 401), JSON parsing, the delivery's event id for dedupe, and
+// one-line 4xx reasons for bad input. Handlers return an outcome; a repeated delivery (its event id already in the
+// ledger) answers 200 "duplicate" and writes nothing.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod/v4";
 import { env } from "../config.server";
@@ -72,11 +73,7 @@ export function webhookAction(route: string, handler: WebhookHandler) {
       }
       throw error;
     }
-    const eventId = ctx.eventId ?? ctx.webhookId;
-    if (!eventId) {
-      log.warn({ route, shop: ctx.shop }, "webhook refused: no event or webhook id");
-      return reply(400, { error: "missing X-Shopify-Event-Id / X-Shopify-Webhook-Id" });
-    }
+    const eventId = ctx.eventId ?? ctx.webhookId; // the webhook id is required: a delivery without it got 400 above
     try {
       const outcome = await runHandler(handler, ctx, { eventId, topic: route, now: new Date() });
       log.debug({ route, shop: ctx.shop, eventId, outcome, ms: Date.now() - started }, "webhook processed");
