@@ -42,7 +42,10 @@ export function timelineAfterUpdate(
       stopReason: "order_completed",
     };
   }
-  if (existing && TERMINAL_STATUSES.has(existing.status)) return existing;
+  // Only the timeline's own fields: callers pass their whole row and spread the answer into the write, so returning
+  // `existing` itself would also write back its other columns (its old shopify_updated_at, which then never moved
+  // once a step was sent, and the staleness check compared later deliveries against it).
+  if (existing && TERMINAL_STATUSES.has(existing.status)) return timelineOf(existing);
   const quiet = settings.abandonment.quietPeriodMinutes;
   const steps = enabledSteps(settings);
   const abandonedAt = abandonmentTime(update.createdAt, update.updatedAt, quiet);
@@ -58,5 +61,9 @@ export function timelineAfterUpdate(
   }
   const notBefore = new Date(update.updatedAt.getTime() + quiet * MIN);
   const due = existing.nextDueAt && existing.nextDueAt > notBefore ? existing.nextDueAt : existing.nextDueAt ? notBefore : null;
-  return { ...existing, nextDueAt: due };
+  return { ...timelineOf(existing), nextDueAt: due };
+}
+
+function timelineOf(s: TimelineState): TimelineState {
+  return { status: s.status, abandonedAt: s.abandonedAt, nextStepIndex: s.nextStepIndex, nextDueAt: s.nextDueAt, stopReason: s.stopReason };
 }
