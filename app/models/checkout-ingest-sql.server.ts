@@ -282,7 +282,7 @@ export async function ingestCheckoutBatchSql(batch: IngestCheckoutArgs[]): Promi
         ...(timeline.nextDueAt === null ? { leaseOwner: null, leaseUntil: null } : {}),
       };
       if (prior) {
-        updates.push({ id: prior.id, data });
+        updates.push({ id: prior.id, data, prior });
         outcomes.push("updated");
       } else {
         inserts.push({ id: newId(), shop: a.shop, token: record.token, data });
@@ -295,8 +295,8 @@ export async function ingestCheckoutBatchSql(batch: IngestCheckoutArgs[]): Promi
       if (n !== inserts.length) throw new Error(`checkout-ingest-sql: inserted ${n} of ${inserts.length} checkouts`);
     }
     if (updates.length > 0) {
-      // A checkout gone since we read it (another process removed it): Prisma's update would fail too; the caller
-      // then runs each delivery alone.
+      // A checkout gone since we read it (another process removed it), or on PostgreSQL changed since (see PRIOR):
+      // the caller then runs each delivery alone.
       const n = d.kind === "postgresql" ? await updatePg(conn, updates, now) : await updateSqlite(conn, updates, now);
       if (n !== updates.length) throw new Error(`checkout-ingest-sql: updated ${n} of ${updates.length} checkouts`);
     }
@@ -314,6 +314,8 @@ interface NewRow {
 interface ChangedRow {
   id: string;
   data: Record<string, unknown>;
+  /** The row as read at the start of the batch: `data` was computed from it. */
+  prior: Existing;
 }
 
 interface LedgerRow {
@@ -477,13 +479,28 @@ async function insertPg(conn: Conn, inserts: NewRow[], now: Date): Promise<numbe
 // An update writes every field ingestCheckoutIn writes; the lease is cleared exactly when nothing is scheduled any
 // more (next_due_at null), as ingestCheckoutIn does, and otherwise left as it is.
 const UPDATE_FIELDS = Object.keys(COLUMNS).filter((f) => f !== "leaseOwner" && f !== "leaseUntil");
+// What the new state was computed from (the columns read in PG_READ). Another process (the tick advancing a step,
+// another instance ingesting a newer update) may have changed the row since: then the WHERE matches nothing, the
+// batch fails and rolls back, and its deliveries run again one by one (under READ COMMITTED, PostgreSQL re-checks the
+// WHERE against the newest row version after waiting for the writer). SQLite needs no such check: its batch reads
+// inside the write lock.
+const PRIOR: Array<[keyof Existing, string, string]> = [
+  ["status", "status", "text"],
+  ["abandonedAt", "abandoned_at", "timestamp(3)"],
+  ["nextStepIndex", "next_step_index", "integer"],
+  ["nextDueAt", "next_due_at", "timestamp(3)"],
+  ["stopReason", "stop_reason", "text"],
+  ["shopifyUpdatedAt", "shopify_updated_at", "timestamp(3)"],
+  ["completedAt", "completed_at", "timestamp(3)"],
+];
 const PG_UPDATE =
   `UPDATE checkout AS c SET ${UPDATE_FIELDS.map((f) => `${COLUMNS[f]} = v.${COLUMNS[f]}`).join(", ")}, ` +
   "lease_owner = CASE WHEN v.next_due_at IS NULL THEN NULL ELSE c.lease_owner END, " +
   "lease_until = CASE WHEN v.next_due_at IS NULL THEN NULL ELSE c.lease_until END, " +
-  `updated_at = $${UPDATE_FIELDS.length + 2}::timestamp(3) ` +
-  `FROM unnest($1::text[], ${UPDATE_FIELDS.map((f, i) => `$${i + 2}::${pgType(f)}[]`).join(", ")}) AS v(id, ${UPDATE_FIELDS.map((f) => COLUMNS[f]).join(", ")}) ` +
-  "WHERE c.id = v.id";
+  `updated_at = $${UPDATE_FIELDS.length + PRIOR.length + 2}::timestamp(3) ` +
+  `FROM unnest($1::text[], ${[...UPDATE_FIELDS.map(pgType), ...PRIOR.map(([, , type]) => type)].map((type, i) => `$${i + 2}::${type}[]`).join(", ")}) ` +
+  `AS v(id, ${[...UPDATE_FIELDS.map((f) => COLUMNS[f]), ...PRIOR.map(([, column]) => `prior_${column}`)].join(", ")}) ` +
+  `WHERE c.id = v.id AND ${PRIOR.map(([, column]) => `c.${column} IS NOT DISTINCT FROM v.prior_${column}`).join(" AND ")}`;
 
 async function updatePg(conn: Conn, updates: ChangedRow[], now: Date): Promise<number> {
   for (const up of updates) {
@@ -496,6 +513,7 @@ async function updatePg(conn: Conn, updates: ChangedRow[], now: Date): Promise<n
   }
   const args: unknown[] = [updates.map((r) => r.id)];
   for (const f of UPDATE_FIELDS) args.push(updates.map((r) => pgValue(r.data[f])));
+  for (const [field] of PRIOR) args.push(updates.map((r) => pgValue(r.prior[field])));
   args.push(pgDate(now));
   // Unnamed, like the read: planned for this batch, so the rows are found through the primary key once the table has
   // grown (a plan cached while it was small hashes a scan of all of it).

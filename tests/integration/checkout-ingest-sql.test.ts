@@ -1,10 +1,12 @@
 // The raw-SQL batch ingestion (app/models/checkout-ingest-sql.server.ts) writes exactly the rows ingestCheckout (Prisma)
 // writes: the same checkout read back through Prisma field by field (dates, booleans, JSON text), the same stored
 // date encoding, the same ledger rows, and the same outcomes, on SQLite and PostgreSQL.
+import pg from "pg";
 import { beforeEach, describe, expect, it } from "vitest";
 import { db, dbProvider } from "../../app/db.server";
 import { DEFAULT_SETTINGS } from "../../app/lib/settings";
 import { parseCheckout } from "../../app/lib/shopify-payloads";
+import { ingestCheckoutGrouped } from "../../app/models/checkout-batch.server";
 import { ingestCheckoutBatchSql } from "../../app/models/checkout-ingest-sql.server";
 import { ingestCheckout, type IngestCheckoutArgs } from "../../app/models/checkouts.server";
 import { ingestOrder } from "../../app/models/orders.server";
@@ -138,5 +140,49 @@ describe("raw-SQL checkout batch ingestion", () => {
     expect((await view("B2")).leaseOwner).toBe("w1");
     expect((await view("B3")).leaseOwner).toBeNull();
     expect((await view("B1")).lineItemCount).toBe(3);
+  });
+  it("after a step was sent, an update still moves shopify_updated_at, so an older delivery after it is stale (both paths)", async () => {
+    expect(await ingestCheckout(args("tokS1", "ev-s1-0"))).toBe("created");
+    expect(await ingestCheckoutBatchSql([args("tokS2", "ev-s2-0")])).toEqual(["created"]);
+    await db.checkout.updateMany({ where: { token: { in: ["tokS1", "tokS2"] } }, data: { nextStepIndex: 1, status: "abandoned" } });
+    expect(await ingestCheckout(args("tokS1", "ev-s1-1", { updatedAt: minutes(30) }))).toBe("updated");
+    expect(await ingestCheckoutBatchSql([args("tokS2", "ev-s2-1", { updatedAt: minutes(30) })])).toEqual(["updated"]);
+    for (const token of ["tokS1", "tokS2"]) {
+      const row = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token } } });
+      expect(row.shopifyUpdatedAt.toISOString()).toBe(minutes(30).toISOString());
+      expect(row.nextStepIndex).toBe(1); // the sequence kept its place
+    }
+    expect(await ingestCheckout(args("tokS1", "ev-s1-2", { updatedAt: minutes(20) }))).toBe("stale");
+    expect(await ingestCheckoutBatchSql([args("tokS2", "ev-s2-2", { updatedAt: minutes(20) })])).toEqual(["stale"]);
+  });
+
+  it.skipIf(dbProvider !== "postgresql")("does not write over a row another process changed after the batch read it (PostgreSQL)", async () => {
+    expect(await ingestCheckout(args("tokR", "ev-r0"))).toBe("created");
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    let outcome: Promise<string>;
+    try {
+      // Another process (the tick sending step 0, say) changes the row and has not committed yet: the batch reads the
+      // old version, computes from it, and its UPDATE waits for this row lock.
+      await other.query("BEGIN");
+      await other.query("UPDATE checkout SET next_step_index = 1, status = 'abandoned' WHERE shop = $1 AND token = $2", [TEST_SHOP, "tokR"]);
+      outcome = ingestCheckoutGrouped(args("tokR", "ev-r1", { updatedAt: minutes(30) }));
+      // Asked on another connection: inside a transaction, pg_stat_activity answers from a snapshot taken once.
+      const waiting = async () =>
+        (await db.$queryRawUnsafe<Array<{ n: number }>>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"))[0].n > 0;
+      // Polled with a timer turn in between, so the batch (which starts on a timer) gets to run.
+      for (let i = 0; i < 2000 && !(await waiting()); i++) await new Promise((resolve) => setTimeout(resolve, 2));
+      expect(await waiting()).toBe(true);
+      await other.query("COMMIT");
+    } finally {
+      await other.end();
+    }
+    // The batch found the row changed and rolled back; the delivery ran again alone, from the row as it is now.
+    expect(await outcome).toBe("updated");
+    const row = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokR" } } });
+    expect(row.nextStepIndex).toBe(1);
+    expect(row.status).toBe("abandoned");
+    expect(row.shopifyUpdatedAt.toISOString()).toBe(minutes(30).toISOString());
+    expect(await db.webhookEvent.count({ where: { eventId: "ev-r1" } })).toBe(1);
   });
 });
