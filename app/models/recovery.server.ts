@@ -145,7 +145,7 @@ export async function inChunks<T, R>(list: T[], fn: (part: T[]) => Promise<R[]>,
   return out;
 }
 
-/** A message (or, with its "a" prefix swapped in, audit) id: "m" and 32 hex digits, in creation order (app/lib/ids.ts). */
+/** A message id: "m" and 32 hex digits, in creation order (app/lib/ids.ts; audit rows take the same form with "a"). */
 export function newMessageId(): string {
   return timeOrderedId("m");
 }
@@ -383,7 +383,7 @@ export async function insertAudits(s: Sql, entries: Array<AuditEntry & { created
     AUDIT_COLUMNS,
     entries.map((e) => {
       const d = auditData(e);
-      return [newMessageId().replace(/^m/, "a"), d.shop, d.checkoutId ?? null, d.actor, d.action, d.fromValue ?? null, d.toValue ?? null, d.detail ?? null, e.createdAt];
+      return [timeOrderedId("a"), d.shop, d.checkoutId ?? null, d.actor, d.action, d.fromValue ?? null, d.toValue ?? null, d.detail ?? null, e.createdAt];
     }),
   );
 }
