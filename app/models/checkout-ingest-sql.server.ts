@@ -1,24 +1,19 @@
 // checkouts/* ingestion for a whole group-commit batch (app/models/checkout-batch.server.ts) in a handful of SQL
 // statements on the database driver itself, without Prisma: Prisma's per-query cost (its query compiler, client
 // runtime and row decoding) was most of a webhook's CPU. The rules are ingestCheckoutIn's (app/models/checkouts.server.ts),
-// restated for a batch, and the rows written are the ones Prisma would write (same columns, same date and boolean
-// encoding per provider), so Prisma reads them back unchanged:
-//   1. the batch's existing checkouts, and
-//   2. whether an order is waiting for each token (SQLite: two SELECTs per shop with IN lists; PostgreSQL: one);
-//   3. a delivery whose checkout has a waiting order (the order arrived first, so it must be attributed) is left out of
-//      the batch: the caller runs it alone through ingestCheckout (Prisma) after the commit. Rare;
-//   4. one multi-row INSERT into the ledger with ON CONFLICT (event_id) DO NOTHING RETURNING event_id: an event id
-//      not returned was recorded before (committed: on PostgreSQL the insert waits for a concurrent one to commit or
-//      roll back), so that delivery is a repeat: it writes nothing and its outcome is "duplicate", the answer the
-//      ledger's unique violation gives on the one-by-one path. Stale updates are recorded "stale";
-//   5. one multi-row INSERT of the new checkouts (a plain INSERT: a row another process made meanwhile fails the batch,
-//      and the caller then runs each delivery alone, as before), and the updates of existing checkouts (SQLite: one
-//      UPDATE each; PostgreSQL: one UPDATE ... FROM unnest for all).
-// On PostgreSQL every statement has one fixed text whatever the batch size (rows travel as arrays): see "PostgreSQL
-// statements" below.
-// All in one transaction: PostgreSQL on a pool client; SQLite BEGIN IMMEDIATE on Prisma's own connection, taken
-// exclusively (withSqliteConnection in app/db.server.ts; a second libsql connection waiting for a write lock held by
-// Prisma in the same process would freeze the event loop). Any error rolls back and is thrown: the caller then runs
+// restated for a batch (decide), and the rows written are the ones Prisma would write (same columns, same date and
+// boolean encoding per provider), so Prisma reads them back unchanged:
+//   1. read the batch's existing checkouts, whether an order is waiting for each token, and which event ids the
+//      ledger already holds;
+//   2. a repeat (event id recorded) writes nothing and is answered "duplicate", what the ledger's unique violation
+//      answers on the one-by-one path. A delivery whose checkout has a waiting order (the order arrived first, so it
+//      must be attributed) is left out: the caller runs it alone through ingestCheckout (Prisma) afterwards. Rare;
+//   3. write the ledger rows (stale updates recorded "stale"), the new checkouts (a plain INSERT: a row another
+//      process made meanwhile fails the batch, and the caller then runs each delivery alone) and the updates.
+// SQLite: all in BEGIN IMMEDIATE on Prisma's own connection, taken exclusively (withSqliteConnection in
+// app/db.server.ts; a second libsql connection waiting for a write lock held by Prisma in the same process would
+// freeze the event loop), so nothing read can change before the writes. PostgreSQL: two statements, the read and one
+// write for everything (see "PostgreSQL statements"). Any error writes nothing and is thrown: the caller then runs
 // every delivery alone through Prisma.
 import type { InValue } from "@libsql/client";
 import pg from "pg";
@@ -37,18 +32,26 @@ interface Conn {
   write(sql: string, args: unknown[], name?: string): Promise<number>;
 }
 
-interface Dialect {
-  kind: "sqlite" | "postgresql";
-  /** Runs fn in one transaction on one connection. */
+interface SqliteDialect {
+  kind: "sqlite";
+  /** Runs fn in one transaction (BEGIN IMMEDIATE) on Prisma's connection, taken exclusively. */
   transaction<T>(fn: (conn: Conn) => Promise<T>): Promise<T>;
 }
+
+interface PgDialect {
+  kind: "postgresql";
+  /** Runs fn on a connection of the batch pool (no transaction: each statement is its own). */
+  withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T>;
+}
+
+type Dialect = SqliteDialect | PgDialect;
 
 // ---------------------------------------------------------------------------------------------------------- SQLite
 // The libsql adapter writes a DateTime as ISO 8601 with "+00:00" instead of "Z" ("2026-11-20T10:00:00.000+00:00")
 // and reads back both that text and integer milliseconds; booleans are 0/1.
 const sqliteDate = (d: Date) => d.toISOString().replace("Z", "+00:00");
 
-function sqliteDialect(): Dialect {
+function sqliteDialect(): SqliteDialect {
   const exclusive = withSqliteConnection;
   if (!exclusive) throw new Error("no SQLite connection to share");
   return {
@@ -96,39 +99,30 @@ const pgTypes = {
 /** PostgreSQL: batch transactions at once per process (the pool's size); SQLite always runs one. */
 export const BATCH_CONCURRENCY = Math.max(1, Number(process.env.WEBHOOK_BATCH_CONCURRENCY ?? 1));
 
-function pgDialect(url: string): Dialect {
+function pgDialect(url: string): PgDialect {
   let pool: pg.Pool | null = null;
   const getPool = () => {
     if (!pool) {
       pool = new pg.Pool({ connectionString: url, max: BATCH_CONCURRENCY, allowExitOnIdle: true });
       pool.on("error", (err) => console.error(`checkout-recovery: PostgreSQL connection lost (${err.message}); reconnecting on next query`));
+      // Queued ahead of the connection's first statement (a client runs its queries in order).
+      pool.on("connect", (client) => {
+        client.query(PG_SESSION).catch((err: Error) => console.error(`checkout-recovery: PostgreSQL session settings for the ingest batch failed (${err.message})`));
+      });
     }
     return pool;
   };
   return {
     kind: "postgresql",
-    async transaction<T>(fn: (conn: Conn) => Promise<T>): Promise<T> {
+    async withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
       const client = await getPool().connect();
-      const conn: Conn = {
-        async query(text, values, name) {
-          const rs = await client.query({ name, text, values, types: pgTypes as pg.CustomTypesConfig });
-          return rs.rows as Row[];
-        },
-        async write(text, values, name) {
-          const rs = await client.query({ name, text, values, types: pgTypes as pg.CustomTypesConfig });
-          return rs.rowCount ?? 0;
-        },
-      };
       let broken = false;
       try {
-        await client.query("BEGIN");
-        const out = await fn(conn);
-        await client.query("COMMIT");
-        return out;
+        return await fn(client);
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => {
-          broken = true;
-        });
+        // An error the server answered leaves the connection usable (no transaction is left open); any other
+        // (a lost connection) retires it.
+        broken = !(error instanceof pg.DatabaseError);
         throw error;
       } finally {
         client.release(broken);
@@ -221,86 +215,98 @@ const key = (shop: string, token: string) => `${shop}\n${token}`;
 export type BatchOutcome = IngestOutcome | "duplicate";
 
 /**
- * Ingest a batch of checkouts/* deliveries (distinct event ids, distinct checkouts) in one transaction. Returns each
- * delivery's outcome ("duplicate" for a repeat: its event id was already in the ledger), or null for one the caller
- * must run alone through ingestCheckout after this returns: a checkout whose order arrived first. Throws (after
- * rolling back, nothing written) on any error.
+ * Ingest a batch of checkouts/* deliveries (distinct event ids, distinct checkouts). Returns each delivery's outcome
+ * ("duplicate" for a repeat: its event id was already in the ledger), or null for one the caller must run alone
+ * through ingestCheckout after this returns: a checkout whose order arrived first, or (PostgreSQL) one another process
+ * changed between the batch's read and its write. Throws (nothing written) on any error.
  */
 export async function ingestCheckoutBatchSql(batch: IngestCheckoutArgs[]): Promise<Array<BatchOutcome | null>> {
   const d = dialect();
+  return d.kind === "postgresql" ? ingestBatchPg(d, batch) : ingestBatchSqlite(d, batch);
+}
+
+/** What was read before deciding: the existing checkouts, the tokens with a waiting order, the event ids recorded. */
+interface Read {
+  existing: Map<string, Existing>;
+  orderFor: Set<string>;
+  seen: Set<string>;
+}
+
+/** The batch's writes, decided from what was read: ingestCheckoutIn's rules, restated for many deliveries. */
+interface Decision {
+  outcomes: Array<BatchOutcome | null>;
+  /** Ledger rows to record (`update`: the delivery's checkout update, recorded only if that update is written). */
+  ledger: LedgerRow[];
+  inserts: NewRow[];
+  updates: ChangedRow[];
+}
+
+function decide(batch: IngestCheckoutArgs[], { existing, orderFor, seen }: Read, now: Date): Decision {
+  const out: Decision = { outcomes: [], ledger: [], inserts: [], updates: [] };
+  for (const a of batch) {
+    const { record, settings } = a;
+    const prior = existing.get(key(a.shop, record.token)) ?? null;
+    if (seen.has(a.eventId)) {
+      out.outcomes.push("duplicate"); // a repeat: writes nothing (the one-by-one path's ledger violation answers this)
+      continue;
+    }
+    const stale = !!prior && prior.shopifyUpdatedAt >= record.shopifyUpdatedAt;
+    // An order waiting for a checkout that is neither stale nor completed yet: that delivery must attribute it, so
+    // it runs alone through Prisma afterwards.
+    if (!stale && !prior?.completedAt && orderFor.has(key(a.shop, record.token))) {
+      out.outcomes.push(null);
+      continue;
+    }
+    const ledger: LedgerRow = { id: newId(), shop: a.shop, eventId: a.eventId, topic: a.topic, receivedAt: now, outcome: stale ? "stale" : "processed", update: false };
+    out.ledger.push(ledger);
+    if (stale) {
+      out.outcomes.push("stale");
+      continue;
+    }
+    // No waiting order here (those were left out above), so order?.shopifyCreatedAt is absent.
+    const completedAt = record.completedAt ?? prior?.completedAt ?? null;
+    const timeline = timelineAfterUpdate(
+      prior,
+      { createdAt: record.shopifyCreatedAt, updatedAt: record.shopifyUpdatedAt, completed: completedAt !== null },
+      settings,
+    );
+    const data: Record<string, unknown> = {
+      ...recordData(record),
+      ...timeline,
+      completedAt,
+      ...(timeline.nextDueAt === null ? { leaseOwner: null, leaseUntil: null } : {}),
+    };
+    if (prior) {
+      ledger.update = true;
+      out.updates.push({ id: prior.id, eventId: a.eventId, data, prior });
+      out.outcomes.push("updated");
+    } else {
+      out.inserts.push({ id: newId(), shop: a.shop, token: record.token, data });
+      out.outcomes.push("created");
+    }
+  }
+  return out;
+}
+
+/**
+ * SQLite: everything inside BEGIN IMMEDIATE, so what is read cannot change before the writes: the ledger rows, the
+ * new checkouts (one multi-row INSERT) and the updates (one UPDATE each).
+ */
+async function ingestBatchSqlite(d: SqliteDialect, batch: IngestCheckoutArgs[]): Promise<Array<BatchOutcome | null>> {
   return d.transaction(async (conn) => {
     const now = new Date();
-
-    // 1-2. Existing checkouts, and whether an order is waiting for each token.
-    const { existing, orderFor } = d.kind === "postgresql" ? await readPg(conn, batch) : await readSqlite(conn, batch);
-    const isStale = batch.map((a) => {
-      const e = existing.get(key(a.shop, a.record.token));
-      return !!e && e.shopifyUpdatedAt >= a.record.shopifyUpdatedAt;
-    });
-    // An order waiting for a checkout that is neither stale nor completed yet: that delivery must attribute it.
-    const withOrder = batch.map((a, i) => !isStale[i] && !existing.get(key(a.shop, a.record.token))?.completedAt && orderFor.has(key(a.shop, a.record.token)));
-
-    // 3. Deliveries handled here (the others run alone afterwards: order first -> attribution through Prisma).
-    const here = batch.map((_, i) => isStale[i] || !withOrder[i]);
-
-    // 4. The ledger: one row per delivery handled here; an event id already present is a repeat.
-    const ledger = batch
-      .map((a, i) => ({ id: newId(), shop: a.shop, eventId: a.eventId, topic: a.topic, receivedAt: now, outcome: isStale[i] ? "stale" : "processed" }))
-      .filter((_, i) => here[i]);
-    const recorded = ledger.length === 0 ? new Set<string>() : d.kind === "postgresql" ? await ledgerPg(conn, ledger) : await ledgerSqlite(conn, ledger);
-
-    // 5. The checkouts, with ingestCheckoutIn's data (including its spreads of the existing state).
-    const outcomes: Array<BatchOutcome | null> = [];
-    const inserts: NewRow[] = [];
-    const updates: ChangedRow[] = [];
-    batch.forEach((a, i) => {
-      if (!here[i]) {
-        outcomes.push(null);
-        return;
-      }
-      if (!recorded.has(a.eventId)) {
-        outcomes.push("duplicate");
-        return;
-      }
-      if (isStale[i]) {
-        outcomes.push("stale");
-        return;
-      }
-      const { record, settings } = a;
-      const prior = existing.get(key(a.shop, record.token)) ?? null;
-      // No waiting order here (those were left out above), so order?.shopifyCreatedAt is absent.
-      const completedAt = record.completedAt ?? prior?.completedAt ?? null;
-      const timeline = timelineAfterUpdate(
-        prior,
-        { createdAt: record.shopifyCreatedAt, updatedAt: record.shopifyUpdatedAt, completed: completedAt !== null },
-        settings,
-      );
-      const data: Record<string, unknown> = {
-        ...recordData(record),
-        ...timeline,
-        completedAt,
-        ...(timeline.nextDueAt === null ? { leaseOwner: null, leaseUntil: null } : {}),
-      };
-      if (prior) {
-        updates.push({ id: prior.id, data, prior });
-        outcomes.push("updated");
-      } else {
-        inserts.push({ id: newId(), shop: a.shop, token: record.token, data });
-        outcomes.push("created");
-      }
-    });
-
-    if (inserts.length > 0) {
-      const n = d.kind === "postgresql" ? await insertPg(conn, inserts, now) : await insertSqlite(conn, inserts, now);
-      if (n !== inserts.length) throw new Error(`checkout-ingest-sql: inserted ${n} of ${inserts.length} checkouts`);
+    const plan = decide(batch, await readSqlite(conn, batch), now);
+    if (plan.ledger.length > 0) await ledgerSqlite(conn, plan.ledger);
+    if (plan.inserts.length > 0) {
+      const n = await insertSqlite(conn, plan.inserts, now);
+      if (n !== plan.inserts.length) throw new Error(`checkout-ingest-sql: inserted ${n} of ${plan.inserts.length} checkouts`);
     }
-    if (updates.length > 0) {
-      // A checkout gone since we read it (another process removed it), or on PostgreSQL changed since (see PRIOR):
-      // the caller then runs each delivery alone.
-      const n = d.kind === "postgresql" ? await updatePg(conn, updates, now) : await updateSqlite(conn, updates, now);
-      if (n !== updates.length) throw new Error(`checkout-ingest-sql: updated ${n} of ${updates.length} checkouts`);
+    if (plan.updates.length > 0) {
+      // A checkout gone since we read it cannot be (we hold the write lock), but fail rather than answer wrongly.
+      const n = await updateSqlite(conn, plan.updates, now);
+      if (n !== plan.updates.length) throw new Error(`checkout-ingest-sql: updated ${n} of ${plan.updates.length} checkouts`);
     }
-    return outcomes;
+    return plan.outcomes;
   });
 }
 
@@ -313,6 +319,7 @@ interface NewRow {
 
 interface ChangedRow {
   id: string;
+  eventId: string;
   data: Record<string, unknown>;
   /** The row as read at the start of the batch: `data` was computed from it. */
   prior: Existing;
@@ -325,6 +332,7 @@ interface LedgerRow {
   topic: string;
   receivedAt: Date;
   outcome: string;
+  update: boolean;
 }
 
 function existingFrom(r: Row): Existing {
@@ -353,9 +361,13 @@ function fields(data: Record<string, unknown>): string[] {
 
 // ---------------------------------------------------------------------------------------- SQLite statements
 // In-process calls: no round trips to save, and libsql keeps the prepared statements (app/db.server.ts).
-async function readSqlite(conn: Conn, batch: IngestCheckoutArgs[]) {
+async function readSqlite(conn: Conn, batch: IngestCheckoutArgs[]): Promise<Read> {
   const existing = new Map<string, Existing>();
   const orderFor = new Set<string>();
+  const seen = new Set<string>();
+  const events = batch.map((a) => a.eventId);
+  const eventList = events.map(() => "?").join(", ");
+  for (const r of await conn.query(`SELECT event_id FROM webhook_event WHERE event_id IN (${eventList})`, events)) seen.add(String(r.event_id));
   for (const [shop, tokens] of byShop(batch)) {
     const list = tokens.map(() => "?").join(", ");
     for (const r of await conn.query(`SELECT token, ${EXISTING_COLUMNS} FROM checkout WHERE shop = ? AND token IN (${list})`, [shop, ...tokens])) {
@@ -364,16 +376,15 @@ async function readSqlite(conn: Conn, batch: IngestCheckoutArgs[]) {
     const sql = `SELECT DISTINCT checkout_token FROM shop_order WHERE shop = ? AND checkout_token IN (${list})`;
     for (const r of await conn.query(sql, [shop, ...tokens])) orderFor.add(key(shop, String(r.checkout_token)));
   }
-  return { existing, orderFor };
+  return { existing, orderFor, seen };
 }
 
-async function ledgerSqlite(conn: Conn, ledger: LedgerRow[]): Promise<Set<string>> {
+/** A plain INSERT: the event ids were read as absent under the same write lock. */
+async function ledgerSqlite(conn: Conn, ledger: LedgerRow[]): Promise<void> {
   const values: unknown[] = [];
   for (const l of ledger) values.push(l.id, l.shop, l.eventId, l.topic, sqliteDate(l.receivedAt), l.outcome);
-  const sql =
-    `INSERT INTO webhook_event (id, shop, event_id, topic, received_at, outcome) VALUES ${ledger.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")} ` +
-    "ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
-  return new Set((await conn.query(sql, values)).map((r) => String(r.event_id)));
+  const sql = `INSERT INTO webhook_event (id, shop, event_id, topic, received_at, outcome) VALUES ${ledger.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")}`;
+  await conn.write(sql, values);
 }
 
 /** Dates as the libsql adapter writes them, booleans as 0/1. */
@@ -407,10 +418,15 @@ async function updateSqlite(conn: Conn, updates: ChangedRow[], now: Date): Promi
 }
 
 // ------------------------------------------------------------------------------------ PostgreSQL statements
-// One statement per step for the whole batch, whatever its size: the rows travel as arrays (unnest), so the text
-// never changes and a batch costs the same six round trips (BEGIN, read, ledger, insert, update, COMMIT) however
-// many rows it holds. The two inserts are prepared once per connection; the read and the update are planned for each
-// batch (see there).
+// Two statements per batch, whatever its size, each its own transaction: a read, then one write that records the
+// ledger, inserts the new checkouts and updates the existing ones together (a statement is atomic: on any error
+// nothing of it is written). The rows travel as arrays (unnest), so each text is fixed, prepared once per connection
+// and planned once (see PG_SESSION).
+//   - A checkout another process changed between the read and the write (the tick advancing a step, another instance
+//     ingesting a newer update) is not written over: the UPDATE requires the row to be as read (PRIOR), and that
+//     delivery's ledger row is recorded only with its update. It is answered null, and the caller runs it alone.
+//   - A repeat recorded by another process after the read makes the ledger INSERT fail (a unique violation): the
+//     statement writes nothing and the caller runs every delivery alone, as it does for a checkout created meanwhile.
 const PG_TYPE: Record<string, string> = {
   emailConsent: "boolean",
   smsConsent: "boolean",
@@ -433,57 +449,45 @@ const PG_TYPE: Record<string, string> = {
 const pgType = (f: string) => PG_TYPE[f] ?? "text";
 const pgValue = (v: unknown): unknown => (v instanceof Date ? pgDate(v) : v === undefined ? null : v);
 
-const PG_READ =
-  `SELECT t.shop, t.token, ${EXISTING_COLUMNS.split(", ").map((c) => `c.${c}`).join(", ")}, ` +
-  "EXISTS (SELECT 1 FROM shop_order o WHERE o.shop = t.shop AND o.checkout_token = t.token) AS has_order " +
-  "FROM unnest($1::text[], $2::text[]) AS t(shop, token) LEFT JOIN checkout c ON c.shop = t.shop AND c.token = t.token";
+// Set on every connection of the batch pool, which runs only the two statements below. Their plans are made once per
+// connection (generic); without these settings a plan made while checkout was small (a new install) would keep
+// scanning the whole table as it grew, until autovacuum next analyzes it. With them every lookup is a nested loop
+// over an index, the right plan at any size for a batch of at most WEBHOOK_BATCH_MAX rows.
+const PG_SESSION = "SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off; SET enable_hashjoin = off; SET enable_mergejoin = off";
 
-async function readPg(conn: Conn, batch: IngestCheckoutArgs[]) {
+// Joins, not EXISTS: a generic plan made while a table was small may answer an EXISTS by hashing the whole table on
+// every run (a hashed subplan), which no enable_* setting rules out. A lateral join to a LIMIT 1 subquery can only run
+// as an index lookup per row. (webhook_event.event_id is unique, so its join finds at most one row.)
+const PG_READ =
+  `SELECT t.shop, t.token, t.event_id, ${EXISTING_COLUMNS.split(", ").map((c) => `c.${c}`).join(", ")}, ` +
+  "o.has_order, w.event_id IS NOT NULL AS seen " +
+  "FROM unnest($1::text[], $2::text[], $3::text[]) AS t(shop, token, event_id) " +
+  "LEFT JOIN checkout c ON c.shop = t.shop AND c.token = t.token " +
+  "LEFT JOIN webhook_event w ON w.event_id = t.event_id " +
+  "LEFT JOIN LATERAL (SELECT true AS has_order FROM shop_order o WHERE o.shop = t.shop AND o.checkout_token = t.token LIMIT 1) o ON true";
+
+async function readPg(client: pg.PoolClient, batch: IngestCheckoutArgs[]): Promise<Read> {
   const existing = new Map<string, Existing>();
   const orderFor = new Set<string>();
-  // Unnamed, so planned for these tokens each time: a cached plan made while checkout was small (a new install)
-  // keeps hashing a scan of the whole table as it grows, until autovacuum next analyzes it.
-  const rows = await conn.query(PG_READ, [batch.map((a) => a.shop), batch.map((a) => a.record.token)]);
+  const seen = new Set<string>();
+  const args = [batch.map((a) => a.shop), batch.map((a) => a.record.token), batch.map((a) => a.eventId)];
+  // Unnamed, so planned for these rows each time: with a generic plan, the one made while checkout was empty (a new
+  // install) would pick any index that starts with shop and filter on token, until autovacuum next analyzes it.
+  const { rows } = await client.query<Row>({ text: PG_READ, values: args, types: pgTypes as pg.CustomTypesConfig });
   for (const r of rows) {
     const k = key(String(r.shop), String(r.token));
     if (r.id !== null && r.id !== undefined) existing.set(k, existingFrom(r));
     if (r.has_order === true) orderFor.add(k);
+    if (r.seen === true) seen.add(String(r.event_id));
   }
-  return { existing, orderFor };
-}
-
-const PG_LEDGER =
-  "INSERT INTO webhook_event (id, shop, event_id, topic, received_at, outcome) " +
-  "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamp(3)[], $6::text[]) " +
-  "ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
-
-async function ledgerPg(conn: Conn, ledger: LedgerRow[]): Promise<Set<string>> {
-  const args = [ledger.map((l) => l.id), ledger.map((l) => l.shop), ledger.map((l) => l.eventId), ledger.map((l) => l.topic), ledger.map((l) => pgDate(l.receivedAt)), ledger.map((l) => l.outcome)];
-  return new Set((await conn.query(PG_LEDGER, args, "cr_ingest_ledger")).map((r) => String(r.event_id)));
-}
-
-const INSERT_FIELDS = Object.keys(COLUMNS);
-const PG_INSERT =
-  `INSERT INTO checkout (id, shop, token, ${INSERT_FIELDS.map((f) => COLUMNS[f]).join(", ")}, created_at, updated_at) ` +
-  `SELECT v.*, $${INSERT_FIELDS.length + 4}::timestamp(3), $${INSERT_FIELDS.length + 4}::timestamp(3) ` +
-  `FROM unnest($1::text[], $2::text[], $3::text[], ${INSERT_FIELDS.map((f, i) => `$${i + 4}::${pgType(f)}[]`).join(", ")}) AS v`;
-
-async function insertPg(conn: Conn, inserts: NewRow[], now: Date): Promise<number> {
-  for (const ins of inserts) fields(ins.data); // every field has a column
-  const args: unknown[] = [inserts.map((r) => r.id), inserts.map((r) => r.shop), inserts.map((r) => r.token)];
-  for (const f of INSERT_FIELDS) args.push(inserts.map((r) => pgValue(r.data[f] ?? null)));
-  args.push(pgDate(now));
-  return conn.write(PG_INSERT, args, "cr_ingest_insert");
+  return { existing, orderFor, seen };
 }
 
 // An update writes every field ingestCheckoutIn writes; the lease is cleared exactly when nothing is scheduled any
 // more (next_due_at null), as ingestCheckoutIn does, and otherwise left as it is.
 const UPDATE_FIELDS = Object.keys(COLUMNS).filter((f) => f !== "leaseOwner" && f !== "leaseUntil");
-// What the new state was computed from (the columns read in PG_READ). Another process (the tick advancing a step,
-// another instance ingesting a newer update) may have changed the row since: then the WHERE matches nothing, the
-// batch fails and rolls back, and its deliveries run again one by one (under READ COMMITTED, PostgreSQL re-checks the
-// WHERE against the newest row version after waiting for the writer). SQLite needs no such check: its batch reads
-// inside the write lock.
+const INSERT_FIELDS = Object.keys(COLUMNS);
+// What an update was computed from (the columns PG_READ reads): the row must still hold these values.
 const PRIOR: Array<[keyof Existing, string, string]> = [
   ["status", "status", "text"],
   ["abandonedAt", "abandoned_at", "timestamp(3)"],
@@ -493,16 +497,36 @@ const PRIOR: Array<[keyof Existing, string, string]> = [
   ["shopifyUpdatedAt", "shopify_updated_at", "timestamp(3)"],
   ["completedAt", "completed_at", "timestamp(3)"],
 ];
-const PG_UPDATE =
+
+// The write's parameters: one array per column of each unnest, in this order, then the batch's time.
+type Spec = Array<[column: string, type: string]>;
+const U_SPEC: Spec = [["event_id", "text"], ["id", "text"], ...UPDATE_FIELDS.map((f): [string, string] => [COLUMNS[f], pgType(f)]), ...PRIOR.map(([, c, t]): [string, string] => [`prior_${c}`, t])];
+const I_SPEC: Spec = [["id", "text"], ["shop", "text"], ["token", "text"], ...INSERT_FIELDS.map((f): [string, string] => [COLUMNS[f], pgType(f)])];
+const L_SPEC: Spec = [["id", "text"], ["shop", "text"], ["event_id", "text"], ["topic", "text"], ["outcome", "text"], ["if_updated", "boolean"]];
+let param = 0;
+const arrays = (spec: Spec) => spec.map(([, type]) => `$${++param}::${type}[]`).join(", ");
+const names = (spec: Spec) => spec.map(([column]) => column).join(", ");
+const U_ARRAYS = arrays(U_SPEC);
+const I_ARRAYS = arrays(I_SPEC);
+const L_ARRAYS = arrays(L_SPEC);
+const NOW = `$${++param}::timestamp(3)`;
+
+const PG_WRITE =
+  "WITH upd AS (" +
   `UPDATE checkout AS c SET ${UPDATE_FIELDS.map((f) => `${COLUMNS[f]} = v.${COLUMNS[f]}`).join(", ")}, ` +
   "lease_owner = CASE WHEN v.next_due_at IS NULL THEN NULL ELSE c.lease_owner END, " +
   "lease_until = CASE WHEN v.next_due_at IS NULL THEN NULL ELSE c.lease_until END, " +
-  `updated_at = $${UPDATE_FIELDS.length + PRIOR.length + 2}::timestamp(3) ` +
-  `FROM unnest($1::text[], ${[...UPDATE_FIELDS.map(pgType), ...PRIOR.map(([, , type]) => type)].map((type, i) => `$${i + 2}::${type}[]`).join(", ")}) ` +
-  `AS v(id, ${[...UPDATE_FIELDS.map((f) => COLUMNS[f]), ...PRIOR.map(([, column]) => `prior_${column}`)].join(", ")}) ` +
-  `WHERE c.id = v.id AND ${PRIOR.map(([, column]) => `c.${column} IS NOT DISTINCT FROM v.prior_${column}`).join(" AND ")}`;
+  `updated_at = ${NOW} FROM unnest(${U_ARRAYS}) AS v(${names(U_SPEC)}) ` +
+  `WHERE c.id = v.id AND ${PRIOR.map(([, column]) => `c.${column} IS NOT DISTINCT FROM v.prior_${column}`).join(" AND ")} ` +
+  "RETURNING v.event_id), " +
+  `ins AS (INSERT INTO checkout (${names(I_SPEC)}, created_at, updated_at) SELECT v.*, ${NOW}, ${NOW} FROM unnest(${I_ARRAYS}) AS v), ` +
+  "led AS (INSERT INTO webhook_event (id, shop, event_id, topic, received_at, outcome) " +
+  `SELECT l.id, l.shop, l.event_id, l.topic, ${NOW}, l.outcome FROM unnest(${L_ARRAYS}) AS l(${names(L_SPEC)}) ` +
+  "WHERE NOT l.if_updated OR l.event_id IN (SELECT event_id FROM upd)) " +
+  "SELECT event_id FROM upd";
 
-async function updatePg(conn: Conn, updates: ChangedRow[], now: Date): Promise<number> {
+function writeArgs({ ledger, inserts, updates }: Decision, now: Date): unknown[] {
+  for (const ins of inserts) fields(ins.data); // every field has a column
   for (const up of updates) {
     const fs = fields(up.data);
     const clearsLease = up.data.nextDueAt === null;
@@ -511,11 +535,26 @@ async function updatePg(conn: Conn, updates: ChangedRow[], now: Date): Promise<n
       throw new Error(`checkout-ingest-sql: unexpected update fields ${fs.join(",")}`);
     }
   }
-  const args: unknown[] = [updates.map((r) => r.id)];
+  const args: unknown[] = [updates.map((r) => r.eventId), updates.map((r) => r.id)];
   for (const f of UPDATE_FIELDS) args.push(updates.map((r) => pgValue(r.data[f])));
   for (const [field] of PRIOR) args.push(updates.map((r) => pgValue(r.prior[field])));
+  args.push(inserts.map((r) => r.id), inserts.map((r) => r.shop), inserts.map((r) => r.token));
+  for (const f of INSERT_FIELDS) args.push(inserts.map((r) => pgValue(r.data[f] ?? null)));
+  args.push(ledger.map((l) => l.id), ledger.map((l) => l.shop), ledger.map((l) => l.eventId), ledger.map((l) => l.topic), ledger.map((l) => l.outcome), ledger.map((l) => l.update));
   args.push(pgDate(now));
-  // Unnamed, like the read: planned for this batch, so the rows are found through the primary key once the table has
-  // grown (a plan cached while it was small hashes a scan of all of it).
-  return conn.write(PG_UPDATE, args);
+  if (args.length !== param) throw new Error(`checkout-ingest-sql: ${args.length} parameters for ${param}`);
+  return args;
+}
+
+async function ingestBatchPg(d: PgDialect, batch: IngestCheckoutArgs[]): Promise<Array<BatchOutcome | null>> {
+  return d.withClient(async (client) => {
+    const now = new Date();
+    const plan = decide(batch, await readPg(client, batch), now);
+    if (plan.ledger.length === 0) return plan.outcomes; // repeats and order-first deliveries only
+    const { rows } = await client.query<Row>({ name: "cr_ingest_write", text: PG_WRITE, values: writeArgs(plan, now), types: pgTypes as pg.CustomTypesConfig });
+    const written = new Set(rows.map((r) => String(r.event_id)));
+    // An update not written (the row changed since it was read): nothing of that delivery was recorded.
+    const changed = new Set(plan.updates.filter((u) => !written.has(u.eventId)).map((u) => u.eventId));
+    return changed.size === 0 ? plan.outcomes : plan.outcomes.map((o, i) => (changed.has(batch[i].eventId) ? null : o));
+  });
 }

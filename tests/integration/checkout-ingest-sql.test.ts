@@ -185,4 +185,60 @@ describe("raw-SQL checkout batch ingestion", () => {
     expect(row.shopifyUpdatedAt.toISOString()).toBe(minutes(30).toISOString());
     expect(await db.webhookEvent.count({ where: { eventId: "ev-r1" } })).toBe(1);
   });
+
+  it.skipIf(dbProvider !== "postgresql")("leaves only the changed checkout to the caller and writes the rest of the batch (PostgreSQL)", async () => {
+    expect(await ingestCheckout(args("tokC", "ev-c0"))).toBe("created");
+    expect(await ingestCheckout(args("tokK", "ev-k0"))).toBe("created");
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    let out: Promise<unknown>;
+    try {
+      await other.query("BEGIN");
+      await other.query("UPDATE checkout SET next_step_index = 1, status = 'abandoned' WHERE shop = $1 AND token = $2", [TEST_SHOP, "tokC"]);
+      out = ingestCheckoutBatchSql([args("tokC", "ev-c1", { updatedAt: minutes(30) }), args("tokK", "ev-k1", { updatedAt: minutes(30) }), args("tokN", "ev-n1")]);
+      const waiting = async () =>
+        (await db.$queryRawUnsafe<Array<{ n: number }>>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"))[0].n > 0;
+      for (let i = 0; i < 2000 && !(await waiting()); i++) await new Promise((resolve) => setTimeout(resolve, 2));
+      expect(await waiting()).toBe(true);
+      await other.query("COMMIT");
+    } finally {
+      await other.end();
+    }
+    // tokC changed after the read: not written, not recorded, left to the caller. The others are written.
+    expect(await out).toEqual([null, "updated", "created"]);
+    const changed = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokC" } } });
+    expect(changed.shopifyUpdatedAt.toISOString()).toBe(T0.toISOString());
+    expect(changed.nextStepIndex).toBe(1);
+    expect(await db.webhookEvent.findUnique({ where: { eventId: "ev-c1" } })).toBeNull();
+    const kept = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokK" } } });
+    expect(kept.shopifyUpdatedAt.toISOString()).toBe(minutes(30).toISOString());
+    expect((await db.webhookEvent.findMany({ where: { eventId: { in: ["ev-k1", "ev-n1"] } }, orderBy: { eventId: "asc" } })).map((e) => e.outcome)).toEqual(["processed", "processed"]);
+    expect(await db.checkout.count({ where: { token: "tokN" } })).toBe(1);
+  });
+
+  it.skipIf(dbProvider !== "postgresql")("fails whole, writing nothing, when another process records one of its event ids after the read (PostgreSQL)", async () => {
+    // Recorded by another process between the batch's read and its write: simulated by a row inserted by a
+    // concurrent transaction that commits while the batch's write waits on the unique index.
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    let out: Promise<unknown>;
+    try {
+      await other.query("BEGIN");
+      await other.query("INSERT INTO webhook_event (id, shop, event_id, topic, received_at, outcome) VALUES ('x1', $1, 'ev-d1', 'checkouts/update', now(), 'processed')", [TEST_SHOP]);
+      out = ingestCheckoutBatchSql([args("tokD", "ev-d1"), args("tokE", "ev-e1")]).then(
+        (v) => ({ ok: v }),
+        (e: Error) => ({ error: e.message }),
+      );
+      const waiting = async () =>
+        (await db.$queryRawUnsafe<Array<{ n: number }>>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type IN ('Lock', 'Transaction') OR wait_event LIKE 'transaction%'"))[0].n > 0;
+      for (let i = 0; i < 2000 && !(await waiting()); i++) await new Promise((resolve) => setTimeout(resolve, 2));
+      expect(await waiting()).toBe(true);
+      await other.query("COMMIT");
+    } finally {
+      await other.end();
+    }
+    expect(await out).toEqual({ error: expect.stringContaining("webhook_event") });
+    expect(await db.checkout.count({ where: { token: { in: ["tokD", "tokE"] } } })).toBe(0);
+    expect(await db.webhookEvent.count({ where: { eventId: "ev-e1" } })).toBe(0);
+  });
 });
