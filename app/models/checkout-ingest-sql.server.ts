@@ -235,7 +235,7 @@ interface Read {
 /** The batch's writes, decided from what was read: ingestCheckoutIn's rules, restated for many deliveries. */
 interface Decision {
   outcomes: Array<BatchOutcome | null>;
-  /** Ledger rows to record (`update`: the delivery's checkout update, recorded only if that update is written). */
+  /** Ledger rows to record. */
   ledger: LedgerRow[];
   inserts: NewRow[];
   updates: ChangedRow[];
@@ -257,7 +257,7 @@ function decide(batch: IngestCheckoutArgs[], { existing, orderFor, seen }: Read,
       out.outcomes.push(null);
       continue;
     }
-    const ledger: LedgerRow = { id: newId(), shop: a.shop, eventId: a.eventId, topic: a.topic, receivedAt: now, outcome: stale ? "stale" : "processed", update: false };
+    const ledger: LedgerRow = { id: newId(), shop: a.shop, eventId: a.eventId, topic: a.topic, receivedAt: now, outcome: stale ? "stale" : "processed", checkoutId: null };
     out.ledger.push(ledger);
     if (stale) {
       out.outcomes.push("stale");
@@ -277,11 +277,12 @@ function decide(batch: IngestCheckoutArgs[], { existing, orderFor, seen }: Read,
       ...(timeline.nextDueAt === null ? { leaseOwner: null, leaseUntil: null } : {}),
     };
     if (prior) {
-      ledger.update = true;
-      out.updates.push({ id: prior.id, eventId: a.eventId, data, prior });
+      ledger.checkoutId = prior.id;
+      out.updates.push({ id: prior.id, data, prior });
       out.outcomes.push("updated");
     } else {
-      out.inserts.push({ id: newId(), shop: a.shop, token: record.token, data });
+      ledger.checkoutId = newId();
+      out.inserts.push({ id: ledger.checkoutId, shop: a.shop, token: record.token, data });
       out.outcomes.push("created");
     }
   }
@@ -319,7 +320,6 @@ interface NewRow {
 
 interface ChangedRow {
   id: string;
-  eventId: string;
   data: Record<string, unknown>;
   /** The row as read at the start of the batch: `data` was computed from it. */
   prior: Existing;
@@ -332,7 +332,8 @@ interface LedgerRow {
   topic: string;
   receivedAt: Date;
   outcome: string;
-  update: boolean;
+  /** The checkout this delivery writes (PostgreSQL records the row only if that write happens); null when stale. */
+  checkoutId: string | null;
 }
 
 function existingFrom(r: Row): Existing {
@@ -447,7 +448,6 @@ const PG_TYPE: Record<string, string> = {
   leaseUntil: "timestamp(3)",
 };
 const pgType = (f: string) => PG_TYPE[f] ?? "text";
-const pgValue = (v: unknown): unknown => (v instanceof Date ? pgDate(v) : v === undefined ? null : v);
 
 // Set on every connection of the batch pool, which runs only the two statements below. Their plans are made once per
 // connection (generic); without these settings a plan made while checkout was small (a new install) would keep
@@ -498,32 +498,43 @@ const PRIOR: Array<[keyof Existing, string, string]> = [
   ["completedAt", "completed_at", "timestamp(3)"],
 ];
 
-// The write's parameters: one array per column of each unnest, in this order, then the batch's time.
+// The write's rows travel as three JSON arrays of objects keyed by column (json_to_recordset), plus the batch's time:
+// V8's JSON.stringify builds them natively, where array parameters were escaped element by element in JavaScript.
+// Dates go as ISO 8601 text (Date.toJSON); for a timestamp without time zone PostgreSQL ignores the trailing "Z".
 type Spec = Array<[column: string, type: string]>;
-const U_SPEC: Spec = [["event_id", "text"], ["id", "text"], ...UPDATE_FIELDS.map((f): [string, string] => [COLUMNS[f], pgType(f)]), ...PRIOR.map(([, c, t]): [string, string] => [`prior_${c}`, t])];
+const U_SPEC: Spec = [["id", "text"], ...UPDATE_FIELDS.map((f): [string, string] => [COLUMNS[f], pgType(f)]), ...PRIOR.map(([, c, t]): [string, string] => [`prior_${c}`, t])];
 const I_SPEC: Spec = [["id", "text"], ["shop", "text"], ["token", "text"], ...INSERT_FIELDS.map((f): [string, string] => [COLUMNS[f], pgType(f)])];
-const L_SPEC: Spec = [["id", "text"], ["shop", "text"], ["event_id", "text"], ["topic", "text"], ["outcome", "text"], ["if_updated", "boolean"]];
-let param = 0;
-const arrays = (spec: Spec) => spec.map(([, type]) => `$${++param}::${type}[]`).join(", ");
+// checkout_id: the checkout this delivery inserts or updates (recorded only if that write happened), or null (stale).
+const L_SPEC: Spec = [["id", "text"], ["shop", "text"], ["event_id", "text"], ["topic", "text"], ["outcome", "text"], ["checkout_id", "text"]];
 const names = (spec: Spec) => spec.map(([column]) => column).join(", ");
-const U_ARRAYS = arrays(U_SPEC);
-const I_ARRAYS = arrays(I_SPEC);
-const L_ARRAYS = arrays(L_SPEC);
-const NOW = `$${++param}::timestamp(3)`;
+const record = (spec: Spec) => spec.map(([column, type]) => `${column} ${type}`).join(", ");
 
 const PG_WRITE =
   "WITH upd AS (" +
   `UPDATE checkout AS c SET ${UPDATE_FIELDS.map((f) => `${COLUMNS[f]} = v.${COLUMNS[f]}`).join(", ")}, ` +
   "lease_owner = CASE WHEN v.next_due_at IS NULL THEN NULL ELSE c.lease_owner END, " +
   "lease_until = CASE WHEN v.next_due_at IS NULL THEN NULL ELSE c.lease_until END, " +
-  `updated_at = ${NOW} FROM unnest(${U_ARRAYS}) AS v(${names(U_SPEC)}) ` +
+  `updated_at = $4::timestamp(3) FROM json_to_recordset($1::json) AS v(${record(U_SPEC)}) ` +
   `WHERE c.id = v.id AND ${PRIOR.map(([, column]) => `c.${column} IS NOT DISTINCT FROM v.prior_${column}`).join(" AND ")} ` +
-  "RETURNING v.event_id), " +
-  `ins AS (INSERT INTO checkout (${names(I_SPEC)}, created_at, updated_at) SELECT v.*, ${NOW}, ${NOW} FROM unnest(${I_ARRAYS}) AS v), ` +
+  "RETURNING c.id), " +
+  // A checkout another process created since the read (the first deliveries of a new checkout reaching two
+  // instances at once) is left alone: that delivery goes back to the caller, which now finds the row.
+  `ins AS (INSERT INTO checkout (${names(I_SPEC)}, created_at, updated_at) SELECT ${I_SPEC.map(([c]) => `v.${c}`).join(", ")}, $4::timestamp(3), $4::timestamp(3) ` +
+  `FROM json_to_recordset($2::json) AS v(${record(I_SPEC)}) ON CONFLICT (shop, token) DO NOTHING RETURNING id), ` +
   "led AS (INSERT INTO webhook_event (id, shop, event_id, topic, received_at, outcome) " +
-  `SELECT l.id, l.shop, l.event_id, l.topic, ${NOW}, l.outcome FROM unnest(${L_ARRAYS}) AS l(${names(L_SPEC)}) ` +
-  "WHERE NOT l.if_updated OR l.event_id IN (SELECT event_id FROM upd)) " +
-  "SELECT event_id FROM upd";
+  `SELECT l.id, l.shop, l.event_id, l.topic, $4::timestamp(3), l.outcome FROM json_to_recordset($3::json) AS l(${record(L_SPEC)}) ` +
+  "WHERE l.checkout_id IS NULL OR l.checkout_id IN (SELECT id FROM upd UNION ALL SELECT id FROM ins)) " +
+  "SELECT id FROM upd UNION ALL SELECT id FROM ins";
+
+/** A row object for json_to_recordset: column -> value (undefined is left out, which reads as null). */
+function rowJson(spec: Spec, values: (column: string) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [column] of spec) out[column] = values(column);
+  return out;
+}
+
+const FIELD_OF: Record<string, string> = Object.fromEntries(Object.entries(COLUMNS).map(([f, c]) => [c, f]));
+const PRIOR_OF: Record<string, keyof Existing> = Object.fromEntries(PRIOR.map(([field, column]) => [`prior_${column}`, field]));
 
 function writeArgs({ ledger, inserts, updates }: Decision, now: Date): unknown[] {
   for (const ins of inserts) fields(ins.data); // every field has a column
@@ -535,15 +546,10 @@ function writeArgs({ ledger, inserts, updates }: Decision, now: Date): unknown[]
       throw new Error(`checkout-ingest-sql: unexpected update fields ${fs.join(",")}`);
     }
   }
-  const args: unknown[] = [updates.map((r) => r.eventId), updates.map((r) => r.id)];
-  for (const f of UPDATE_FIELDS) args.push(updates.map((r) => pgValue(r.data[f])));
-  for (const [field] of PRIOR) args.push(updates.map((r) => pgValue(r.prior[field])));
-  args.push(inserts.map((r) => r.id), inserts.map((r) => r.shop), inserts.map((r) => r.token));
-  for (const f of INSERT_FIELDS) args.push(inserts.map((r) => pgValue(r.data[f] ?? null)));
-  args.push(ledger.map((l) => l.id), ledger.map((l) => l.shop), ledger.map((l) => l.eventId), ledger.map((l) => l.topic), ledger.map((l) => l.outcome), ledger.map((l) => l.update));
-  args.push(pgDate(now));
-  if (args.length !== param) throw new Error(`checkout-ingest-sql: ${args.length} parameters for ${param}`);
-  return args;
+  const upd = updates.map((u) => rowJson(U_SPEC, (c) => (c === "id" ? u.id : c in PRIOR_OF ? u.prior[PRIOR_OF[c]] : u.data[FIELD_OF[c]])));
+  const ins = inserts.map((r) => rowJson(I_SPEC, (c) => (c === "id" ? r.id : c === "shop" ? r.shop : c === "token" ? r.token : r.data[FIELD_OF[c]])));
+  const led = ledger.map((l) => ({ id: l.id, shop: l.shop, event_id: l.eventId, topic: l.topic, outcome: l.outcome, checkout_id: l.checkoutId }));
+  return [JSON.stringify(upd), JSON.stringify(ins), JSON.stringify(led), pgDate(now)];
 }
 
 async function ingestBatchPg(d: PgDialect, batch: IngestCheckoutArgs[]): Promise<Array<BatchOutcome | null>> {
@@ -552,9 +558,10 @@ async function ingestBatchPg(d: PgDialect, batch: IngestCheckoutArgs[]): Promise
     const plan = decide(batch, await readPg(client, batch), now);
     if (plan.ledger.length === 0) return plan.outcomes; // repeats and order-first deliveries only
     const { rows } = await client.query<Row>({ name: "cr_ingest_write", text: PG_WRITE, values: writeArgs(plan, now), types: pgTypes as pg.CustomTypesConfig });
-    const written = new Set(rows.map((r) => String(r.event_id)));
-    // An update not written (the row changed since it was read): nothing of that delivery was recorded.
-    const changed = new Set(plan.updates.filter((u) => !written.has(u.eventId)).map((u) => u.eventId));
-    return changed.size === 0 ? plan.outcomes : plan.outcomes.map((o, i) => (changed.has(batch[i].eventId) ? null : o));
+    const written = new Set(rows.map((r) => String(r.id)));
+    // A checkout write not done (updated or created by another process since the read): nothing of that delivery
+    // was recorded, and the caller runs it alone.
+    const missed = new Set(plan.ledger.filter((l) => l.checkoutId !== null && !written.has(l.checkoutId)).map((l) => l.eventId));
+    return missed.size === 0 ? plan.outcomes : plan.outcomes.map((o, i) => (missed.has(batch[i].eventId) ? null : o));
   });
 }

@@ -186,7 +186,7 @@ describe("raw-SQL checkout batch ingestion", () => {
     expect(await db.webhookEvent.count({ where: { eventId: "ev-r1" } })).toBe(1);
   });
 
-  it.skipIf(dbProvider !== "postgresql")("leaves only the changed checkout to the caller and writes the rest of the batch (PostgreSQL)", async () => {
+  it.skipIf(dbProvider !== "postgresql")("leaves only the checkouts changed or created meanwhile to the caller and writes the rest of the batch (PostgreSQL)", async () => {
     expect(await ingestCheckout(args("tokC", "ev-c0"))).toBe("created");
     expect(await ingestCheckout(args("tokK", "ev-k0"))).toBe("created");
     const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -195,7 +195,11 @@ describe("raw-SQL checkout batch ingestion", () => {
     try {
       await other.query("BEGIN");
       await other.query("UPDATE checkout SET next_step_index = 1, status = 'abandoned' WHERE shop = $1 AND token = $2", [TEST_SHOP, "tokC"]);
-      out = ingestCheckoutBatchSql([args("tokC", "ev-c1", { updatedAt: minutes(30) }), args("tokK", "ev-k1", { updatedAt: minutes(30) }), args("tokN", "ev-n1")]);
+      // And creates tokZ (a copy of tokK's row), which the batch is about to create too.
+      await other.query("CREATE TEMP TABLE z AS SELECT * FROM checkout WHERE shop = $1 AND token = 'tokK'", [TEST_SHOP]);
+      await other.query("UPDATE z SET id = 'other-z', token = 'tokZ'");
+      await other.query("INSERT INTO checkout SELECT * FROM z");
+      out = ingestCheckoutBatchSql([args("tokC", "ev-c1", { updatedAt: minutes(30) }), args("tokK", "ev-k1", { updatedAt: minutes(30) }), args("tokN", "ev-n1"), args("tokZ", "ev-z1")]);
       const waiting = async () =>
         (await db.$queryRawUnsafe<Array<{ n: number }>>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"))[0].n > 0;
       for (let i = 0; i < 2000 && !(await waiting()); i++) await new Promise((resolve) => setTimeout(resolve, 2));
@@ -204,8 +208,11 @@ describe("raw-SQL checkout batch ingestion", () => {
     } finally {
       await other.end();
     }
-    // tokC changed after the read: not written, not recorded, left to the caller. The others are written.
-    expect(await out).toEqual([null, "updated", "created"]);
+    // tokC changed and tokZ was created after the read: not written, not recorded, left to the caller. The others are
+    // written.
+    expect(await out).toEqual([null, "updated", "created", null]);
+    expect(await db.webhookEvent.findUnique({ where: { eventId: "ev-z1" } })).toBeNull();
+    expect((await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokZ" } } })).id).toBe("other-z");
     const changed = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokC" } } });
     expect(changed.shopifyUpdatedAt.toISOString()).toBe(T0.toISOString());
     expect(changed.nextStepIndex).toBe(1);
