@@ -248,4 +248,14 @@ describe("raw-SQL checkout batch ingestion", () => {
     expect(await db.checkout.count({ where: { token: { in: ["tokD", "tokE"] } } })).toBe(0);
     expect(await db.webhookEvent.count({ where: { eventId: "ev-e1" } })).toBe(0);
   });
+
+  it("still sees existing checkouts, repeats and waiting orders once the read is prepared (after a connection's first 256 batches)", async () => {
+    for (let i = 0; i < 260; i++) expect(await ingestCheckoutBatchSql([args(`tokP${i}`, `ev-p${i}`)])).toEqual(["created"]);
+    await ingestOrder({ shop: TEST_SHOP, eventId: "ev-order-p", topic: "orders/create", record: parseOrder(orderPayload({ checkoutToken: "tokPO", createdAt: minutes(40) })) });
+    const out = await ingestCheckoutBatchSql([args("tokP7", "ev-p7-1", { updatedAt: minutes(30) }), args("tokP8", "ev-p8"), args("tokPO", "ev-po"), args("tokP9", "ev-p9-1", { updatedAt: minutes(-1) })]);
+    expect(out).toEqual(["updated", "duplicate", null, "stale"]);
+    const row = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokP7" } } });
+    expect(row.shopifyUpdatedAt.toISOString()).toBe(minutes(30).toISOString());
+    expect(await db.checkout.count({ where: { token: { startsWith: "tokP" } } })).toBe(260);
+  });
 });
