@@ -99,16 +99,15 @@ const pgTypes = {
 /** PostgreSQL: batch transactions at once per process (the pool's size); SQLite always runs one. */
 export const BATCH_CONCURRENCY = Math.max(1, Number(process.env.WEBHOOK_BATCH_CONCURRENCY ?? 1));
 
+/** Connections of the batch pool that have their session settings (PG_SESSION). */
+const configured = new WeakSet<pg.PoolClient>();
+
 function pgDialect(url: string): PgDialect {
   let pool: pg.Pool | null = null;
   const getPool = () => {
     if (!pool) {
       pool = new pg.Pool({ connectionString: url, max: BATCH_CONCURRENCY, allowExitOnIdle: true });
       pool.on("error", (err) => console.error(`checkout-recovery: PostgreSQL connection lost (${err.message}); reconnecting on next query`));
-      // Queued ahead of the connection's first statement (a client runs its queries in order).
-      pool.on("connect", (client) => {
-        client.query(PG_SESSION).catch((err: Error) => console.error(`checkout-recovery: PostgreSQL session settings for the ingest batch failed (${err.message})`));
-      });
     }
     return pool;
   };
@@ -118,6 +117,10 @@ function pgDialect(url: string): PgDialect {
       const client = await getPool().connect();
       let broken = false;
       try {
+        if (!configured.has(client)) {
+          await client.query(PG_SESSION); // the connection's first use
+          configured.add(client);
+        }
         return await fn(client);
       } catch (error) {
         // An error the server answered leaves the connection usable (no transaction is left open); any other
