@@ -3,9 +3,10 @@
 // one per webhook. Each caller is answered only after the transaction holding its write has committed, with the
 // same outcome or error ingestCheckout would have given it.
 // The batch is written with a few SQL statements on the driver (app/models/checkout-ingest-sql.server.ts,
-// ingestCheckoutIn's rules restated for a batch; about 3x less CPU than through Prisma); a delivery whose order arrived
-// first (attribution) runs alone through ingestCheckout after the commit. On SQLite the statements run on Prisma's
-// own connection, taken exclusively for the batch (app/db.server.ts, withSqliteConnection).
+// ingestCheckoutIn's rules restated for a batch; about 3x less CPU than through Prisma). A delivery the batch leaves
+// to its caller runs alone through ingestCheckout afterwards: one whose order arrived first (attribution), and on
+// PostgreSQL one whose checkout another process changed or created after the batch read it. On SQLite the statements
+// run on Prisma's own connection, taken exclusively for the batch (app/db.server.ts, withSqliteConnection).
 //   - A delivery whose event id is already in the ledger writes nothing and is answered "duplicate" (what the ledger's
 //     unique violation answers on the one-by-one path), and any delivery after one for the same event id or the same
 //     checkout is not put in the batch: it goes in a later batch.
