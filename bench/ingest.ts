@@ -6,8 +6,12 @@
 //   empty Remix the same requests to an empty Remix action on the same server (app/routes/bench.empty.tsx)
 //   bare        a node:http server that only verifies the HMAC and answers 200 (the machine's ceiling)
 // and finally check that the database holds exactly the unique events that were acknowledged.
+// The empty action and ours run in alternating rounds (--rounds, default 3: empty, ours, empty, ours, ...), each
+// round a slice of the same deliveries, so that a slow spell of this shared machine weighs on both rather than on
+// whichever happened to run during it. Rates are total requests over total time; p50 is the rounds' mean, p99 the
+// worst round's.
 //
-// Options: --n 20000 (requests per server), --db sqlite|postgres|both, --workers 2 (WEB_CONCURRENCY),
+// Options: --n 20000 (requests per server), --db sqlite|postgres|both, --workers 2 (WEB_CONCURRENCY), --rounds 3,
 //          --connections 32, --dup 0.02 (share of repeated deliveries), --pool N (DATABASE_POOL_MAX),
 //          --json FILE (write the figures as JSON), --profile DIR (CPU profiles of the server), --no-build.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -56,6 +60,7 @@ const DUP_RATE = Math.min(0.5, Math.max(0, Number(arg("dup", "0.02"))));
 const POOL = arg("pool", process.env.DATABASE_POOL_MAX ?? "");
 const JSON_OUT = arg("json", "");
 const PROFILE = arg("profile", ""); // a folder: the server's processes write V8 CPU profiles there
+const ROUNDS = Math.min(10, Math.max(1, Number(arg("rounds", "3"))));
 const WARMUP = Math.min(2000, Math.max(200, Math.floor(N / 10)));
 const SECRET = `bench-secret-${crypto.randomBytes(12).toString("hex")}`;
 
@@ -438,6 +443,32 @@ server.listen(Number(process.env.PORT), "127.0.0.1");
 process.on("SIGTERM", () => server.close(() => process.exit(0)));
 `;
 
+/** Rounds of one server as one result: rates over total time, p50 the mean, p99 the worst round's. */
+function merged(runs: RunResult[]): RunResult {
+  const sum = (f: (r: RunResult) => number) => runs.reduce((a, r) => a + f(r), 0);
+  const requests = sum((r) => r.requests);
+  const seconds = sum((r) => r.seconds);
+  const weighted = (f: (r: RunResult) => number | undefined) => (runs.every((r) => f(r) !== undefined) ? sum((r) => (f(r) as number) * r.requests) / requests : undefined);
+  const outcomes: Record<string, number> = {};
+  for (const r of runs) for (const [k, v] of Object.entries(r.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + v;
+  const cpuMs = weighted((r) => r.cpuMs);
+  const dbCpuMs = weighted((r) => r.dbCpuMs);
+  return {
+    rps: requests / seconds,
+    p50: Math.round(sum((r) => r.p50) / runs.length),
+    p99: Math.max(...runs.map((r) => r.p99)),
+    requests,
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    seconds,
+    outcomes,
+    acked: new Set(runs.flatMap((r) => [...r.acked])),
+    ...(cpuMs !== undefined ? { cpuMs } : {}),
+    ...(dbCpuMs !== undefined ? { dbCpuMs } : {}),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Database: fresh and migrated, shop seeded, counts at the end.
 interface Database {
@@ -513,7 +544,7 @@ const fmt = (r: RunResult) => `${r.rps.toFixed(0).padStart(7)} req/s   p50 ${Str
 async function benchDatabase(kind: string): Promise<DbReport> {
   const database = await freshDatabase(kind);
   cleanups.push(database.stop);
-  console.log(`\n=== ${database.label}: ${N} webhooks, concurrency ${CONNECTIONS}, WEB_CONCURRENCY=${WORKERS}${POOL ? `, DATABASE_POOL_MAX=${POOL}` : ""} ===`);
+  console.log(`\n=== ${database.label}: ${N} webhooks in ${ROUNDS} round(s), concurrency ${CONNECTIONS}, WEB_CONCURRENCY=${WORKERS}${POOL ? `, DATABASE_POOL_MAX=${POOL}` : ""} ===`);
   migrateAndSeed(database.url);
 
   const runId = `b${Date.now().toString(36)}${kind[0]}`;
@@ -543,13 +574,26 @@ async function benchDatabase(kind: string): Promise<DbReport> {
   let report: DbReport;
   try {
     await waitForHttp(port, "/bench/empty", server);
-    // Warm up both routes (JIT, connection pools, caches); the warm-up webhooks are real and are checked too.
-    await load(port, warm, Math.min(WARMUP, 1000), { path: "/bench/empty" });
+    // Warm up both routes alike (JIT, connection pools, caches), the empty action last so that it does not start
+    // cold after ours; the warm-up webhooks are real and are checked too.
+    await load(port, warm, WARMUP, { path: "/bench/empty" });
     const warmRun = await load(port, warm, WARMUP, { track: true });
+    await load(port, warm, WARMUP, { path: "/bench/empty" });
 
-    const empty = await load(port, deliveries, N, { path: "/bench/empty", pid: server.pid });
+    const emptyRounds: RunResult[] = [];
+    const oursRounds: RunResult[] = [];
+    const per = Math.ceil(N / ROUNDS);
+    for (let r = 0; r < ROUNDS; r++) {
+      const amount = Math.min(per, N - r * per);
+      // A round's slice, plus a few beyond it: autocannon may prepare a request per connection it never sends.
+      const slice = deliveries.slice(r * per, r * per + amount + CONNECTIONS);
+      emptyRounds.push(await load(port, slice, amount, { path: "/bench/empty", pid: server.pid }));
+      oursRounds.push(await load(port, slice, amount, { track: true, pid: server.pid }));
+      if (ROUNDS > 1) console.log(`  round ${r + 1}: empty ${emptyRounds[r].rps.toFixed(0)}/s, ours ${oursRounds[r].rps.toFixed(0)}/s (${(oursRounds[r].rps / emptyRounds[r].rps).toFixed(2)})`);
+    }
+    const empty = merged(emptyRounds);
+    const ours = merged(oursRounds);
     console.log(`empty Remix action ${fmt(empty)}`);
-    const ours = await load(port, deliveries, N, { track: true, pid: server.pid });
     console.log(`ours (webhooks)    ${fmt(ours)}`);
     console.log(`  outcomes: ${Object.entries(ours.outcomes).map(([k, v]) => `${k} ${v}`).join(", ")}`);
     const rss = peakRss(server.pid!);
