@@ -46,6 +46,8 @@ function readBody(req, length) {
   });
 }
 
+const rawBodies = (globalThis[Symbol.for("checkout-recovery.rawBodies")] ??= new WeakMap());
+
 /** The Web Request Remix gets, as @remix-run/express builds it (URL from X-Forwarded-Host or Host, abort on close). */
 async function toRequest(req, res) {
   const hostHeader = req.headers["x-forwarded-host"] ?? req.headers.host ?? "localhost";
@@ -66,7 +68,11 @@ async function toRequest(req, res) {
       init.duplex = "half";
     }
   }
-  return new Request(url, init);
+  const request = new Request(url, init);
+  // The bytes already read, for readBodyLimited (app/lib/read-body.server.ts): keyed by the body stream, which Remix
+  // passes on unchanged when it rebuilds the Request for an action, so the route reads them without a stream.
+  if (Buffer.isBuffer(init.body) && request.body) rawBodies.set(request.body, init.body);
+  return request;
 }
 
 async function sendResponse(res, response) {
