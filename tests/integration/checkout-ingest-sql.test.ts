@@ -54,6 +54,33 @@ async function rawDates(token: string) {
   return rows[0];
 }
 
+/**
+ * Runs `during` while another connection holds an uncommitted transaction that ran `statements`, and commits that
+ * transaction once something waits on its locks (PostgreSQL). The outcome of `during`, settled.
+ */
+async function whileAnotherTransactionHolds<T>(statements: Array<[string, unknown[]?]>, during: () => Promise<T>): Promise<{ value: T } | { error: string }> {
+  const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await other.connect();
+  try {
+    await other.query("BEGIN");
+    for (const [sql, params] of statements) await other.query(sql, params);
+    const settled = during().then(
+      (value) => ({ value }),
+      (e: Error) => ({ error: e.message }),
+    );
+    // Asked on another connection: inside a transaction, pg_stat_activity answers from a snapshot taken once.
+    const waiting = async () =>
+      (await db.$queryRawUnsafe<Array<{ n: number }>>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"))[0].n > 0;
+    // Polled with a timer turn in between, so that a batch (which starts on a timer) gets to run.
+    for (let i = 0; i < 2000 && !(await waiting()); i++) await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(await waiting()).toBe(true);
+    await other.query("COMMIT");
+    return await settled;
+  } finally {
+    await other.end();
+  }
+}
+
 describe("raw-SQL checkout batch ingestion", () => {
   it("creates and updates rows identical to ingestCheckout's, read back through Prisma", async () => {
     // Created by each path, from the same payload.
@@ -158,27 +185,14 @@ describe("raw-SQL checkout batch ingestion", () => {
 
   it.skipIf(dbProvider !== "postgresql")("does not write over a row another process changed after the batch read it (PostgreSQL)", async () => {
     expect(await ingestCheckout(args("tokR", "ev-r0"))).toBe("created");
-    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await other.connect();
-    let outcome: Promise<string>;
-    try {
-      // Another process (the tick sending step 0, say) changes the row and has not committed yet: the batch reads the
-      // old version, computes from it, and its UPDATE waits for this row lock.
-      await other.query("BEGIN");
-      await other.query("UPDATE checkout SET next_step_index = 1, status = 'abandoned' WHERE shop = $1 AND token = $2", [TEST_SHOP, "tokR"]);
-      outcome = ingestCheckoutGrouped(args("tokR", "ev-r1", { updatedAt: minutes(30) }));
-      // Asked on another connection: inside a transaction, pg_stat_activity answers from a snapshot taken once.
-      const waiting = async () =>
-        (await db.$queryRawUnsafe<Array<{ n: number }>>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"))[0].n > 0;
-      // Polled with a timer turn in between, so the batch (which starts on a timer) gets to run.
-      for (let i = 0; i < 2000 && !(await waiting()); i++) await new Promise((resolve) => setTimeout(resolve, 2));
-      expect(await waiting()).toBe(true);
-      await other.query("COMMIT");
-    } finally {
-      await other.end();
-    }
-    // The batch found the row changed and rolled back; the delivery ran again alone, from the row as it is now.
-    expect(await outcome).toBe("updated");
+    // Another process (the tick sending step 0, say) changes the row and has not committed yet: the batch reads the
+    // old version, computes from it, and its UPDATE waits for this row lock.
+    const outcome = await whileAnotherTransactionHolds(
+      [["UPDATE checkout SET next_step_index = 1, status = 'abandoned' WHERE shop = $1 AND token = $2", [TEST_SHOP, "tokR"]]],
+      () => ingestCheckoutGrouped(args("tokR", "ev-r1", { updatedAt: minutes(30) })),
+    );
+    // The batch found the row changed and did not write it; the delivery ran again alone, from the row as it is now.
+    expect(outcome).toEqual({ value: "updated" });
     const row = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokR" } } });
     expect(row.nextStepIndex).toBe(1);
     expect(row.status).toBe("abandoned");
@@ -189,28 +203,19 @@ describe("raw-SQL checkout batch ingestion", () => {
   it.skipIf(dbProvider !== "postgresql")("leaves only the checkouts changed or created meanwhile to the caller and writes the rest of the batch (PostgreSQL)", async () => {
     expect(await ingestCheckout(args("tokC", "ev-c0"))).toBe("created");
     expect(await ingestCheckout(args("tokK", "ev-k0"))).toBe("created");
-    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await other.connect();
-    let out: Promise<unknown>;
-    try {
-      await other.query("BEGIN");
-      await other.query("UPDATE checkout SET next_step_index = 1, status = 'abandoned' WHERE shop = $1 AND token = $2", [TEST_SHOP, "tokC"]);
-      // And creates tokZ (a copy of tokK's row), which the batch is about to create too.
-      await other.query("CREATE TEMP TABLE z AS SELECT * FROM checkout WHERE shop = $1 AND token = 'tokK'", [TEST_SHOP]);
-      await other.query("UPDATE z SET id = 'other-z', token = 'tokZ'");
-      await other.query("INSERT INTO checkout SELECT * FROM z");
-      out = ingestCheckoutBatchSql([args("tokC", "ev-c1", { updatedAt: minutes(30) }), args("tokK", "ev-k1", { updatedAt: minutes(30) }), args("tokN", "ev-n1"), args("tokZ", "ev-z1")]);
-      const waiting = async () =>
-        (await db.$queryRawUnsafe<Array<{ n: number }>>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"))[0].n > 0;
-      for (let i = 0; i < 2000 && !(await waiting()); i++) await new Promise((resolve) => setTimeout(resolve, 2));
-      expect(await waiting()).toBe(true);
-      await other.query("COMMIT");
-    } finally {
-      await other.end();
-    }
+    const out = await whileAnotherTransactionHolds(
+      [
+        ["UPDATE checkout SET next_step_index = 1, status = 'abandoned' WHERE shop = $1 AND token = $2", [TEST_SHOP, "tokC"]],
+        // And creates tokZ (a copy of tokK's row), which the batch is about to create too.
+        ["CREATE TEMP TABLE z AS SELECT * FROM checkout WHERE shop = $1 AND token = 'tokK'", [TEST_SHOP]],
+        ["UPDATE z SET id = 'other-z', token = 'tokZ'"],
+        ["INSERT INTO checkout SELECT * FROM z"],
+      ],
+      () => ingestCheckoutBatchSql([args("tokC", "ev-c1", { updatedAt: minutes(30) }), args("tokK", "ev-k1", { updatedAt: minutes(30) }), args("tokN", "ev-n1"), args("tokZ", "ev-z1")]),
+    );
     // tokC changed and tokZ was created after the read: not written, not recorded, left to the caller. The others are
     // written.
-    expect(await out).toEqual([null, "updated", "created", null]);
+    expect(out).toEqual({ value: [null, "updated", "created", null] });
     expect(await db.webhookEvent.findUnique({ where: { eventId: "ev-z1" } })).toBeNull();
     expect((await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokZ" } } })).id).toBe("other-z");
     const changed = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokC" } } });
@@ -224,27 +229,13 @@ describe("raw-SQL checkout batch ingestion", () => {
   });
 
   it.skipIf(dbProvider !== "postgresql")("fails whole, writing nothing, when another process records one of its event ids after the read (PostgreSQL)", async () => {
-    // Recorded by another process between the batch's read and its write: simulated by a row inserted by a
-    // concurrent transaction that commits while the batch's write waits on the unique index.
-    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await other.connect();
-    let out: Promise<unknown>;
-    try {
-      await other.query("BEGIN");
-      await other.query("INSERT INTO webhook_event (id, shop, event_id, topic, received_at, outcome) VALUES ('x1', $1, 'ev-d1', 'checkouts/update', now(), 'processed')", [TEST_SHOP]);
-      out = ingestCheckoutBatchSql([args("tokD", "ev-d1"), args("tokE", "ev-e1")]).then(
-        (v) => ({ ok: v }),
-        (e: Error) => ({ error: e.message }),
-      );
-      const waiting = async () =>
-        (await db.$queryRawUnsafe<Array<{ n: number }>>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type IN ('Lock', 'Transaction') OR wait_event LIKE 'transaction%'"))[0].n > 0;
-      for (let i = 0; i < 2000 && !(await waiting()); i++) await new Promise((resolve) => setTimeout(resolve, 2));
-      expect(await waiting()).toBe(true);
-      await other.query("COMMIT");
-    } finally {
-      await other.end();
-    }
-    expect(await out).toEqual({ error: expect.stringContaining("webhook_event") });
+    // Recorded by another process between the batch's read and its write: a row inserted by a concurrent transaction
+    // that commits while the batch's write waits on the unique index.
+    const out = await whileAnotherTransactionHolds(
+      [["INSERT INTO webhook_event (id, shop, event_id, topic, received_at, outcome) VALUES ('x1', $1, 'ev-d1', 'checkouts/update', now(), 'processed')", [TEST_SHOP]]],
+      () => ingestCheckoutBatchSql([args("tokD", "ev-d1"), args("tokE", "ev-e1")]),
+    );
+    expect(out).toEqual({ error: expect.stringContaining("webhook_event") });
     expect(await db.checkout.count({ where: { token: { in: ["tokD", "tokE"] } } })).toBe(0);
     expect(await db.webhookEvent.count({ where: { eventId: "ev-e1" } })).toBe(0);
   });
