@@ -424,13 +424,15 @@ async function updateSqlite(conn: Conn, updates: ChangedRow[], now: Date): Promi
 // ------------------------------------------------------------------------------------ PostgreSQL statements
 // Two statements per batch, whatever its size, each its own transaction: a read, then one write that records the
 // ledger, inserts the new checkouts and updates the existing ones together (a statement is atomic: on any error
-// nothing of it is written). The rows travel as arrays (unnest), so each text is fixed, prepared once per connection
-// and planned once (see PG_SESSION).
+// nothing of it is written). The rows travel as arrays (the read) or JSON (the write), so each text is fixed and is
+// prepared once per connection (the read only after the connection's first batches: see readPg).
 //   - A checkout another process changed between the read and the write (the tick advancing a step, another instance
-//     ingesting a newer update) is not written over: the UPDATE requires the row to be as read (PRIOR), and that
-//     delivery's ledger row is recorded only with its update. It is answered null, and the caller runs it alone.
+//     ingesting a newer update) is not written over: the UPDATE requires the row to be as read (PRIOR). One another
+//     process created meanwhile (the first deliveries of a new checkout reaching two workers at once) is left alone
+//     (ON CONFLICT DO NOTHING). Either way that delivery's ledger row is recorded only with its checkout's write: it
+//     is answered null, and the caller runs it alone.
 //   - A repeat recorded by another process after the read makes the ledger INSERT fail (a unique violation): the
-//     statement writes nothing and the caller runs every delivery alone, as it does for a checkout created meanwhile.
+//     statement writes nothing and the caller runs every delivery alone.
 const PG_TYPE: Record<string, string> = {
   emailConsent: "boolean",
   smsConsent: "boolean",
@@ -455,7 +457,8 @@ const pgType = (f: string) => PG_TYPE[f] ?? "text";
 // Set on every connection of the batch pool, which runs only the two statements below. Their plans are made once per
 // connection (generic); without these settings a plan made while checkout was small (a new install) would keep
 // scanning the whole table as it grew, until autovacuum next analyzes it. With them every lookup is a nested loop
-// over an index, the right plan at any size for a batch of at most WEBHOOK_BATCH_MAX rows.
+// over an index, the right plan at any size for a batch of at most WEBHOOK_BATCH_MAX rows. (They do not choose
+// between indexes: the write finds rows by id, which only the primary key leads with; for the read, see readPg.)
 const PG_SESSION = "SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off; SET enable_hashjoin = off; SET enable_mergejoin = off";
 
 // Joins, not EXISTS: a generic plan made while a table was small may answer an EXISTS by hashing the whole table on
@@ -482,7 +485,7 @@ async function readPg(client: pg.PoolClient, batch: IngestCheckoutArgs[]): Promi
   // index that starts with shop and filters on token, and keeps it until autovacuum next analyzes the table: it cost
   // 3-4 ms a batch by 10,000 rows. Made after the first batches, it finds the unique index (a lookup by both columns
   // is estimated at one row, a shop-only index at more); later analyzes re-plan it as the table grows. Planning it
-  // each time instead costs about 0.4 ms a batch (the checkout table has 15 indexes to weigh).
+  // each time instead costs about 0.4 ms a batch (the checkout table has 13 indexes to weigh).
   const reads = (readsOn.get(client) ?? 0) + 1;
   readsOn.set(client, reads);
   const name = reads > READS_BEFORE_PREPARE ? "cr_ingest_read" : undefined;
