@@ -8,8 +8,9 @@
 //   2. a repeat (event id recorded) writes nothing and is answered "duplicate", what the ledger's unique violation
 //      answers on the one-by-one path. A delivery whose checkout has a waiting order (the order arrived first, so it
 //      must be attributed) is left out: the caller runs it alone through ingestCheckout (Prisma) afterwards. Rare;
-//   3. write the ledger rows (stale updates recorded "stale"), the new checkouts (a plain INSERT: a row another
-//      process made meanwhile fails the batch, and the caller then runs each delivery alone) and the updates.
+//   3. write the ledger rows (stale updates recorded "stale"), the new checkouts and the updates. On PostgreSQL a
+//      checkout another process changed or created since the read is not written, and only that delivery goes back
+//      to the caller (see "PostgreSQL statements"); SQLite reads and writes under one write lock.
 // SQLite: all in BEGIN IMMEDIATE on Prisma's own connection, taken exclusively (withSqliteConnection in
 // app/db.server.ts; a second libsql connection waiting for a write lock held by Prisma in the same process would
 // freeze the event loop), so nothing read can change before the writes. PostgreSQL: two statements, the read and one
@@ -25,11 +26,11 @@ import { recordData, type IngestCheckoutArgs, type IngestOutcome } from "./check
 
 type Row = Record<string, unknown>;
 
+/** SQLite statements on Prisma's connection (libsql keeps the prepared statements: app/db.server.ts). */
 interface Conn {
-  /** `name`: a prepared statement kept per connection (PostgreSQL; the text must never change for a name). */
-  query(sql: string, args: unknown[], name?: string): Promise<Row[]>;
+  query(sql: string, args: unknown[]): Promise<Row[]>;
   /** Runs a write; resolves to the number of rows it changed. */
-  write(sql: string, args: unknown[], name?: string): Promise<number>;
+  write(sql: string, args: unknown[]): Promise<number>;
 }
 
 interface SqliteDialect {
