@@ -76,7 +76,7 @@ function message(i: number, channel: "email" | "push", now: Date): OutboundMessa
   return {
     messageId: `bench_${channel}_${i}`,
     channel,
-    shop: { domain: "bench-shop.myshopify.com", name: "Bench Shop", email: "owner@bench.example", currency: "USD", timezone: "UTC", primaryDomain: "bench.example", settings: DEFAULT_SETTINGS },
+    shop: { domain: "bench-shop.myshopify.com", name: "Bench Shop", email: "owner@bench.example", currency: "USD", timezone: "UTC", primaryDomain: "bench.example", contactEmail: null, primaryLocale: null, billingAddress: null, settings: DEFAULT_SETTINGS },
     checkout: {
       id: `c${i}`,
       token: `tok_${i}`,

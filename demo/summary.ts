@@ -1,4 +1,5 @@
 // The demo's closing numbers, read from the database the app wrote (not from the simulation's own bookkeeping).
+import { merchantCurrency } from "../app/lib/shop-view";
 import type { Db } from "../app/db.server";
 import { SENT_STATUSES } from "../app/lib/attribution";
 import type { CadenceStep } from "../app/lib/settings";
@@ -75,7 +76,7 @@ export async function readSummary(db: Db, shop: string, steps: CadenceStep[]): P
     staffAlerts,
     recovered,
     recoveredRevenueMinor: recoveredAgg._sum.recoveredRevenueMinor ?? 0,
-    currency: shopRow.currency,
+    currency: merchantCurrency(shopRow),
     recoveryRate: abandoned ? recovered / abandoned : 0,
     handoffs,
     replies,

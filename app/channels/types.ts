@@ -1,19 +1,13 @@
 // The channel interface: every channel (email, push, WhatsApp, the test outbox) is a module with one `send`.
 // The engine decides *whether* and *when*; a channel decides *how*, and answers with one of three outcomes.
-import type { CadenceStep, Channel, Settings } from "../lib/settings";
+import type { CadenceStep, Channel } from "../lib/settings";
 import type { LineItemRecord } from "../lib/shopify-payloads";
+import type { ShopView } from "../lib/shop-view";
+
+export type { ShopView };
 
 export type ChannelName = Channel; // "email" | "push" | "whatsapp"
 
-export interface ShopView {
-  domain: string;
-  name: string;
-  email: string | null;
-  currency: string;
-  timezone: string;
-  primaryDomain: string | null;
-  settings: Settings;
-}
 
 export interface CheckoutView {
   id: string;

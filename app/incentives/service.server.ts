@@ -10,6 +10,7 @@
 // Shopify; a concurrent caller waits for the row to settle and reuses its code. A pending row left by a crashed
 // process is taken over after STALE_PENDING_MS and retried with the same code (a "code taken" answer then means our
 // first call went through: the discount is looked up by code).
+import { merchantCurrency } from "../lib/shop-view";
 import type { Incentive } from "@prisma/client";
 import type { IncentiveView } from "../channels/types";
 import { db } from "../db.server";
@@ -69,7 +70,7 @@ export interface IncentiveDeps {
 
 /** The shapes the engine passes (app/recovery/types.ts IncentiveIssuer); only what is needed here is required. */
 export interface IssueArgs {
-  shop: string | { domain: string; settings?: Settings; currency?: string };
+  shop: string | { domain: string; settings?: Settings; currency?: string | null };
   checkout: { id: string };
   step: { id: string; carriesIncentive?: boolean };
   now: Date;
@@ -297,7 +298,7 @@ export async function issueIncentive(args: IssueArgs, deps: IncentiveDeps = {}):
     d,
     {
       shop: domain,
-      shopCurrency: shopRow.currency,
+      shopCurrency: merchantCurrency(shopRow),
       checkout: { id: checkout.id, customerKey: checkout.customerKey },
       slot,
       source: "automatic",
@@ -370,7 +371,7 @@ export async function issueManualCode(args: ManualCodeArgs, deps: IncentiveDeps 
       d,
       {
         shop,
-        shopCurrency: shopRow.currency,
+        shopCurrency: merchantCurrency(shopRow),
         checkout: { id: checkout.id, customerKey: checkout.customerKey },
         slot,
         source: "manual",

@@ -38,7 +38,7 @@ function inRange(minutes: number, start: number, end: number): boolean {
 
 export type QuietHours = Settings["quietHours"];
 
-export function quietHoursZone(q: QuietHours, shopTimeZone: string): string {
+export function quietHoursZone(q: QuietHours, shopTimeZone: string | null | undefined): string {
   return q.timezone ?? shopTimeZone ?? "UTC";
 }
 
@@ -46,7 +46,7 @@ export function quietHoursZone(q: QuietHours, shopTimeZone: string): string {
  * Null when a message may go out at `now`; otherwise the first minute after quiet hours end (local wall clock, so
  * daylight-saving changes are respected).
  */
-export function quietHoursEnd(now: Date, q: QuietHours, shopTimeZone: string): Date | null {
+export function quietHoursEnd(now: Date, q: QuietHours, shopTimeZone: string | null | undefined): Date | null {
   if (!q.enabled) return null;
   const zone = quietHoursZone(q, shopTimeZone);
   const start = parseHHMM(q.start);

@@ -2,6 +2,7 @@
 // a conversation entry, classified, and then either an opt-out (STOP and friends: the address is suppressed on that
 // channel) or a move to Negotiating (automation pauses; audited with the webhook as actor) plus a staff alert with
 // the cart summary. A repeated delivery of the same provider message id is recorded once.
+import { toShopView as shopViewOf } from "../lib/shop-view";
 import { checkoutViewOf } from "../lib/checkout-view";
 import type { Checkout, Shop } from "@prisma/client";
 import type { CheckoutView, ShopView, StaffNotifier } from "../channels/types";
@@ -33,7 +34,7 @@ export interface InboundReply {
 export type ReplyOutcome = "recorded" | "opted_out" | "duplicate" | "no_checkout";
 
 export function toShopView(s: Shop): ShopView {
-  return { domain: s.domain, name: s.name, email: s.email, currency: s.currency, timezone: s.timezone, primaryDomain: s.primaryDomain, settings: parseSettings(s.settings) };
+  return shopViewOf(s, parseSettings(s.settings));
 }
 
 

@@ -7,6 +7,7 @@
 // is never sent again. A tick that dies after claiming leaves its checkouts leased until the lease runs out; the next
 // tick reclaims them and sends the rows still marked "sending" (the provider was never reached, or the outcome was
 // never recorded: at-least-once toward the provider in that one case; the message id is passed as the key).
+import { toShopView } from "../lib/shop-view";
 import { checkoutViewOf } from "../lib/checkout-view";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
@@ -160,15 +161,7 @@ function defaultAdminUrl(shop: string, checkoutId: string): string {
 }
 
 export function shopView(shop: Shop, settings: Settings): ShopView {
-  return {
-    domain: shop.domain,
-    name: shop.name || shop.domain,
-    email: shop.email,
-    currency: shop.currency,
-    timezone: shop.timezone || "UTC",
-    primaryDomain: shop.primaryDomain,
-    settings,
-  };
+  return toShopView(shop, settings);
 }
 
 

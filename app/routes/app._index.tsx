@@ -1,3 +1,4 @@
+import { merchantCurrency } from "../lib/shop-view";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
@@ -14,7 +15,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const days = parsePeriod(new URL(request.url).searchParams.get("days"));
   const metrics = await getOverviewMetrics({ shop, days, now });
   const stepLabels = Object.fromEntries(shopRecord.parsedSettings.cadence.steps.map((s) => [s.id, s.label]));
-  return json({ currency: shopRecord.currency, metrics, stepLabels, attributionDays: ATTRIBUTION_WINDOW_DAYS });
+  return json({ currency: merchantCurrency(shopRecord), metrics, stepLabels, attributionDays: ATTRIBUTION_WINDOW_DAYS });
 };
 
 const CHANNEL_LABELS: Record<string, string> = { email: "Email", push: "Push", whatsapp: "WhatsApp", staff_alert: "Staff alert", manual_whatsapp: "Manual WhatsApp", unattributed: "Unattributed" };

@@ -2,6 +2,7 @@
 // The loader and action are scoped to the session's shop. The action merges the form into the shop's settings
 // document and validates the whole document (app/lib/settings.ts); when anything is invalid nothing is saved and
 // every error is shown at its field.
+import { merchantCurrency } from "../lib/shop-view";
 import { useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
@@ -65,7 +66,7 @@ export type IncentiveFormValues = ReturnType<typeof formValues>;
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, shopRecord } = await adminContext(request);
   const settings = shopRecord.parsedSettings;
-  const currency = shopRecord.currency;
+  const currency = merchantCurrency(shopRecord);
   const { stats, recent } = await getIncentivesPage({ shop });
   return json({
     shop,
@@ -106,7 +107,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const form = await request.formData();
   const text = (name: string) => String(form.get(name) ?? "").trim();
   const flag = (name: string) => form.get(name) === "on" || form.get(name) === "true";
-  const currency = shopRecord.currency;
+  const currency = merchantCurrency(shopRecord);
   const current = shopRecord.parsedSettings;
   const errors: FieldErrors = {};
 

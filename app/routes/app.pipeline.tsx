@@ -1,3 +1,4 @@
+import { merchantCurrency } from "../lib/shop-view";
 import { useCallback, useEffect, useMemo, useState, type CSSProperties } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
@@ -45,9 +46,9 @@ import { adminContext, refusal } from "../shopify/admin-context.server";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, shopRecord, now } = await adminContext(request);
   const params = new URL(request.url).searchParams;
-  const filters = parseBoardFilters(params, shopRecord.currency);
+  const filters = parseBoardFilters(params, merchantCurrency(shopRecord));
   const board = await listBoard({ shop, filters, pages: parseColumnPages(params), now });
-  return json({ currency: shopRecord.currency, pageSize: BOARD_PAGE_SIZE, now: now.toISOString(), ...board });
+  return json({ currency: merchantCurrency(shopRecord), pageSize: BOARD_PAGE_SIZE, now: now.toISOString(), ...board });
 };
 
 const PERCENTS = [5, 10, 15, 20] as const;

@@ -1,3 +1,5 @@
+import { merchantCurrency } from "../lib/shop-view";
+import { toShopView } from "../lib/shop-view";
 import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
@@ -14,12 +16,12 @@ import { adminContext } from "../shopify/admin-context.server";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, shopRecord } = await adminContext(request);
   const settings = shopRecord.parsedSettings;
-  const view = { domain: shop, name: shopRecord.name, email: shopRecord.email, currency: shopRecord.currency, timezone: shopRecord.timezone, primaryDomain: shopRecord.primaryDomain, settings };
+  const view = toShopView(shopRecord, settings);
   const [embed] = await Promise.all([getEmbedStatus(shop)]);
   return json({
     settings,
     version: shopRecord.settingsVersion,
-    currency: shopRecord.currency,
+    currency: merchantCurrency(shopRecord),
     shopTimezone: shopRecord.timezone,
     channels: channelStatuses(view),
     embed,

@@ -1,5 +1,6 @@
 // Records and views for channel tests: a stored checkout with a send-ledger row, and the OutboundMessage the engine
 // would hand to a channel for it.
+import { toShopView } from "../../app/lib/shop-view";
 import type { CheckoutView, ChannelName, IncentiveView, OutboundMessage, ShopView } from "../../app/channels/types";
 import { db } from "../../app/db.server";
 import { parseSettings, type Settings } from "../../app/lib/settings";
@@ -11,7 +12,7 @@ export const T0 = new Date("2026-11-20T10:00:00Z");
 
 export async function shopView(domain = TEST_SHOP): Promise<ShopView> {
   const s = await db.shop.findUniqueOrThrow({ where: { domain } });
-  return { domain: s.domain, name: s.name, email: s.email, currency: s.currency, timezone: s.timezone, primaryDomain: s.primaryDomain, settings: parseSettings(s.settings) };
+  return toShopView(s, parseSettings(s.settings));
 }
 
 export function checkoutView(id: string, r: CheckoutRecord): CheckoutView {

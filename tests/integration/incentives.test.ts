@@ -244,7 +244,7 @@ describe("the engine's contract (app/recovery/types.ts IncentiveIssuer)", () => 
     const settings = { ...DEFAULT_SETTINGS, incentive: { ...DEFAULT_SETTINGS.incentive, enabled: true, percentOff: 15 } };
     const step: StepView = { ...DEFAULT_SETTINGS.cadence.steps[2], index: 2, isFinal: false };
     const view = await issuer.issue({
-      shop: { domain: TEST_SHOP, name: "Test Shop", email: null, currency: "USD", timezone: "UTC", primaryDomain: null, settings },
+      shop: { domain: TEST_SHOP, name: "Test Shop", email: null, currency: "USD", timezone: "UTC", primaryDomain: null, contactEmail: null, primaryLocale: null, billingAddress: null, settings },
       checkout: {
         id: c.id,
         token: c.token,

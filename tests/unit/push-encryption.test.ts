@@ -132,7 +132,7 @@ function message(i: number, now = new Date()): OutboundMessage {
   return {
     messageId: `msg_${i}`,
     channel: "push",
-    shop: { domain: "unit-shop.myshopify.com", name: "Unit Shop", email: null, currency: "USD", timezone: "UTC", primaryDomain: null, settings: DEFAULT_SETTINGS },
+    shop: { domain: "unit-shop.myshopify.com", name: "Unit Shop", email: null, currency: "USD", timezone: "UTC", primaryDomain: null, contactEmail: null, primaryLocale: null, billingAddress: null, settings: DEFAULT_SETTINGS },
     checkout: {
       id: `c${i}`,
       token: `tok_${i}`,
