@@ -19,6 +19,8 @@ const TABLES = [
   "pushSubscription",
   "suppression",
   "dataRequest",
+  "customerConsent",
+  "channelCheck",
   "shopSecret",
   "appSetting",
   "shop",

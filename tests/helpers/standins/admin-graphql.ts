@@ -99,7 +99,17 @@ const OPERATIONS: Record<string, { signature: string; variables: z.ZodTypeAny }>
   },
 };
 
+/** A further operation the stand-in answers: its document signature, strict variables, and the documented `data`. */
+export interface StandinOperation {
+  signature: string;
+  variables: z.ZodTypeAny;
+  /** The `data` Shopify documents for this operation, for this shop and these variables. */
+  answer(variables: Record<string, unknown>, shop: string | null): unknown;
+}
+
 export interface AdminGraphqlStandin {
+  /** Adds (or replaces) an operation: modules under tests/helpers/standins/ register the queries they model. */
+  register(operationName: string, operation: StandinOperation): void;
   /** http://127.0.0.1:<port>: a plain base for any caller (SHOPIFY_ADMIN_API_BASE_URL); the shop is then unknown. */
   baseUrl: string;
   /** http://127.0.0.1:<port>/{shop}: for app/shopify/admin-graphql.server.ts, which substitutes the shop, so the
@@ -123,6 +133,7 @@ export async function startAdminGraphqlStandin({ token = "shpat_test_token" }: {
   const discounts = new Map<string, StandinDiscount>();
   const scripts = new Map<string, Scripted[]>();
   let nextId = 1_000;
+  const extra = new Map<string, StandinOperation>();
 
   function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
     res.writeHead(status, { "Content-Type": "application/json", ...headers });
@@ -136,6 +147,8 @@ export async function startAdminGraphqlStandin({ token = "shpat_test_token" }: {
   }
 
   function perform(name: string, shop: string | null, variables: Record<string, unknown>): unknown {
+    const registered = extra.get(name);
+    if (registered) return registered.answer(variables, shop);
     if (name === "DiscountCodeBasicCreate" || name === "DiscountCodeFreeShippingCreate") {
       const key = name === "DiscountCodeBasicCreate" ? "basicCodeDiscount" : "freeShippingCodeDiscount";
       const field = name === "DiscountCodeBasicCreate" ? "discountCodeBasicCreate" : "discountCodeFreeShippingCreate";
@@ -191,7 +204,7 @@ export async function startAdminGraphqlStandin({ token = "shpat_test_token" }: {
         const name = body.operationName ?? "";
         call.operationName = name;
         call.variables = body.variables ?? {};
-        const op = OPERATIONS[name];
+        const op = extra.get(name) ?? OPERATIONS[name];
         if (!op) return problem(res, call, `unknown operation ${name}`);
         if (!body.query?.includes(op.signature)) return problem(res, call, `${name}: document does not declare "${op.signature}"`);
         const checked = op.variables.safeParse(call.variables);
@@ -229,7 +242,7 @@ export async function startAdminGraphqlStandin({ token = "shpat_test_token" }: {
             );
           }
           case "userErrors": {
-            const field = { DiscountCodeBasicCreate: "discountCodeBasicCreate", DiscountCodeFreeShippingCreate: "discountCodeFreeShippingCreate", DiscountCodeDeactivate: "discountCodeDeactivate" }[name];
+            const field = { DiscountCodeBasicCreate: "discountCodeBasicCreate", DiscountCodeFreeShippingCreate: "discountCodeFreeShippingCreate", DiscountCodeDeactivate: "discountCodeDeactivate" }[name] ?? name.charAt(0).toLowerCase() + name.slice(1);
             return json(res, 200, { data: { [field ?? name]: { codeDiscountNode: null, userErrors: answer.userErrors } }, extensions: { cost: COST } });
           }
           case "success":
@@ -249,6 +262,9 @@ export async function startAdminGraphqlStandin({ token = "shpat_test_token" }: {
     calls,
     problems,
     discounts,
+    register(operationName, operation) {
+      extra.set(operationName, operation);
+    },
     script(operationName, ...answers) {
       scripts.set(operationName, [...(scripts.get(operationName) ?? []), ...answers]);
     },
