@@ -1,4 +1,4 @@
-// codeDiscountNodeByCode (Admin API 2026-10, read_discounts): find a code discount by its code. Used after a create
+// codeDiscountNodeByCode (Admin API 2026-10; read_discounts, which write_discounts includes): find a code discount by its code. Used after a create
 // whose response was lost (network failure, then a retry answered "code already taken"): the code is ours and
 // unguessable, so the discount found is the one our first attempt made.
 import type { GraphqlOperation } from "./operation";
