@@ -8,10 +8,11 @@ import { env } from "../config.server";
 import { db } from "../db.server";
 import { InputError } from "../lib/errors";
 import { readBodyLimited } from "../lib/read-body.server";
+import { describePayloadProblem, findPayloadProblem } from "../lib/payload-guard";
 import { describeZodError } from "../lib/shopify-payloads";
 import { log } from "../log.server";
 import { isUniqueViolation } from "../models/webhook-events.server";
-import { verifyShopifyWebhook, type VerifiedWebhook } from "./webhook-verify.server";
+import { topicForStorage, verifyShopifyWebhook, type VerifiedWebhook } from "./webhook-verify.server";
 
 export type WebhookContext = VerifiedWebhook;
 
@@ -72,6 +73,17 @@ export function webhookAction(route: string, handler: WebhookHandler) {
         return reply(400, { error: "malformed JSON body" });
       }
       throw error;
+    }
+    // A delivery for another topic (a subscription pointed at the wrong route) would be parsed as the wrong shape.
+    if (ctx.topic !== topicForStorage(route)) {
+      log.warn({ route, shop: ctx.shop, topic: ctx.topic }, "webhook refused: topic does not match the route");
+      return reply(400, { error: `topic ${ctx.topic} is not handled by /webhooks/${route}` });
+    }
+    const poison = findPayloadProblem(ctx.payload);
+    if (poison) {
+      // The path only, never the value: it may be a shopper's email or name.
+      log.warn({ route, shop: ctx.shop, path: poison.path, reason: poison.reason }, "webhook refused: a value no database can store");
+      return reply(422, { error: `invalid payload: ${describePayloadProblem(poison)}` });
     }
     const eventId = ctx.eventId ?? ctx.webhookId; // the webhook id is required: a delivery without it got 400 above
     try {

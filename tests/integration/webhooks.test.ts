@@ -22,6 +22,36 @@ beforeEach(async () => {
   await seedShop();
 });
 
+describe("values no database can store, and deliveries for another topic", () => {
+  it("answers 422 for a NUL character in a line item title and writes nothing, on both databases", async () => {
+    const payload = checkoutPayload({ createdAt: T0, items: [{ title: "Shirt\u0000", price: "10.00" }] });
+    const res = await callAction(checkoutsCreate, signedWebhook("checkouts/create", payload, { eventId: "evt-nul" }));
+    expect(res).toEqual({ status: 422, json: { error: "invalid payload: line_items.0.title contains a NUL character" } });
+    expect(await db.checkout.count()).toBe(0);
+    expect(await db.webhookEvent.count()).toBe(0);
+    // The next, clean delivery of the same checkout is stored as usual.
+    const clean = await callAction(checkoutsCreate, signedWebhook("checkouts/create", { ...payload, line_items: [{ ...payload.line_items[0], title: "Shirt" }] }));
+    expect(clean.json.outcome).toBe("created");
+  });
+
+  it("answers 422 for a lone surrogate in an order's email and stores no order", async () => {
+    const body = JSON.stringify(orderPayload({ checkoutToken: "tok-x" })).replace(/"email":"[^"]*"/, '"email":"x\\ud800@example.com"');
+    const res = await callAction(ordersCreate, signedWebhook("orders/create", null, { rawBody: body }));
+    expect(res.status).toBe(422);
+    expect(String(res.json.error)).toBe("invalid payload: email contains an unpaired UTF-16 surrogate");
+    expect(await db.order.count()).toBe(0);
+  });
+
+  it("refuses a delivery whose topic header is not the route's (400), writing nothing", async () => {
+    const payload = checkoutPayload({ createdAt: T0 });
+    const req = signedWebhook("orders/create", payload); // signed and sent as orders/create...
+    const misrouted = new Request(req.url.replace("/webhooks/orders/create", "/webhooks/checkouts/create"), { method: "POST", headers: req.headers, body: await req.text() });
+    const res = await callAction(checkoutsCreate, misrouted); // ...but reaching the checkouts route
+    expect(res).toEqual({ status: 400, json: { error: "topic ORDERS_CREATE is not handled by /webhooks/checkouts/create" } });
+    expect(await db.checkout.count()).toBe(0);
+  });
+});
+
 describe("checkouts/create and checkouts/update", () => {
   it("stores the checkout with money in minor units, contacts normalized, and a first step scheduled", async () => {
     const payload = checkoutPayload({ email: "Ada@Example.COM ", phone: "+1 (555) 010-2030", createdAt: T0 });
