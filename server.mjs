@@ -82,6 +82,8 @@ async function sendResponse(res, response) {
   }
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) out["set-cookie"] = cookies;
+  // Resource routes (webhooks, cron, links) bypass entry.server's headers: nosniff on every answer from here.
+  out["x-content-type-options"] = "nosniff";
   // A header a middleware set before (the demo's extra Content-Security-Policy) is kept beside the app's own.
   for (const key of res.getHeaderNames()) {
     if (key in out) out[key] = [res.getHeader(key), out[key]].flat();
@@ -111,8 +113,9 @@ async function start() {
     const { broadcastDevReady } = await import("@remix-run/node");
     void broadcastDevReady(build);
   }
-  const serveBuild = serveStatic("public/build", { immutable: true, maxAge: "1y", index: false });
-  const servePublic = serveStatic("public", { maxAge: "1h", index: false });
+  const nosniff = (res) => res.setHeader("X-Content-Type-Options", "nosniff");
+  const serveBuild = serveStatic("public/build", { immutable: true, maxAge: "1y", index: false, setHeaders: nosniff });
+  const servePublic = serveStatic("public", { maxAge: "1h", index: false, setHeaders: nosniff });
 
   const remix = async (req, res) => {
     try {

@@ -28,3 +28,14 @@ test("the same page refuses a token signed with another secret", async ({ page }
   await expect(page.getByRole("heading", { name: "Overview" })).toHaveCount(0);
   expect(new URL(page.url()).pathname).toBe("/auth/login");
 });
+
+test("the production server's answers carry the security headers, and a webhook route refuses GET", async ({ page }) => {
+  const res = await openAdmin(page, "/app");
+  const headers = res!.headers();
+  expect(headers["x-content-type-options"]).toBe("nosniff");
+  expect(headers["cache-control"]).toBe("no-store");
+  expect(headers["content-security-policy"]).toContain(`frame-ancestors https://${process.env.E2E_SHOP}`);
+  const get = await page.request.get(new URL("/webhooks/orders/create", process.env.E2E_BASE_URL).toString());
+  expect(get.status()).toBe(405);
+  expect(get.headers()["x-content-type-options"]).toBe("nosniff");
+});
