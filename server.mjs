@@ -9,6 +9,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import serveStatic from "serve-static";
+import { logPath } from "./scripts/log-path.mjs";
 import { verifyDatabase } from "./scripts/verify-db.mjs";
 
 const port = Number(process.env.PORT || 3000);
@@ -121,7 +122,7 @@ async function start() {
     try {
       await sendResponse(res, await handleRequest(await toRequest(req, res)));
     } catch (error) {
-      console.error(JSON.stringify({ level: "error", msg: "request failed", url: req.url.split("?")[0], err: error instanceof Error ? error.message : String(error) }));
+      console.error(JSON.stringify({ level: "error", msg: "request failed", url: logPath(req.url), err: error instanceof Error ? error.message : String(error) }));
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" }).end("Internal Server Error");
       else res.destroy();
     }
@@ -137,7 +138,7 @@ async function start() {
   const server = http.createServer((req, res) => {
     if (logRequests) {
       const t = process.hrtime.bigint();
-      res.on("finish", () => console.log(JSON.stringify({ method: req.method, url: req.url.split("?")[0], status: res.statusCode, ms: Number(process.hrtime.bigint() - t) / 1e6 })));
+      res.on("finish", () => console.log(JSON.stringify({ method: req.method, url: logPath(req.url), status: res.statusCode, ms: Number(process.hrtime.bigint() - t) / 1e6 })));
     }
     if (req.method !== "GET" && req.method !== "HEAD") return app(req, res);
     if (req.url.startsWith("/build/")) {

@@ -78,6 +78,9 @@ export function checkPushEndpoint(endpoint: string, allowedHosts: string[], opts
   }
   if (u.protocol !== "https:") return { ok: false, reason: "push endpoint must be https" };
   if (u.username || u.password) return { ok: false, reason: "push endpoint must not carry credentials" };
+  // Every push service listens on 443; another port on an allowed host is somebody's other service (local stand-ins
+  // in tests and the demo run on random ports, with allowNonPublic).
+  if (u.port !== "" && u.port !== "443" && !opts.allowNonPublic) return { ok: false, reason: "push endpoint must use port 443" };
   const host = u.hostname.replace(/^\[|\]$/g, "").toLowerCase();
   if (net.isIP(host) && isNonPublicAddress(host) && !opts.allowNonPublic) return { ok: false, reason: "push endpoint is a private or local address" };
   if (!allowedHosts.some((p) => hostMatches(host, p))) return { ok: false, reason: `push host ${host} is not on the allow-list` };

@@ -214,7 +214,7 @@ function fakePush(): FakePush {
   const ecdh = crypto.createECDH("prime256v1");
   ecdh.generateKeys();
   return {
-    endpoint: `https://localhost:9/push/e2e-${crypto.randomUUID()}`,
+    endpoint: `https://localhost/push/e2e-${crypto.randomUUID()}`,
     p256dh: ecdh.getPublicKey().toString("base64url"),
     auth: crypto.randomBytes(16).toString("base64url"),
   };

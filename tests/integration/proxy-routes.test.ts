@@ -211,7 +211,8 @@ describe("POST /apps/checkout-recovery/subscribe", () => {
   it("follows PUSH_ALLOWED_HOSTS (the push channel's allow-list), and never accepts a private address", async () => {
     process.env.PUSH_ALLOWED_HOSTS = "localhost,127.0.0.1";
     const post = (endpoint: string) => proxied("subscribe", { method: "POST", body: { type: "subscribe", subscription: { ...subscription("x"), endpoint } } });
-    expect((await call(subscribeRoute.action, await post("https://localhost:9443/push/abc"))).status).toBe(201);
+    expect((await call(subscribeRoute.action, await post("https://localhost/push/abc"))).status).toBe(201);
+    expect((await call(subscribeRoute.action, await post("https://localhost:9443/push/abc"))).status).toBe(400); // an allowed host, another port
     expect((await call(subscribeRoute.action, await post("https://127.0.0.1:9443/push/abc"))).status).toBe(400);
     expect((await call(subscribeRoute.action, await post("https://fcm.googleapis.com/fcm/send/x"))).status).toBe(400); // not listed any more
   });

@@ -184,6 +184,10 @@ describe("push rules", () => {
     expect(checkPushEndpoint("https://updates.push.services.mozilla.com/wpush/v2/x", hosts).ok).toBe(true);
     expect(checkPushEndpoint("https://localhost/x", hosts).ok).toBe(false);
     expect(checkPushEndpoint("ftp://fcm.googleapis.com/x", hosts).ok).toBe(false);
+    // Push services listen on 443 only: another port on an allowed host is refused, unless local stand-ins are allowed.
+    expect(checkPushEndpoint("https://fcm.googleapis.com:443/fcm/send/abc", hosts).ok).toBe(true);
+    expect(checkPushEndpoint("https://fcm.googleapis.com:8443/fcm/send/abc", hosts)).toEqual({ ok: false, reason: "push endpoint must use port 443" });
+    expect(checkPushEndpoint("https://localhost:8443/x", ["localhost"], { allowNonPublic: true }).ok).toBe(true);
     expect(parseAllowedHosts("a.example, *.b.example")).toEqual(["a.example", "*.b.example"]);
     for (const ip of ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1"]) expect(isNonPublicAddress(ip), ip).toBe(true);
     for (const ip of ["8.8.8.8", "142.250.1.1", "2607:f8b0::1"]) expect(isNonPublicAddress(ip), ip).toBe(false);
