@@ -85,6 +85,9 @@ async function sendResponse(res, response) {
   if (cookies.length > 0) out["set-cookie"] = cookies;
   // Resource routes (webhooks, cron, links) bypass entry.server's headers: nosniff on every answer from here.
   out["x-content-type-options"] = "nosniff";
+  // A body refused for its size was not read to its end: its rest would be parsed as the next request on this
+  // keep-alive connection (and that request reset). Close it once the answer is out.
+  if (response.status === 413) out.connection = "close";
   // A header a middleware set before (the demo's extra Content-Security-Policy) is kept beside the app's own.
   for (const key of res.getHeaderNames()) {
     if (key in out) out[key] = [res.getHeader(key), out[key]].flat();
