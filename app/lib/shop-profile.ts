@@ -3,7 +3,7 @@
 // Shopify client. A value Shopify did not send (null, blank, or a time zone that is not an IANA name) is left out of
 // the update, so a known value is never overwritten with nothing.
 import { z } from "zod/v4";
-import type { ShopAddress } from "./shop-view";
+import { formatShopAddress, type ShopAddress } from "./shop-view";
 
 export interface StoredAddress extends ShopAddress {
   provinceCode?: string | null;
@@ -198,7 +198,8 @@ export function missingProfile(shop: StoredProfileState): MissingProfileItem[] {
 }
 
 /** Why a load failed, in words for the merchant (no internal detail: that goes to the log). */
-export function profileErrorText(kind: string): string {
+export function profileErrorText(kind: string, status?: number): string {
+  if (kind === "http" && (status === 401 || status === 403)) return "Shopify refused the app's access; open the app from the Shopify admin to renew it";
   switch (kind) {
     case "no_session":
       return "the app has no access to the store yet; open the app from the Shopify admin";
@@ -214,4 +215,54 @@ export function profileErrorText(kind: string): string {
     default:
       return "an unexpected error";
   }
+}
+
+function parseStoredAddress(json: string | null): StoredAddress | null {
+  if (!json) return null;
+  try {
+    const v = JSON.parse(json) as unknown;
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as StoredAddress) : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface StoreProfileSummary {
+  /** The name Shopify gave, or null (the page then shows the myshopify domain). */
+  name: string | null;
+  domain: string;
+  email: string | null;
+  contactEmail: string | null;
+  currency: string | null;
+  timezone: string | null;
+  plan: string | null;
+  devStore: boolean | null;
+  /** One line, as the email footer prints it. */
+  address: string | null;
+  /** "4 Dec 2026, 10:15 (Asia/Tokyo)" or null when never loaded. */
+  syncedAt: string | null;
+  missing: MissingProfileItem[];
+}
+
+/** What the Settings "Store profile" card shows. */
+export function storeProfileSummary(
+  shop: StoredProfileState & { domain: string; contactEmail: string | null; planName: string | null; devStore: boolean | null },
+): StoreProfileSummary {
+  const zone = shop.timezone ?? "UTC";
+  const syncedAt = shop.profileSyncedAt
+    ? `${new Intl.DateTimeFormat("en-GB", { timeZone: zone, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(shop.profileSyncedAt)} (${zone})`
+    : null;
+  return {
+    name: shop.name || null,
+    domain: shop.domain,
+    email: shop.email,
+    contactEmail: shop.contactEmail,
+    currency: shop.currency,
+    timezone: shop.timezone,
+    plan: shop.planName,
+    devStore: shop.devStore,
+    address: formatShopAddress(shop.name || shop.domain, parseStoredAddress(shop.billingAddress)),
+    syncedAt,
+    missing: missingProfile(shop),
+  };
 }

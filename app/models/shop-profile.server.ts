@@ -39,7 +39,7 @@ export async function loadShopProfile(a: { domain: string; now: Date; client?: A
     update = profileFromGraphql(data.shop);
   } catch (error) {
     const kind = error instanceof AdminGraphqlError ? error.kind : error instanceof ZodError ? "invalid" : "unexpected";
-    const reason = profileErrorText(kind);
+    const reason = profileErrorText(kind, error instanceof AdminGraphqlError ? error.detail.status : undefined);
     log.warn({ shop: a.domain, operation: ShopProfile.name, kind, err: (error as Error).message?.slice(0, 200) }, "shop profile: load failed");
     await db.shop.updateMany({ where, data: { profileAttemptAt: a.now, profileError: reason } });
     forgetShopCache(a.domain);

@@ -40,6 +40,8 @@ export function documentedShop(domain: string, overrides: Partial<Omit<ShopProfi
 export interface ShopProfileStandin {
   /** What the stand-in answers for `domain` from now on. */
   set(domain: string, shop: ShopProfileNode): void;
+  /** Forget every `set`: each shop gets the documented example again. */
+  clear(): void;
   calls(): number;
 }
 
@@ -53,6 +55,7 @@ export function registerShopProfile(standin: AdminGraphqlStandin): ShopProfileSt
   });
   return {
     set: (domain, shop) => void shops.set(domain, shop),
+    clear: () => shops.clear(),
     calls: () => standin.callsOf("ShopProfile").length,
   };
 }
