@@ -45,13 +45,14 @@ export interface ShopProfileStandin {
   calls(): number;
 }
 
-/** Teach the stand-in the ShopProfile query. A shop never `set` gets the documented example for its domain. */
-export function registerShopProfile(standin: AdminGraphqlStandin): ShopProfileStandin {
+/** Teach the stand-in the ShopProfile query. A shop never `set` gets `fallback` (default: the documented example). */
+export function registerShopProfile(standin: AdminGraphqlStandin, o: { fallback?: (domain: string) => ShopProfileNode } = {}): ShopProfileStandin {
   const shops = new Map<string, ShopProfileNode>();
+  const fallback = o.fallback ?? ((domain: string) => documentedShop(domain));
   standin.register("ShopProfile", {
     signature: "query ShopProfile {",
     variables: z.object({}).strict(),
-    answer: (_variables, shop) => ({ shop: shops.get(shop ?? "") ?? documentedShop(shop ?? "shop.myshopify.com") }),
+    answer: (_variables, shop) => ({ shop: shops.get(shop ?? "") ?? fallback(shop ?? "shop.myshopify.com") }),
   });
   return {
     set: (domain, shop) => void shops.set(domain, shop),
