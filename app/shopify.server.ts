@@ -4,7 +4,7 @@ import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-re
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { DEFAULT_SCOPES, env } from "./config.server";
 import { db } from "./db.server";
-import { ensureShop } from "./models/shops.server";
+import { afterAuth } from "./shopify/after-auth.server";
 import { CachedSessionStorage } from "./shopify/session-storage.server";
 
 /** Keep equal to `[webhooks] api_version` in shopify.app.toml (a test checks). */
@@ -31,9 +31,8 @@ const shopify = shopifyApp({
     expiringOfflineAccessTokens: true,
   },
   hooks: {
-    afterAuth: async ({ session }) => {
-      await ensureShop({ domain: session.shop });
-    },
+    // The shop's row and its profile from the Admin API (app/shopify/after-auth.server.ts; never fails the install).
+    afterAuth: async ({ session }) => afterAuth({ session }),
   },
   ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),
 });

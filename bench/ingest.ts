@@ -34,7 +34,7 @@ const API_VERSION = "2026-10";
 if (process.argv.includes("--seed")) {
   const { ensureShop } = await import("../app/models/shops.server");
   const { db } = await import("../app/db.server");
-  await ensureShop({ domain: SHOP, name: "Bench Shop", email: "owner@bench.example" });
+  await ensureShop({ domain: SHOP });
   await db.session.upsert({
     where: { id: `offline_${SHOP}` },
     create: { id: `offline_${SHOP}`, shop: SHOP, state: "bench", isOnline: false, scope: "read_orders,write_discounts", accessToken: "shpat_bench" },

@@ -32,6 +32,13 @@ export async function createDemoShop(db: Db, o: { shop: string; accessToken: str
       email: "owner@demo-outfitters.example",
       currency: "USD",
       timezone: "America/New_York",
+      // Loaded from Shopify at install (the same details the demo's Admin API stand-in answers): no backfill needed.
+      contactEmail: "hello@demo-outfitters.example",
+      billingAddress: JSON.stringify({ address1: "12 Harbour Street", city: "Portland", province: "Maine", provinceCode: "ME", zip: "04101", country: "United States", countryCode: "US" }),
+      planName: "Development",
+      devStore: true,
+      profileSyncedAt: new Date(),
+      profileAttemptAt: new Date(),
       settings: JSON.stringify(settings),
       // History for scoring: 140 orders, $85 average.
       orderCount: 140,

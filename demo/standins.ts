@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { DemoStandinUrls } from "../app/demo.server";
 import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../tests/helpers/standins/admin-graphql";
+import { documentedShop, registerShopProfile } from "../tests/helpers/standins/shop-profile";
 import { startPushReceiver, type PushReceiver } from "../tests/helpers/standins/push-receiver";
 import { startSendGridStandIn, type SendGridStandIn } from "../tests/helpers/standins/sendgrid";
 import { startWhatsAppStandIn, type WhatsAppStandIn } from "../tests/helpers/standins/whatsapp";
@@ -30,6 +31,19 @@ export function whatsappSeen(w: WhatsAppStandIn): WhatsAppSeen[] {
   });
 }
 
+/** What the Admin API says about the demo shop: the same details demo/shop.ts stores at its install. */
+export function demoShopProfile(domain: string) {
+  return documentedShop(domain, {
+    name: "Demo Outfitters",
+    email: "owner@demo-outfitters.example",
+    contactEmail: "hello@demo-outfitters.example",
+    currencyCode: "USD",
+    ianaTimezone: "America/New_York",
+    billingAddress: { company: null, address1: "12 Harbour Street", address2: null, city: "Portland", province: "Maine", provinceCode: "ME", zip: "04101", country: "United States", countryCodeV2: "US" },
+    plan: { publicDisplayName: "Development", partnerDevelopment: true, shopifyPlus: false },
+  });
+}
+
 export async function startStandins(dir: string, o: { adminToken: string; whatsappAppSecret: string }): Promise<DemoStandins> {
   const sendgrid = await startSendGridStandIn(SENDGRID_KEY);
   onCleanup("SendGrid stand-in", () => sendgrid.close());
@@ -39,6 +53,8 @@ export async function startStandins(dir: string, o: { adminToken: string; whatsa
   fs.writeFileSync(caFile, push.ca);
   const admin = await startAdminGraphqlStandin({ token: o.adminToken });
   onCleanup("Admin GraphQL stand-in", () => admin.close());
+  // The demo shop's profile, as Shopify would answer it ("Reload from Shopify" in Settings); see demo/shop.ts.
+  registerShopProfile(admin, { fallback: demoShopProfile });
   const whatsapp = await startWhatsAppStandIn(WHATSAPP_TOKEN);
   onCleanup("WhatsApp stand-in", () => whatsapp.close());
   return {

@@ -9,6 +9,7 @@ import type { MailDataRequired } from "@sendgrid/mail";
 import { normalizeEmail } from "../lib/contact";
 import { headerSafe, renderRecoveryEmail, renderStaffAlertEmail } from "../lib/email-template";
 import { messageLinks } from "../lib/links";
+import { formatShopAddress } from "../lib/shop-view";
 import { log, maskEmail } from "../log.server";
 import { channelStatuses } from "./status.server";
 import type { ChannelSender, ChannelStatus, OutboundMessage, SendResult, ShopView, StaffAlert, StaffNotifier } from "./types";
@@ -107,7 +108,7 @@ export function createEmailSender(o: EmailSenderOptions): ChannelSender {
       }
       const links = messageLinks(o.appUrl, o.linkKey, message.messageId);
       const rendered = renderRecoveryEmail({
-        brand: { shopName: shop.name || shop.domain, logoUrl: shop.settings.branding.logoUrl, accentColor: shop.settings.branding.accentColor, postalAddress: shop.settings.branding.postalAddress },
+        brand: { shopName: shop.name || shop.domain, logoUrl: shop.settings.branding.logoUrl, accentColor: shop.settings.branding.accentColor, postalAddress: shop.settings.branding.postalAddress ?? formatShopAddress(shop.name, shop.billingAddress) },
         firstName: checkout.firstName,
         locale: checkout.locale,
         currency: checkout.currency,
@@ -121,7 +122,7 @@ export function createEmailSender(o: EmailSenderOptions): ChannelSender {
       const replyTo = o.inboundReplyDomain ? `reply+${message.messageId}@${o.inboundReplyDomain}` : (shop.settings.sender.replyTo ?? undefined);
       const data: MailDataRequired = {
         to,
-        from: { email: fromEmail, name: headerSafe(shop.settings.sender.fromName ?? shop.name ?? shop.domain) },
+        from: { email: fromEmail, name: headerSafe(shop.settings.sender.fromName ?? shop.name) },
         ...(replyTo ? { replyTo } : {}),
         subject: rendered.subject,
         text: rendered.text,

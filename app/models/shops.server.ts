@@ -14,12 +14,12 @@ export function forgetShopCache(domain?: string) {
   else cache.clear();
 }
 
-export async function ensureShop({ domain, name, email, currency, timezone }: { domain: string; name?: string; email?: string; currency?: string; timezone?: string }) {
-  const shop = await db.shop.upsert({
-    where: { domain },
-    create: { domain, name: name ?? domain.replace(/\.myshopify\.com$/, ""), email, currency, timezone },
-    update: { uninstalledAt: null, ...(name ? { name } : {}), ...(email ? { email } : {}), ...(currency ? { currency } : {}), ...(timezone ? { timezone } : {}) },
-  });
+/**
+ * The shop's row as an install makes it: only its domain. Nothing is invented: the name, emails, currency and time
+ * zone come from Shopify (app/models/shop-profile.server.ts). A reinstall clears uninstalledAt and keeps the rest.
+ */
+export async function ensureShop({ domain }: { domain: string }) {
+  const shop = await db.shop.upsert({ where: { domain }, create: { domain }, update: { uninstalledAt: null } });
   forgetShopCache(domain);
   return shop;
 }

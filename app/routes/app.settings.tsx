@@ -12,6 +12,9 @@ import { CHANNELS, validateSettings, type CadenceStep, type Settings, type Setti
 import { saveShopSettings } from "../models/shops.server";
 import { getEmbedStatus } from "../storefront/embed-status.server";
 import { adminContext } from "../shopify/admin-context.server";
+import { RELOAD_PROFILE_INTENT, StoreProfileCard } from "../components/StoreProfileCard";
+import { storeProfileSummary } from "../lib/shop-profile";
+import { loadShopProfile } from "../models/shop-profile.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, shopRecord } = await adminContext(request);
@@ -25,12 +28,19 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     shopTimezone: shopRecord.timezone,
     channels: channelStatuses(view),
     embed,
+    // Store profile card: what Shopify told us, and what is missing.
+    storeProfile: storeProfileSummary(shopRecord),
   });
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, staff } = await adminContext(request);
+  const { shop, staff, now } = await adminContext(request);
   const form = await request.formData();
+  // "Reload from Shopify" on the Store profile card: the same load as at install, waited for.
+  if (form.get("intent") === RELOAD_PROFILE_INTENT) {
+    const r = await loadShopProfile({ domain: shop, now });
+    return json({ ok: true as const, errors: {} as SettingsErrors, profileReload: { loaded: r.ok, error: r.ok ? null : r.error } });
+  }
   let input: unknown;
   try {
     input = JSON.parse(String(form.get("settings") ?? ""));
@@ -126,6 +136,10 @@ export default function SettingsPage() {
           </Banner>
         ) : null}
         <Layout>
+          <Layout.AnnotatedSection title="Store profile" description="The store's details as Shopify sends them: the sender name, email footer, currency, time zone and where staff alerts go.">
+            <StoreProfileCard profile={data.storeProfile} />
+          </Layout.AnnotatedSection>
+
           <Layout.AnnotatedSection title="Cadence" description="When each step goes out after abandonment, on which channels, and which step carries the incentive.">
             <Card>
               <BlockStack gap="300">
@@ -251,7 +265,7 @@ export default function SettingsPage() {
                   <TextField label="From" id="quiet-start" value={s.quietHours.start} onChange={(v) => set(["quietHours", "start"], v)} error={err("quietHours.start")} placeholder="21:00" autoComplete="off" />
                   <TextField label="To" id="quiet-end" value={s.quietHours.end} onChange={(v) => set(["quietHours", "end"], v)} error={err("quietHours.end")} placeholder="08:00" autoComplete="off" />
                 </InlineGrid>
-                {nullableText("Time zone", ["quietHours", "timezone"], s.quietHours.timezone, "quiet-timezone", `IANA name such as Europe/Paris. Blank: the shop's (${data.shopTimezone})`)}
+                {nullableText("Time zone", ["quietHours", "timezone"], s.quietHours.timezone, "quiet-timezone", `IANA name such as Europe/Paris. Blank: the shop's (${data.shopTimezone ?? "unknown until Shopify sends it: UTC meanwhile"})`)}
               </BlockStack>
             </Card>
           </Layout.AnnotatedSection>

@@ -8,6 +8,7 @@ import { buildChannels, buildStaffNotifier } from "../channels/registry.server";
 import { expireIncentives } from "../incentives/service.server";
 import { log } from "../log.server";
 import { pruneStaleSubscriptions } from "../models/push-subscriptions.server";
+import { backfillShopProfiles } from "../models/shop-profile.server";
 import { runTick, tickOwner } from "../recovery/engine.server";
 import { buildIncentiveIssuer } from "../recovery/incentive-issuer.server";
 
@@ -76,6 +77,9 @@ export async function action({ request }: ActionFunctionArgs) {
   if (body.now && !clockOverrideAllowed()) return json({ error: "now is accepted only when NODE_ENV=test or DEMO_MODE=1" }, 400);
 
   const now = body.now ? new Date(body.now) : new Date();
+  // Shops without a profile from Shopify yet (installed before profiles existed, or Shopify was down at install):
+  // loaded in the background, at most once per 15 minutes each; the tick does not wait (never rejects).
+  void backfillShopProfiles({ now });
   try {
     const r = await runTick({
       owner: tickOwner(),

@@ -4,6 +4,7 @@ import { json } from "@remix-run/node";
 import { InputError } from "../lib/errors";
 import { getShopCached, type ShopWithSettings } from "../models/shops.server";
 import { ensureShop } from "../models/shops.server";
+import { startProfileBackfill } from "../models/shop-profile.server";
 import { authenticate } from "../shopify.server";
 
 export interface AdminContext {
@@ -23,11 +24,15 @@ export async function adminContext(request: Request): Promise<AdminContext> {
     shopRecord = await getShopCached(shop, Number.MAX_SAFE_INTEGER);
   }
   if (!shopRecord) throw new Response("shop not found", { status: 404 });
+  const now = new Date();
+  // A shop without a profile yet (installed before profiles existed, or Shopify was down at install): load it in the
+  // background, at most once per 15 minutes; this page does not wait for it.
+  startProfileBackfill({ domain: shop, profileSyncedAt: shopRecord.profileSyncedAt, now });
   const user = session.onlineAccessInfo?.associated_user;
   const userName = user ? [user.first_name, user.last_name].filter(Boolean).join(" ") : "";
   const sub = sessionToken && typeof sessionToken.sub === "string" ? sessionToken.sub : "";
   const staff = userName || (sub ? `user ${sub}` : "staff");
-  return { shop, shopRecord, staff, now: new Date() };
+  return { shop, shopRecord, staff, now };
 }
 
 /** Turn a refused request into a JSON answer the page can show; anything else propagates. */

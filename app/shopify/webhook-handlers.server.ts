@@ -6,6 +6,7 @@ import { ingestCheckoutGrouped } from "../models/checkout-batch.server";
 import { exportCustomerData, redactCustomer, redactShop } from "../models/compliance.server";
 import { ingestOrder } from "../models/orders.server";
 import { forgetShopCache, getShopCached, markUninstalled } from "../models/shops.server";
+import { applyShopUpdate } from "../models/shop-profile.server";
 import { db } from "../db.server";
 import { sessionStorage } from "../shopify.server";
 import type { WebhookContext, WebhookMeta } from "./webhooks.server";
@@ -34,6 +35,13 @@ export async function handleUninstalled(ctx: WebhookContext, { now }: WebhookMet
   await markUninstalled(ctx.shop, now);
   sessionStorage.forgetShop(ctx.shop);
   return "uninstalled";
+}
+
+/** shop/update: the shop's profile changed in Shopify (name, emails, currency, time zone, address, plan). */
+export async function handleShopUpdate(ctx: WebhookContext, { eventId, topic, now }: WebhookMeta) {
+  const outcome = await applyShopUpdate({ domain: ctx.shop, eventId, topic, payload: ctx.payload, triggeredAt: ctx.triggeredAt ?? null, now });
+  if (outcome === "unknown_shop") throw new InputError(404, `unknown shop ${ctx.shop}`);
+  return outcome;
 }
 
 const ScopesPayload = z.object({ current: z.array(z.string()) });

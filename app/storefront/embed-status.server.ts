@@ -78,7 +78,8 @@ export async function getEmbedStatus(shop: string, deps?: EmbedStatusDeps): Prom
   const token = await d.accessToken(shop);
   if (!token) return unknown("The app has no access token for this shop yet");
 
-  const base = (d.baseUrl ?? process.env.SHOPIFY_ADMIN_API_BASE_URL ?? `https://${shop}`).replace(/\/$/, "");
+  // `{shop}` in the override stands for the shop's domain, as in app/shopify/admin-graphql.server.ts.
+  const base = (d.baseUrl ?? process.env.SHOPIFY_ADMIN_API_BASE_URL ?? `https://${shop}`).replace(/\{shop\}/g, shop).replace(/\/$/, "");
   let data: MainThemeSettingsData;
   try {
     const res = await doFetch(`${base}/admin/api/${d.apiVersion}/graphql.json`, {

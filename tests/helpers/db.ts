@@ -35,8 +35,12 @@ export async function resetDatabase() {
   forgetShopCache();
 }
 
-export async function seedShop(domain = TEST_SHOP, settings?: Partial<Settings> & Record<string, unknown>, extra: { timezone?: string; currency?: string } = {}) {
-  const shop = await ensureShop({ domain, name: "Test Shop", email: "owner@example.com", ...extra });
+/**
+ * A shop row as an install makes it: only its domain (and, for the test, its settings). No name, email, currency or
+ * time zone: a test that needs the shop's profile installs it through the real path (tests/helpers/install.ts).
+ */
+export async function seedShop(domain = TEST_SHOP, settings?: Partial<Settings> & Record<string, unknown>) {
+  const shop = await ensureShop({ domain });
   if (settings) {
     await db.shop.update({ where: { domain }, data: { settings: JSON.stringify(settings) } });
     forgetShopCache(domain);

@@ -14,7 +14,9 @@ import * as openRoute from "../../app/routes/o.$token";
 import * as unsubRoute from "../../app/routes/u.$token";
 import * as sendgridEvents from "../../app/routes/webhooks.sendgrid";
 import { APP_URL, TEST_SHOP } from "../helpers/constants";
-import { resetDatabase, seedShop } from "../helpers/db";
+import { resetDatabase } from "../helpers/db";
+import { installShop } from "../helpers/install";
+import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../helpers/standins/admin-graphql";
 import { seedOutbound, shopView } from "../helpers/channels";
 import { startSendGridStandIn, type SendGridStandIn } from "../helpers/standins/sendgrid";
 
@@ -23,18 +25,25 @@ const { publicKey, privateKey } = crypto.generateKeyPairSync("ec", { namedCurve:
 const PUBLIC_KEY_B64 = publicKey.export({ type: "spki", format: "der" }).toString("base64");
 const forger = crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" });
 
+let admin: AdminGraphqlStandin;
+
 beforeAll(async () => {
+  admin = await startAdminGraphqlStandin();
   sg = await startSendGridStandIn("SG.integration-key");
   process.env.SENDGRID_EVENT_PUBLIC_KEY = PUBLIC_KEY_B64;
 });
 afterAll(async () => {
+  await admin.close();
   await sg.close();
   delete process.env.SENDGRID_EVENT_PUBLIC_KEY;
 });
 beforeEach(async () => {
   await resetDatabase();
-  await seedShop(TEST_SHOP, { branding: { accentColor: "#ff0000", postalAddress: "1 Main St <b>Springfield</b>", logoUrl: null } });
-  await db.shop.update({ where: { domain: TEST_SHOP }, data: { primaryDomain: "shop.example.com", name: "Test <Shop>" } });
+  // Installed through afterAuth: the name, owner email and storefront host come from the Admin GraphQL stand-in.
+  await installShop(admin, {
+    shop: { name: "Test <Shop>", email: "owner@example.com", primaryDomain: { host: "shop.example.com" } },
+    settings: { branding: { accentColor: "#ff0000", postalAddress: "1 Main St <b>Springfield</b>", logoUrl: null } },
+  });
   sg.captured.length = 0;
   sg.queue.length = 0;
 });

@@ -11,7 +11,9 @@ import { isSuppressed } from "../../app/models/suppressions.server";
 import * as inboundEmail from "../../app/routes/webhooks.inbound-email";
 import * as waWebhook from "../../app/routes/webhooks.whatsapp";
 import { APP_URL, TEST_SHOP } from "../helpers/constants";
-import { resetDatabase, seedShop } from "../helpers/db";
+import { resetDatabase } from "../helpers/db";
+import { installShop } from "../helpers/install";
+import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../helpers/standins/admin-graphql";
 import { seedOutbound } from "../helpers/channels";
 import { startSendGridStandIn, type SendGridStandIn } from "../helpers/standins/sendgrid";
 import { startWhatsAppStandIn, type WhatsAppStandIn } from "../helpers/standins/whatsapp";
@@ -20,10 +22,12 @@ const PNID = "109876543210";
 const APP_SECRET = "wa-app-secret-for-tests";
 let wa: WhatsAppStandIn;
 let sg: SendGridStandIn;
+let admin: AdminGraphqlStandin; // answers the install's profile load (the owner's email receives staff alerts)
 const saved: Record<string, string | undefined> = {};
 const ENV = { SENDGRID_API_KEY: "SG.staff", SENDGRID_FROM_EMAIL: "alerts@app.example", WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: "verify-me", INBOUND_EMAIL_TOKEN: "inbound-secret" };
 
 beforeAll(async () => {
+  admin = await startAdminGraphqlStandin();
   wa = await startWhatsAppStandIn();
   sg = await startSendGridStandIn("SG.staff");
   for (const [k, v] of Object.entries({ ...ENV, SENDGRID_API_BASE_URL: sg.url })) {
@@ -38,10 +42,11 @@ afterAll(async () => {
   }
   await wa.close();
   await sg.close();
+  await admin.close();
 });
 beforeEach(async () => {
   await resetDatabase();
-  await seedShop(TEST_SHOP, { whatsapp: { enabled: true, phoneNumberId: PNID, businessPhone: null, templateLanguage: "en_US", templates: { reminder: "cart_reminder", incentive: "cart_reminder_discount" } } });
+  await installShop(admin, { shop: { email: "owner@example.com" }, settings: { whatsapp: { enabled: true, phoneNumberId: PNID, businessPhone: null, templateLanguage: "en_US", templates: { reminder: "cart_reminder", incentive: "cart_reminder_discount" } } } });
   await saveShopSecret({ shop: TEST_SHOP, name: WHATSAPP_TOKEN_SECRET, value: wa.token });
   wa.captured.length = 0;
   wa.queue.length = 0;

@@ -1,6 +1,6 @@
 // The recovery engine end to end with an injected clock, on a real SQLite file and a real PostgreSQL server:
 // checkouts arrive as signed webhooks, ticks run at the moments work is due, the outbox records what was sent.
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db, dbProvider } from "../../app/db.server";
 import { hashAddress } from "../../app/lib/suppression";
 import { claimDueCheckouts, newMessageId } from "../../app/models/recovery.server";
@@ -9,6 +9,8 @@ import * as ordersCreate from "../../app/routes/webhooks.orders.create";
 import { TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedShop } from "../helpers/db";
 import { makeOutbox, runUntil, tick } from "../helpers/engine";
+import { installShop } from "../helpers/install";
+import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../helpers/standins/admin-graphql";
 import { checkoutPayload, orderPayload } from "../helpers/factories";
 import { callAction, signedWebhook } from "../helpers/webhooks";
 
@@ -18,9 +20,16 @@ const NO_QUIET = { quietHours: { enabled: false, start: "21:00", end: "08:00", t
 const END = at(3 * 24 * 60);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function shopWith(settings: Record<string, any> = {}, extra: { timezone?: string } = {}) {
-  await seedShop(TEST_SHOP, { ...NO_QUIET, ...settings } as never, extra);
+async function shopWith(settings: Record<string, any> = {}) {
+  await seedShop(TEST_SHOP, { ...NO_QUIET, ...settings } as never);
 }
+
+// Shops whose profile matters (time zone) are installed through afterAuth against the Admin GraphQL stand-in.
+let admin: AdminGraphqlStandin;
+beforeAll(async () => {
+  admin = await startAdminGraphqlStandin();
+});
+afterAll(() => admin.close());
 
 async function newCheckout(o: Parameters<typeof checkoutPayload>[0] = {}) {
   const payload = checkoutPayload({ createdAt: T0, ...o });
@@ -215,7 +224,7 @@ describe("exclusions", () => {
 
   it("quiet hours in the shop's time zone: the step waits until they end and is then sent", async () => {
     // New York, quiet 21:00-08:00. Created 02:00Z = 21:00 New York; first step due 03:20Z = 22:20 local.
-    await seedShop(TEST_SHOP, {} as never, { timezone: "America/New_York" });
+    await installShop(admin, { shop: { ianaTimezone: "America/New_York" } });
     const created = new Date("2026-11-20T02:00:00Z");
     const { checkout } = await newCheckout({ createdAt: created });
     const outbox = makeOutbox();

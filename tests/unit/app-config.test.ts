@@ -23,7 +23,7 @@ describe("shopify.app.toml", () => {
   });
 
   it("subscribes to the checkout, order, lifecycle and mandatory compliance topics", () => {
-    for (const t of ["checkouts/create", "checkouts/update", "orders/create", "app/uninstalled", "app/scopes_update"]) {
+    for (const t of ["checkouts/create", "checkouts/update", "orders/create", "app/uninstalled", "app/scopes_update", "shop/update"]) {
       expect(toml).toContain(`topics = ["${t}"]`);
     }
     for (const t of ["customers/data_request", "customers/redact", "shop/redact"]) {

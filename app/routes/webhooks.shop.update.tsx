@@ -1,0 +1,5 @@
+import { handleShopUpdate } from "../shopify/webhook-handlers.server";
+import { webhookAction } from "../shopify/webhooks.server";
+
+// shopify.app.toml: topics = ["shop/update"], uri = "/webhooks/shop/update"
+export const action = webhookAction("shop/update", handleShopUpdate);
