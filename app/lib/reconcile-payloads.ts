@@ -64,7 +64,7 @@ export function checkoutTokenFromUrl(url: string | null | undefined): string | n
   } catch {
     return null;
   }
-  const m = /\/checkouts\/(?:[a-z]{1,3}\/)?([A-Za-z0-9_-]{16,})\/recover\/?$/.exec(path);
+  const m = /\/checkouts\/(?:[a-z]{1,3}\/)?([A-Za-z0-9_-]+)\/recover\/?$/.exec(path);
   return m ? m[1] : null;
 }
 
