@@ -48,7 +48,7 @@ import {
   type Sql,
 } from "../models/recovery.server";
 import { noIncentives, type StepView, type TickOptions, type TickResult } from "./types";
-import { emptyReconcileStats, ordersGate, reconcileSweep, type OrdersGate, type ShopSyncResult } from "./reconcile.server";
+import { RECONCILE_DEFAULTS, emptyReconcileStats, ordersGate, reconcileSweep, type OrdersGate, type ShopSyncResult } from "./reconcile.server";
 
 export const ENGINE_ACTOR = "system:engine";
 const COUNTED_STATUSES = ["pending", "sending", "sent", "delivered", "opened", "clicked"];
@@ -125,8 +125,9 @@ interface Ctx {
   opts: TickOptions;
   res: TickResult;
   shops: Map<string, ShopCtx | null>;
-  /** Reconciliation runs of this tick, per shop (issue 14). */
+  /** Reconciliation runs of this tick, per shop, and when the gates stop reconciling (issue 14). */
   synced: Map<string, ShopSyncResult>;
+  reconcileUntil: number;
 }
 
 function emptyResult(): TickResult {
@@ -203,11 +204,15 @@ export async function runTick(opts: TickOptions): Promise<TickResult> {
     res: emptyResult(),
     shops: new Map(),
     synced: new Map(),
+    reconcileUntil: 0,
   };
   const clock = () => opts.now ?? new Date();
   if (opts.purge !== false) ctx.res.purged = await purgeRetention(ctx, clock());
   // Reconciliation sweep (a few shops, bounded in time; never throws): app/recovery/reconcile.server.ts.
-  if (opts.reconcile) await reconcileSweep({ now: clock(), options: opts.reconcile, stats: ctx.res.reconcile, done: ctx.synced });
+  if (opts.reconcile) {
+    await reconcileSweep({ now: clock(), options: opts.reconcile, stats: ctx.res.reconcile, done: ctx.synced });
+    ctx.reconcileUntil = performance.now() + (opts.reconcile.budgetMs ?? RECONCILE_DEFAULTS.budgetMs);
+  }
   while (performance.now() - started < budgetMs) {
     const now = clock();
     const ids = await claimDueCheckouts(ctx.sql, { owner: opts.owner, now, leaseUntil: new Date(now.getTime() + leaseMs), limit: batchSize });
@@ -248,7 +253,7 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
   // completed some of these checkouts and released their leases: read the batch again.
   let gates: Map<string, OrdersGate> | null = null;
   if (opts.reconcile) {
-    const gate = await ordersGate({ shops: shopDomains, now, options: opts.reconcile, stats: res.reconcile, done: ctx.synced });
+    const gate = await ordersGate({ shops: shopDomains, now, options: opts.reconcile, stats: res.reconcile, done: ctx.synced, deadline: ctx.reconcileUntil });
     gates = gate.gates;
     if (gate.changed) {
       checkouts = await loadClaimedCheckouts(sql, ids, opts.owner);

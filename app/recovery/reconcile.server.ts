@@ -9,7 +9,8 @@
 //   - sweep (runTick, before the batches): at most `maxShops` shops per tick whose last attempt is older than
 //     `intervalMs` (5 min), oldest first, within `budgetMs`.
 //   - gate (processBatch, once per shop per batch): before steps go out, the shop's orders must be known up to
-//     `staleMs` (15 min) before now; if not, the shop is reconciled first (at most every `retryMs`, 1 min). When that
+//     `staleMs` (15 min) before now; if not, the shop is reconciled first (orders only, at most every `retryMs`, 1 min,
+//     within `budgetMs` per tick for all the gates of the tick together). When that
 //     fails the shop's steps are deferred by `retryMs` and counted (deferred.orders_sync_pending), until the last
 //     good sync is older than `maxDeferMs` (2 h): then they are sent without it (reconcile.sentUnsynced, a warning in
 //     the log, the error in Shop.syncError for Settings) rather than silencing the shop for as long as its API is down.
@@ -275,7 +276,8 @@ export type OrdersGate = { send: true } | { send: false; until: Date; reason: "o
 
 /**
  * Before a shop's steps go out: are its orders known up to `staleMs` before now? Reconciles the shop first when not
- * (at most every `retryMs`). One call per shop per batch; `done` holds this tick's runs. Never throws.
+ * (at most every `retryMs`, orders only, and not after `deadline`). One call per shop per batch; `done` holds this
+ * tick's runs. Never throws.
  * `changed` is set when orders were ingested (the caller reloads its checkouts: some may be completed now).
  */
 export async function ordersGate(a: {
@@ -284,6 +286,8 @@ export async function ordersGate(a: {
   options: ReconcileOptions;
   stats: ReconcileStats;
   done: Map<string, ShopSyncResult>;
+  /** performance.now() after which no shop is reconciled in this tick (stale shops are then deferred). */
+  deadline?: number;
 }): Promise<{ gates: Map<string, OrdersGate>; changed: boolean }> {
   const o = resolve(a.options);
   const gates = new Map<string, OrdersGate>();
@@ -295,8 +299,10 @@ export async function ordersGate(a: {
       let syncedAt = shop.ordersSyncedAt;
       let run = a.done.get(shop.domain);
       const throttled = shop.syncAttemptAt && shop.syncAttemptAt.getTime() > a.now.getTime() - o.retryMs;
-      if ((!syncedAt || syncedAt < freshFrom) && !run && !throttled) {
-        run = await reconcileShop(shop, a.now, a.options);
+      const inTime = performance.now() < (a.deadline ?? Number.POSITIVE_INFINITY);
+      if ((!syncedAt || syncedAt < freshFrom) && !run && !throttled && inTime) {
+        // Orders only: they are what the sends wait for (abandoned checkouts are the sweep's).
+        run = await reconcileShop(shop, a.now, { ...a.options, checkouts: false }, a.deadline);
         a.done.set(shop.domain, run);
         add(a.stats, run);
         if (run.orders > 0) changed = true;

@@ -168,6 +168,17 @@ describe("reconciliation in the tick", () => {
     expect((await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } })).syncError).toMatch(/HTTP 503/);
   });
 
+  it("a tick whose reconciliation budget is spent does not call Shopify again: the stale shop's steps wait for the next tick", async () => {
+    const { checkout } = await newCheckout();
+    const outbox = makeOutbox();
+    const r = await tick(outbox, at(80), { reconcile: reconcile({ maxShops: 0, budgetMs: 0 }) });
+    expect(standin.calls).toEqual([]);
+    expect(r.deferred).toMatchObject({ orders_sync_pending: 1 });
+    expect(await db.message.count({ where: { checkoutId: checkout.id } })).toBe(0);
+    const next = await tick(outbox, at(81), { reconcile: reconcile({ maxShops: 0 }) });
+    expect(next.sent.email).toBe(1);
+  });
+
   it("a shop without an offline session is skipped with a reason, and its steps are not held", async () => {
     await db.session.deleteMany({});
     await newCheckout();
