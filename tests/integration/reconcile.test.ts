@@ -5,10 +5,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "../../app/db.server";
 import { reconcileShop, type ReconcileOptions } from "../../app/recovery/reconcile.server";
+import * as cronTick from "../../app/routes/cron.tick";
 import * as checkoutsCreate from "../../app/routes/webhooks.checkouts.create";
 import * as ordersCreate from "../../app/routes/webhooks.orders.create";
 import { adminGraphqlFor } from "../../app/shopify/admin-graphql.server";
-import { TEST_SHOP } from "../helpers/constants";
+import { APP_URL, TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedOfflineSession, seedShop } from "../helpers/db";
 import { makeOutbox, runUntil, tick } from "../helpers/engine";
 import { checkoutPayload, orderPayload } from "../helpers/factories";
@@ -220,6 +221,33 @@ describe("reconciliation in the tick", () => {
     expect(again.reconcile.checkouts).toBe(0);
     expect(await db.checkout.count()).toBe(1);
     expect(standin.problems).toEqual([]);
+  });
+});
+
+describe("POST /cron/tick", () => {
+  it("reconciles through the shop's offline session (the route turns reconciliation on) and answers what it read", async () => {
+    const saved = { ...process.env };
+    try {
+      process.env.CRON_SECRET = "s3cret-for-tests";
+      process.env.CHANNELS_MODE = "outbox";
+      process.env.SHOPIFY_ADMIN_API_BASE_URL = standin.shopBaseUrl;
+      const { payload, checkout } = await newCheckout();
+      shopify.addOrder(TEST_SHOP, orderNode({ checkoutToken: payload.token, createdAt: at(70) }));
+      const req = new Request(`${APP_URL}/cron/tick`, {
+        method: "POST",
+        headers: { Authorization: "Bearer s3cret-for-tests", "Content-Type": "application/json" },
+        body: JSON.stringify({ now: at(80).toISOString() }),
+      });
+      const res = await callAction(cronTick, req);
+      expect(res.status).toBe(200);
+      expect(res.json.reconcile).toMatchObject({ shops: 1, orders: 1, failed: 0 });
+      expect(await db.checkout.findUniqueOrThrow({ where: { id: checkout.id } })).toMatchObject({ status: "completed", stopReason: "order_completed" });
+      expect(await db.message.count({ where: { checkoutId: checkout.id } })).toBe(0);
+      expect(standin.callsOf("OrdersUpdatedSince")[0]).toMatchObject({ shop: TEST_SHOP, token: "shpat_test_token" });
+      expect(standin.problems).toEqual([]);
+    } finally {
+      process.env = saved;
+    }
   });
 });
 
