@@ -61,7 +61,7 @@ export interface ReconcileStats {
   checkouts: number;
   failed: number;
   skipped: Record<string, number>;
-  /** Steps sent although the shop's orders could not be read for longer than maxDeferMs. */
+  /** Shops (per batch) whose steps went out although their orders could not be read for longer than maxDeferMs. */
   sentUnsynced: number;
 }
 
