@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { DemoStandinUrls } from "../app/demo.server";
 import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../tests/helpers/standins/admin-graphql";
+import { modelOrders } from "../tests/helpers/standins/admin-graphql-orders";
 import { documentedShop, registerShopProfile } from "../tests/helpers/standins/shop-profile";
 import { startPushReceiver, type PushReceiver } from "../tests/helpers/standins/push-receiver";
 import { startSendGridStandIn, type SendGridStandIn } from "../tests/helpers/standins/sendgrid";
@@ -52,6 +53,7 @@ export async function startStandins(dir: string, o: { adminToken: string; whatsa
   const caFile = path.join(dir, "push-receiver-ca.pem");
   fs.writeFileSync(caFile, push.ca);
   const admin = await startAdminGraphqlStandin({ token: o.adminToken });
+  modelOrders(admin); // the tick's reconciliation reads orders and abandoned checkouts (none lost in the demo)
   onCleanup("Admin GraphQL stand-in", () => admin.close());
   // The demo shop's profile, as Shopify would answer it ("Reload from Shopify" in Settings); see demo/shop.ts.
   registerShopProfile(admin, { fallback: demoShopProfile });

@@ -3,6 +3,7 @@ import { db } from "../db.server";
 import { SENT_STATUSES, isAttributable } from "../lib/attribution";
 import type { OrderRecord } from "../lib/shopify-payloads";
 import { audit } from "./audit.server";
+import { endShopperSequences } from "./shopper-orders.server";
 import { recordWebhookEvent } from "./webhook-events.server";
 
 /**
@@ -51,8 +52,17 @@ export async function attributeOrder(
 }
 
 /** orders/create, exactly once per delivery (and once per order id even when Shopify sends it twice). */
-export async function ingestOrder(args: { shop: string; eventId: string; topic: string; record: OrderRecord }): Promise<"created" | "repeat"> {
+export async function ingestOrder(args: {
+  shop: string;
+  eventId: string;
+  topic: string;
+  record: OrderRecord;
+  /** "reconcile" when the order was read back from the Admin API (app/recovery/reconcile.server.ts). */
+  source?: "webhook" | "reconcile";
+  now?: Date;
+}): Promise<"created" | "repeat"> {
   const { shop, eventId, topic, record } = args;
+  const actor = args.source === "reconcile" ? "system:reconcile" : `webhook:${topic}`;
   return db.$transaction(async (tx) => {
     const known = await tx.order.findUnique({ where: { shop_orderId: { shop, orderId: record.orderId } }, select: { id: true } });
     await recordWebhookEvent(tx, { shop, eventId, topic, outcome: known ? "ignored" : "processed" });
@@ -73,6 +83,7 @@ export async function ingestOrder(args: { shop: string; eventId: string; topic: 
         discountCodes: JSON.stringify(record.discountCodes.map((d) => d.code)),
         isTest: record.isTest,
         shopifyCreatedAt: record.shopifyCreatedAt,
+        source: args.source ?? "webhook",
       },
     });
     if (!record.isTest) {
@@ -88,14 +99,16 @@ export async function ingestOrder(args: { shop: string; eventId: string; topic: 
         data: { status: "used", usedAt: record.shopifyCreatedAt, usedOrderId: record.orderId, discountMinor: d.amountMinor },
       });
     }
-    if (record.checkoutToken) {
-      const checkout = await tx.checkout.findUnique({
-        where: { shop_token: { shop, token: record.checkoutToken } },
-        select: { id: true, completedAt: true, orderId: true },
-      });
-      if (checkout && !checkout.orderId) {
-        await attributeOrder(tx, { shop, checkoutId: checkout.id, order, actor: `webhook:${topic}` });
-      }
+    const checkout = record.checkoutToken
+      ? await tx.checkout.findUnique({ where: { shop_token: { shop, token: record.checkoutToken } }, select: { id: true, completedAt: true, orderId: true } })
+      : null;
+    if (checkout && !checkout.orderId) {
+      await attributeOrder(tx, { shop, checkoutId: checkout.id, order, actor });
+    }
+    // Issue 14: no stored checkout for this order: the same shopper's open sequences end (ordered elsewhere).
+    if (!checkout && !record.isTest) {
+      const phone = (record as OrderRecord & { phone?: string | null }).phone ?? null;
+      await endShopperSequences(tx, { shop, orderId: record.orderId, email: record.email, phone, orderedAt: record.shopifyCreatedAt, actor, now: args.now ?? new Date() });
     }
     return "created";
   });

@@ -48,6 +48,7 @@ import {
   type Sql,
 } from "../models/recovery.server";
 import { noIncentives, type StepView, type TickOptions, type TickResult } from "./types";
+import { RECONCILE_DEFAULTS, emptyReconcileStats, ordersGate, reconcileSweep, type OrdersGate, type ShopSyncResult } from "./reconcile.server";
 
 export const ENGINE_ACTOR = "system:engine";
 const COUNTED_STATUSES = ["pending", "sending", "sent", "delivered", "opened", "clicked"];
@@ -124,6 +125,9 @@ interface Ctx {
   opts: TickOptions;
   res: TickResult;
   shops: Map<string, ShopCtx | null>;
+  /** Reconciliation runs of this tick, per shop, and when the gates stop reconciling (issue 14). */
+  synced: Map<string, ShopSyncResult>;
+  reconcileUntil: number;
 }
 
 function emptyResult(): TickResult {
@@ -142,6 +146,7 @@ function emptyResult(): TickResult {
     stillDue: 0,
     batches: 0,
     ms: 0,
+    reconcile: emptyReconcileStats(),
   };
 }
 
@@ -198,9 +203,16 @@ export async function runTick(opts: TickOptions): Promise<TickResult> {
     opts,
     res: emptyResult(),
     shops: new Map(),
+    synced: new Map(),
+    reconcileUntil: 0,
   };
   const clock = () => opts.now ?? new Date();
   if (opts.purge !== false) ctx.res.purged = await purgeRetention(ctx, clock());
+  // Reconciliation sweep (a few shops, bounded in time; never throws): app/recovery/reconcile.server.ts.
+  if (opts.reconcile) {
+    await reconcileSweep({ now: clock(), options: opts.reconcile, stats: ctx.res.reconcile, done: ctx.synced });
+    ctx.reconcileUntil = performance.now() + (opts.reconcile.budgetMs ?? RECONCILE_DEFAULTS.budgetMs);
+  }
   while (performance.now() - started < budgetMs) {
     const now = clock();
     const ids = await claimDueCheckouts(ctx.sql, { owner: opts.owner, now, leaseUntil: new Date(now.getTime() + leaseMs), limit: batchSize });
@@ -234,9 +246,21 @@ async function purgeRetention(ctx: Ctx, now: Date): Promise<number> {
 async function processBatch(ctx: Ctx, ids: string[], now: Date) {
   const { sql, opts, res } = ctx;
   mark = performance.now();
-  const checkouts = await loadClaimedCheckouts(sql, ids, opts.owner);
+  let checkouts = await loadClaimedCheckouts(sql, ids, opts.owner);
   if (!checkouts.length) return;
-  const shopDomains = [...new Set(checkouts.map((c) => c.shop))];
+  let shopDomains = [...new Set(checkouts.map((c) => c.shop))];
+  // Orders known up to the last sync before any step goes out (once per shop per batch; issue 14). Orders it found
+  // completed some of these checkouts and released their leases: read the batch again.
+  let gates: Map<string, OrdersGate> | null = null;
+  if (opts.reconcile) {
+    const gate = await ordersGate({ shops: shopDomains, now, options: opts.reconcile, stats: res.reconcile, done: ctx.synced, deadline: ctx.reconcileUntil });
+    gates = gate.gates;
+    if (gate.changed) {
+      checkouts = await loadClaimedCheckouts(sql, ids, opts.owner);
+      if (!checkouts.length) return;
+      shopDomains = [...new Set(checkouts.map((c) => c.shop))];
+    }
+  }
   await loadShops(ctx, shopDomains);
 
   const keys = [...new Set(checkouts.map((c) => c.customerKey).filter((k): k is string => !!k))];
@@ -374,6 +398,12 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
       if (idx >= steps.length) {
         // Every step is done: wait for the window to close (then Lost).
         simpleAdvances.push(advanceOf(c, idx, windowEnd, "abandoned", score));
+        continue;
+      }
+      const gate = gates?.get(c.shop);
+      if (gate && !gate.send) {
+        bump(res.deferred, gate.reason);
+        simpleAdvances.push(advanceOf(c, idx, gate.until < windowEnd ? gate.until : windowEnd, "abandoned", score));
         continue;
       }
       const quietEnd = quietHoursEnd(now, settings.quietHours, shop.view.timezone);

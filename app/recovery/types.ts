@@ -2,6 +2,7 @@
 import type { ChannelName, ChannelSet, CheckoutView, IncentiveView, ShopView, StaffNotifier } from "../channels/types";
 import type { Db, DbHandle, DbProvider } from "../db.server";
 import type { CadenceStep } from "../lib/settings";
+import type { ReconcileOptions, ReconcileStats } from "./reconcile.server";
 
 export type StepView = CadenceStep & { index: number; isFinal: boolean };
 
@@ -49,6 +50,11 @@ export interface TickOptions {
   withSqliteConnection?: DbHandle["withSqliteConnection"];
   /** Link to the checkout in the admin, for staff alerts. */
   adminUrl?: (shop: string, checkoutId: string) => string;
+  /**
+   * Reconciliation with the Admin API (app/recovery/reconcile.server.ts): a sweep of a few shops per tick, and
+   * orders known up to the last sync before a shop's steps go out. Off when absent (the cron route turns it on).
+   */
+  reconcile?: ReconcileOptions;
 }
 
 export interface TickResult {
@@ -68,4 +74,6 @@ export interface TickResult {
   stillDue: number;
   batches: number;
   ms: number;
+  /** Reconciliation in this tick (zeros when off). */
+  reconcile: ReconcileStats;
 }

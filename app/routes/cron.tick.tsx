@@ -89,6 +89,7 @@ export async function action({ request }: ActionFunctionArgs) {
       incentives: buildIncentiveIssuer(),
       budgetMs: body.budgetMs ?? Number(process.env.CRON_BUDGET_MS ?? 25_000),
       batchSize: body.batchSize,
+      reconcile: {}, // orders and abandoned checkouts read back from the Admin API (app/recovery/reconcile.server.ts)
     });
     // Expired, unused one-time codes are deactivated in Shopify on the same schedule (bounded per tick; what is not
     // reached, or fails, is picked up by the next tick). Never fails the tick.
@@ -111,6 +112,7 @@ export async function action({ request }: ActionFunctionArgs) {
       staffAlerts: r.staffAlerts,
       purged: r.purged,
       stillDue: r.stillDue,
+      reconcile: r.reconcile,
       ms: r.ms,
     });
   } catch (err) {

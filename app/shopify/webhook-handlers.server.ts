@@ -5,6 +5,8 @@ import { parseCheckout, parseOrder } from "../lib/shopify-payloads";
 import { ingestCheckoutGrouped } from "../models/checkout-batch.server";
 import { exportCustomerData, redactCustomer, redactShop } from "../models/compliance.server";
 import { ingestOrder } from "../models/orders.server";
+import { LATE_GRACE_MINUTES } from "../lib/late-steps";
+import { skipLateSteps } from "../models/late-steps.server";
 import { forgetShopCache, getShopCached, markUninstalled } from "../models/shops.server";
 import { applyShopUpdate } from "../models/shop-profile.server";
 import { db } from "../db.server";
@@ -21,13 +23,29 @@ export async function handleCheckoutWebhook(ctx: WebhookContext, { eventId, topi
   const record = parseCheckout(ctx.payload);
   const shop = await knownShop(ctx.shop);
   // Group commit: answered once the transaction holding this write has committed (app/models/checkout-batch.server.ts).
-  return ingestCheckoutGrouped({ shop: ctx.shop, eventId, topic, record, settings: shop.parsedSettings, now });
+  const outcome = await ingestCheckoutGrouped({ shop: ctx.shop, eventId, topic, record, settings: shop.parsedSettings, now });
+  // Issue 14: a delivery that comes long after Shopify triggered it must not send the steps already past in a burst.
+  const lateMs = deliveryDelayMs(ctx.triggeredAt, now);
+  if ((outcome === "created" || outcome === "updated") && lateMs > LATE_GRACE_MINUTES * 60_000) {
+    const seenAt = new Date(Math.min(record.shopifyUpdatedAt.getTime() + lateMs, now.getTime()));
+    await skipLateSteps({ shop: ctx.shop, token: record.token, seenAt, now, settings: shop.parsedSettings });
+  }
+  return outcome;
 }
 
-export async function handleOrderWebhook(ctx: WebhookContext, { eventId, topic }: WebhookMeta) {
+/** How long after X-Shopify-Triggered-At the delivery reached us (0 without the header or a bad one). */
+export function deliveryDelayMs(triggeredAt: string | undefined, now: Date): number {
+  const t = triggeredAt ? Date.parse(triggeredAt) : Number.NaN;
+  return Number.isNaN(t) ? 0 : Math.max(0, now.getTime() - t);
+}
+
+export async function handleOrderWebhook(ctx: WebhookContext, { eventId, topic, now }: WebhookMeta) {
   const record = parseOrder(ctx.payload);
   await knownShop(ctx.shop);
-  return ingestOrder({ shop: ctx.shop, eventId, topic, record });
+  // The shopper's phone ends their other sequences too (app/models/shopper-orders.server.ts).
+  const raw = ctx.payload as { phone?: unknown } | null;
+  const withPhone = { ...record, phone: (record as { phone?: string | null }).phone ?? (typeof raw?.phone === "string" ? raw.phone : null) };
+  return ingestOrder({ shop: ctx.shop, eventId, topic, record: withPhone, now });
 }
 
 export async function handleUninstalled(ctx: WebhookContext, { now }: WebhookMeta) {
