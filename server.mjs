@@ -113,7 +113,7 @@ async function start() {
   const build = await import(pathToFileURL(path.resolve("build/index.js")).href);
   const handleRequest = createRequestHandler(build, process.env.NODE_ENV || "production");
   // `remix dev` (shopify.web.toml) restarts this server on every build and waits to hear it is serving that build.
-  if (process.env.NODE_ENV === "development" && (cluster.isPrimary || cluster.worker?.id === 1)) {
+  if (process.env.NODE_ENV === "development" && process.env.REMIX_DEV_ORIGIN && (cluster.isPrimary || cluster.worker?.id === 1)) {
     const { broadcastDevReady } = await import("@remix-run/node");
     void broadcastDevReady(build);
   }

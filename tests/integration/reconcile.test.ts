@@ -15,6 +15,7 @@ import { makeOutbox, runUntil, tick } from "../helpers/engine";
 import { checkoutPayload, orderPayload } from "../helpers/factories";
 import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../helpers/standins/admin-graphql";
 import { abandonedCheckoutNode, modelOrders, orderNode, type OrdersModel } from "../helpers/standins/admin-graphql-orders";
+import { registerShopProfile } from "../helpers/standins/shop-profile";
 import { callAction, signedWebhook } from "../helpers/webhooks";
 
 const T0 = new Date("2026-11-20T10:00:00Z");
@@ -34,6 +35,7 @@ const reconcile = (extra: ReconcileOptions = {}): ReconcileOptions => ({ admin, 
 beforeAll(async () => {
   standin = await startAdminGraphqlStandin();
   shopify = modelOrders(standin);
+  registerShopProfile(standin); // POST /cron/tick also backfills shop profiles
 });
 afterAll(async () => {
   await standin.close();

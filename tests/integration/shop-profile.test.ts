@@ -26,6 +26,7 @@ import { makeOutbox, tick } from "../helpers/engine";
 import { checkoutPayload } from "../helpers/factories";
 import { installShop, shopProfiles } from "../helpers/install";
 import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../helpers/standins/admin-graphql";
+import { modelOrders } from "../helpers/standins/admin-graphql-orders";
 import { startSendGridStandIn, type SendGridStandIn } from "../helpers/standins/sendgrid";
 import { documentedShop } from "../helpers/standins/shop-profile";
 import { callAction, signedWebhook } from "../helpers/webhooks";
@@ -40,6 +41,7 @@ const savedBase = process.env.SHOPIFY_ADMIN_API_BASE_URL;
 beforeAll(async () => {
   admin = await startAdminGraphqlStandin();
   shopProfiles(admin);
+  modelOrders(admin); // POST /cron/tick also reconciles orders
   sg = await startSendGridStandIn("SG.profile-key");
 });
 afterAll(async () => {
