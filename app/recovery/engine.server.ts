@@ -485,10 +485,15 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
     const go: PlannedSend[] = [];
     const skipOrder: string[] = [];
     const skipPaused: string[] = [];
+    const skipManual: Record<string, string[]> = {};
     for (const g of group) {
       const f = state.get(g.checkoutId);
       if (f && (f.completedAt || f.orderId)) {
         skipOrder.push(g.messageId); // an order completed it since we claimed it: stop at once
+        dropped.add(g.checkoutId);
+      } else if (f && (f.stage === "lost" || f.stage === "recovered")) {
+        // A person moved the card to Lost or Recovered meanwhile (the move stopped automation): nothing goes out.
+        (skipManual[f.stage === "lost" ? "manual_lost" : "manual_recovered"] ??= []).push(g.messageId);
         dropped.add(g.checkoutId);
       } else if (!f || f.leaseOwner !== opts.owner) {
         dropped.add(g.checkoutId); // another owner has it now: it will send the rows still marked "sending"
@@ -499,6 +504,10 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
     if (skipOrder.length) {
       await markSkipped(sql, skipOrder, "order_completed", now);
       bump(res.skipped, "order_completed", skipOrder.length);
+    }
+    for (const [reason, ids] of Object.entries(skipManual)) {
+      await markSkipped(sql, ids, reason, now);
+      bump(res.skipped, reason, ids.length);
     }
     if (skipPaused.length) {
       await markSkipped(sql, skipPaused, "negotiating", now);

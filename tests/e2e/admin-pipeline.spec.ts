@@ -99,7 +99,11 @@ test("cards move by the advance button, by drag and drop, and by keyboard; Lost 
   expect((await db.checkout.findUniqueOrThrow({ where: { id: a.id } })).stage).toBe("recovered");
 
   // 5. Lost goes back to Contacted.
+  // The card says first whether reminders resume, and the move is confirmed.
+  await expect(card(page, "lost", `${tag}b`).getByTestId("resume-note")).toContainText(/Reminders resume|no more automatic reminders/);
   await card(page, "lost", `${tag}b`).getByRole("button", { name: "Retry: mark as contacted" }).click();
+  await expect(page.getByTestId("move-note")).toContainText(/Reminders resume|no more automatic reminders/);
+  await page.getByRole("button", { name: "Move to Contacted" }).click();
   await expect(card(page, "contacted", `${tag}b`)).toBeVisible();
   await expect.poll(async () => (await db.checkout.findUniqueOrThrow({ where: { id: lost.id } })).stage).toBe("contacted");
   await page.screenshot({ path: test.info().outputPath("pipeline-after-moves.png"), fullPage: true });
