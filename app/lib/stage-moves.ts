@@ -61,7 +61,3 @@ export function resumeText(plan: ResumePlan, settings: Settings, timeZone: strin
   return "Automatic reminders had already ended for this checkout; no more automatic reminders.";
 }
 
-/** The sentence shown before a card is moved to Lost or Recovered by hand. */
-export function stopText(to: "lost" | "recovered"): string {
-  return to === "lost" ? "Moving to Lost ends the automatic reminders for this checkout." : "Moving to Recovered ends the automatic reminders for this checkout.";
-}
