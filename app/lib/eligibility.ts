@@ -14,6 +14,8 @@ export type StopReason =
   | "window_passed"
   | "handed_off" // a person took over and the shop chose not to continue automation
   | "already_stopped" // stopped by something else (uninstall, redaction) while it was due
+  | "manual_lost" // a person moved the card to Lost
+  | "manual_recovered" // a person moved the card to Recovered
   | "no_steps";
 
 /** Reasons a channel of a step is not used (the step still counts as done for that channel). */
@@ -44,6 +46,9 @@ const TERMINAL = new Set(["completed", "recovered", "expired", "stopped"]);
 export function checkoutDecision(f: CheckoutFacts, settings: Settings, now: Date, windowEnd: Date): CheckoutDecision {
   if (f.completedAt || f.orderId || f.status === "completed" || f.status === "recovered") return { action: "stop", reason: "order_completed", lost: false };
   if (TERMINAL.has(f.status)) return { action: "stop", reason: "already_stopped", lost: false };
+  // Moved to Lost or Recovered by hand (the move stops automation itself; this catches cards moved before it did).
+  if (f.stage === "lost") return { action: "stop", reason: "manual_lost", lost: false };
+  if (f.stage === "recovered") return { action: "stop", reason: "manual_recovered", lost: false };
   if (f.isTest && settings.exclusions.excludeTest) return { action: "stop", reason: "test_checkout", lost: false };
   if (f.isStaff && settings.exclusions.excludeStaff) return { action: "stop", reason: "staff_checkout", lost: false };
   if (f.newerSibling) return { action: "stop", reason: f.newerSibling.completed ? "customer_ordered" : "duplicate_checkout", lost: false };

@@ -2,6 +2,7 @@
 // shop runs the standard cadence. parseSettings never throws (bad stored data falls back to defaults field by
 // field); validateSettings is for merchant input and returns every error by path.
 import { z } from "zod";
+import { capProblem } from "./frequency-cap";
 
 export const CHANNELS = ["email", "push", "whatsapp"] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -67,7 +68,8 @@ export const SettingsSchema = z
       .default({}),
     frequencyCap: z
       .object({
-        // At most this many messages per shopper (all checkouts, all channels) in `perHours`.
+        // At most this many reminders per shopper (all their checkouts) in any `perHours`; a reminder is one step,
+        // whatever channels it uses (app/lib/frequency-cap.ts). 4 per 24 h fits the default cadence.
         maxMessages: z.number().int().min(1).max(50).default(4),
         perHours: z.number().int().min(1).max(168).default(24),
       })
@@ -195,7 +197,13 @@ export type SettingsErrors = Record<string, string>;
 /** Merchant input -> settings, or every error keyed by dotted path ("cadence.steps.2.offsetMinutes"). */
 export function validateSettings(input: unknown): { ok: true; settings: Settings } | { ok: false; errors: SettingsErrors } {
   const parsed = SettingsSchema.safeParse(input);
-  if (parsed.success) return { ok: true, settings: parsed.data };
+  if (parsed.success) {
+    // A frequency cap that would trim the cadence it sits next to is refused (stored settings are not checked
+    // here: parseSettings keeps them, and the engine records what the cap trims as "frequency_cap").
+    const cap = capProblem(parsed.data.cadence.steps, parsed.data.frequencyCap);
+    if (cap) return { ok: false, errors: { "frequencyCap.maxMessages": cap } };
+    return { ok: true, settings: parsed.data };
+  }
   const errors: SettingsErrors = {};
   for (const issue of parsed.error.issues) {
     const key = issue.path.join(".") || "_";

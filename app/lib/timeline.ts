@@ -1,6 +1,7 @@
 // A checkout's timeline: everything that happened to it, oldest first, from its rows. Pure.
+import { isStaffAlert, skipReasonLabel } from "./message-kinds";
 
-export type TimelineKind = "created" | "updated" | "abandoned" | "message" | "reply" | "outbound" | "stage" | "note" | "audit" | "order";
+export type TimelineKind = "created" | "updated" | "abandoned" | "message" | "staff_alert" | "reply" | "outbound" | "stage" | "note" | "audit" | "order";
 
 export interface TimelineEntry {
   at: string; // ISO
@@ -38,9 +39,20 @@ export function buildTimeline(i: TimelineInput): TimelineEntry[] {
   if (c.shopifyUpdatedAt.getTime() > c.shopifyCreatedAt.getTime()) out.push({ at: iso(c.shopifyUpdatedAt), kind: "updated", title: "Checkout last updated" });
   if (c.abandonedAt) out.push({ at: iso(c.abandonedAt), kind: "abandoned", title: "Abandoned" });
   for (const m of i.messages) {
+    // Staff alerts are internal: their own entry, never a step of the cadence. (stepLabel says what they were about.)
+    if (isStaffAlert(m.channel)) {
+      if (m.sentAt) out.push({ at: iso(m.sentAt), kind: "staff_alert", title: `${m.stepLabel} (sent to staff)` });
+      else if (m.failedAt) out.push({ at: iso(m.failedAt), kind: "staff_alert", title: `${m.stepLabel} (not sent)`, detail: m.lastError });
+      continue;
+    }
+    if (m.channel === "manual_whatsapp") continue; // shown from the conversation entry
+    if (m.channel === "manual_call") {
+      out.push({ at: iso(m.sentAt ?? m.createdAt), kind: "outbound", title: "Called by hand" });
+      continue;
+    }
     const label = `${m.stepLabel} · ${m.channel}`;
     if (m.sentAt) out.push({ at: iso(m.sentAt), kind: "message", title: `Sent: ${label}`, detail: m.incentiveCode ? `with code ${m.incentiveCode}` : null });
-    else if (m.status === "skipped") out.push({ at: iso(m.createdAt), kind: "message", title: `Skipped: ${label}`, detail: m.skipReason });
+    else if (m.status === "skipped") out.push({ at: iso(m.createdAt), kind: "message", title: `Skipped: ${label}`, detail: skipReasonLabel(m.skipReason) });
     else if (m.status === "pending" || m.status === "sending") out.push({ at: iso(m.createdAt), kind: "message", title: `Queued: ${label}` });
     if (m.deliveredAt) out.push({ at: iso(m.deliveredAt), kind: "message", title: `Delivered: ${label}` });
     if (m.openedAt) out.push({ at: iso(m.openedAt), kind: "message", title: `Opened: ${label}` });
@@ -60,8 +72,16 @@ export function buildTimeline(i: TimelineInput): TimelineEntry[] {
       out.push({ at: iso(a.createdAt), kind: "audit", title: a.toValue ? `Assigned to ${a.toValue}` : "Owner removed", actor: actorLabel(a.actor) });
     } else if (a.action === "follow_up_scheduled") {
       out.push({ at: iso(a.createdAt), kind: "audit", title: `Follow-up scheduled for ${a.toValue ?? ""}`, actor: actorLabel(a.actor) });
-    } else if (a.action === "note" || a.action === "manual_whatsapp") {
-      continue; // shown from the note / conversation rows themselves
+    } else if (a.action === "note" || a.action === "manual_whatsapp" || a.action === "manual_call") {
+      continue; // shown from the note / conversation / message rows themselves
+    } else if (a.action === "handoff") {
+      out.push({ at: iso(a.createdAt), kind: "audit", title: "Handed to a person", detail: a.toValue ? a.toValue.split(",").join(", ").replace(/_/g, " ") : null, actor: actorLabel(a.actor) });
+    } else if (a.action === "automation_stopped") {
+      out.push({ at: iso(a.createdAt), kind: "audit", title: `Automatic reminders stopped (moved to ${a.toValue === "manual_recovered" ? "Recovered" : "Lost"} by hand)`, actor: actorLabel(a.actor) });
+    } else if (a.action === "automation_resumed") {
+      out.push({ at: iso(a.createdAt), kind: "audit", title: "Automatic reminders resumed", detail: a.toValue ? `Next reminder ${a.toValue.slice(0, 16).replace("T", " ")} UTC` : null, actor: actorLabel(a.actor) });
+    } else if (a.action === "automation_not_resumed") {
+      out.push({ at: iso(a.createdAt), kind: "audit", title: "Automatic reminders not resumed", detail: a.toValue === "window_ended" ? "The recovery window had ended." : a.toValue === "no_steps_left" ? "No reminder was left in the recovery window." : "Reminders had ended earlier.", actor: actorLabel(a.actor) });
     } else {
       out.push({ at: iso(a.createdAt), kind: "audit", title: a.action.replace(/_/g, " "), detail: a.toValue, actor: actorLabel(a.actor) });
     }

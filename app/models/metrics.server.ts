@@ -13,6 +13,7 @@ import {
   type PeriodDays,
   type ValueBandId,
 } from "../lib/metrics";
+import { STAFF_ALERT_CHANNEL, isStaffAlert, stepKey } from "../lib/message-kinds";
 
 const DAY_MS = 86_400_000;
 const SENT = { not: null } as const;
@@ -72,6 +73,8 @@ export interface OverviewMetrics {
   byChannel: BreakdownRow[];
   segments: { newVsReturning: Array<{ key: "new" | "returning"; abandoned: number; recovered: number; revenueMinor: number; rate: number }>; bands: Array<{ key: ValueBandId; abandoned: number; recovered: number; revenueMinor: number; rate: number }> };
   byHours: Array<{ key: HourBucketId; recovered: number; revenueMinor: number }>;
+  /** Staff alerts sent in the period: internal, in none of the figures or breakdowns above. */
+  staffAlertsSent: number;
 }
 
 export async function getOverviewMetrics({ shop, days, now }: { shop: string; days: PeriodDays; now: Date }): Promise<OverviewMetrics> {
@@ -80,11 +83,12 @@ export async function getOverviewMetrics({ shop, days, now }: { shop: string; da
 
   // Abandoned and recovered totals are the sums of the segment and daily groups (one covering-index pass each;
   // Prisma's count() selects the id and would read every row).
-  const [orderGroups, messageGroups, attributed, incentiveGroups, optOuts, dailyRows, segmentRows] = await Promise.all([
+  const [orderGroups, messageGroups, attributed, incentiveGroups, optOuts, dailyRows, segmentRows, staffAlertsSent] = await Promise.all([
     db.order.groupBy({ by: ["recovered"], where: { shop, shopifyCreatedAt: window, isTest: false }, _count: { _all: true }, _sum: { totalMinor: true } }),
+    // Shopper messages only: staff alerts are internal (counted apart below).
     db.message.groupBy({
       by: ["channel", "stepId"],
-      where: { shop, createdAt: window, sentAt: SENT },
+      where: { shop, createdAt: window, sentAt: SENT, channel: { not: STAFF_ALERT_CHANNEL } },
       _count: { _all: true, openedAt: true, clickedAt: true },
     }),
     db.order.groupBy({
@@ -115,6 +119,7 @@ export async function getOverviewMetrics({ shop, days, now }: { shop: string; da
       since,
       now,
     ),
+    db.message.count({ where: { shop, createdAt: window, sentAt: SENT, channel: STAFF_ALERT_CHANNEL } }),
   ]);
 
   // Orders: all vs recovered.
@@ -151,7 +156,7 @@ export async function getOverviewMetrics({ shop, days, now }: { shop: string; da
       target.opened += c.openedAt;
       target.clicked += c.clickedAt;
     }
-    for (const r of [row(byChannel, g.channel), row(byStep, g.stepId)]) {
+    for (const r of [row(byChannel, g.channel), row(byStep, stepKey(g.stepId))]) {
       r.sent += c._all;
       r.opened += c.openedAt;
       r.clicked += c.clickedAt;
@@ -160,10 +165,12 @@ export async function getOverviewMetrics({ shop, days, now }: { shop: string; da
   for (const g of attributed) {
     const n = g._count._all;
     const rev = num(g._sum.totalMinor);
-    const ch = row(byChannel, g.attributedChannel ?? "unattributed");
+    // An order credited to a staff alert (before alerts were left out of attribution) shows as unattributed.
+    const alert = !!g.attributedChannel && isStaffAlert(g.attributedChannel);
+    const ch = row(byChannel, alert ? "unattributed" : (g.attributedChannel ?? "unattributed"));
     ch.recovered += n;
     ch.revenueMinor += rev;
-    const st = row(byStep, g.attributedStepId ?? "unattributed");
+    const st = row(byStep, alert || !g.attributedStepId ? "unattributed" : stepKey(g.attributedStepId));
     st.recovered += n;
     st.revenueMinor += rev;
   }
@@ -242,5 +249,6 @@ export async function getOverviewMetrics({ shop, days, now }: { shop: string; da
       }),
     },
     byHours: HOUR_BUCKETS.map((b) => ({ key: b.id, ...(hours.get(b.id) ?? { recovered: 0, revenueMinor: 0 }) })),
+    staffAlertsSent,
   };
 }

@@ -17,7 +17,8 @@ export async function attributeOrder(
 ) {
   const checkout = await tx.checkout.findUniqueOrThrow({ where: { id: checkoutId } });
   const lastSent = await tx.message.findFirst({
-    where: { checkoutId, status: { in: [...SENT_STATUSES] }, sentAt: { lte: order.shopifyCreatedAt } },
+    // The last message the shopper got: staff alerts are internal and never take the credit.
+    where: { checkoutId, status: { in: [...SENT_STATUSES] }, sentAt: { lte: order.shopifyCreatedAt }, channel: { not: "staff_alert" } },
     orderBy: { sentAt: "desc" },
   });
   const recovered = !order.isTest && isAttributable(lastSent?.sentAt, order.shopifyCreatedAt);

@@ -222,8 +222,8 @@ export interface BatchContext {
   suppressions: Array<{ shop: string; channel: string; address: string }>;
   pushSubs: Array<{ shop: string; checkoutToken: string | null; cartToken: string | null; endpoint: string }>;
   siblings: Array<{ id: string; shop: string; customerKey: string; shopifyCreatedAt: Date; completedAt: Date | null; isTest: boolean }>;
-  /** Messages counted by the frequency cap since `capStart`, per shop and customer key. */
-  capRows: Array<{ shop: string; customerKey: string; createdAt: Date }>;
+  /** Messages counted by the frequency cap since `capStart`, per shop and customer key (with their checkout and step). */
+  capRows: Array<{ shop: string; customerKey: string; checkoutId: string; stepId: string; createdAt: Date }>;
 }
 
 /**
@@ -292,7 +292,7 @@ export async function loadBatchContext(
     for (const m of messagesBy.get(String(c.id)) ?? []) {
       const createdAt = d(m.created_at)!;
       if (capChannels.has(String(m.channel)) && capStatuses.has(String(m.status)) && createdAt >= a.capStart) {
-        capRows.push({ shop: String(c.shop), customerKey: String(c.customer_key), createdAt });
+        capRows.push({ shop: String(c.shop), customerKey: String(c.customer_key), checkoutId: String(c.id), stepId: String(m.step_id), createdAt });
       }
     }
   }

@@ -16,7 +16,7 @@ import type { ChannelName, CheckoutView, IncentiveView, OutboundMessage, SendRes
 import { db as appDb, dbProvider as appProvider, withSqliteConnection as appSqlite } from "../db.server";
 import { scheduleAfter, retryAt, windowEndsAt } from "../lib/cadence";
 import { channelSkipReason, checkoutDecision, reachableChannels, type ChannelFacts, type StopReason } from "../lib/eligibility";
-import { applyCap, capRemaining, capWindowStart } from "../lib/frequency-cap";
+import { capAllows, capWindowStart } from "../lib/frequency-cap";
 import { handoffDecision, handoffSummary, type HandoffReason } from "../lib/handoff";
 import { quietHoursEnd } from "../lib/quiet-hours";
 import { averageOrderMinor, scoreCheckout, type Score } from "../lib/scoring";
@@ -135,6 +135,7 @@ function emptyResult(): TickResult {
     claimed: 0,
     sent: { email: 0, push: 0, whatsapp: 0 },
     skipped: {},
+    trimmedSteps: 0,
     deferred: {},
     failed: 0,
     retried: 0,
@@ -228,8 +229,8 @@ export async function runTick(opts: TickOptions): Promise<TickResult> {
   }
   ctx.res.stillDue = await countDue(ctx.sql, clock());
   ctx.res.ms = Math.round(performance.now() - started);
-  const { sent, skipped, deferred, claimed, failed, stillDue, ms } = ctx.res;
-  if (claimed > 0 || ctx.res.purged > 0) log.info({ owner: opts.owner, claimed, sent, skipped, deferred, failed, stillDue, ms }, "recovery tick");
+  const { sent, skipped, trimmedSteps, deferred, claimed, failed, stillDue, ms } = ctx.res;
+  if (claimed > 0 || ctx.res.purged > 0) log.info({ owner: opts.owner, claimed, sent, skipped, trimmedSteps, deferred, failed, stillDue, ms }, "recovery tick");
   return ctx.res;
 }
 
@@ -304,10 +305,15 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
     const k = `${s.shop}|${s.customerKey}`;
     push(siblingsBy, k, s);
   }
-  const capCount = new Map<string, Date[]>();
+  // Frequency cap: the shopper's reminders (one per checkout and step, at its first row's time).
+  const capCount = new Map<string, Map<string, Date>>();
   for (const m of capRows) {
     const k = `${m.shop}|${m.customerKey}`;
-    push(capCount, k, m.createdAt);
+    const reminders = capCount.get(k) ?? new Map<string, Date>();
+    const key = `${m.checkoutId}|${m.stepId}`;
+    const seen = reminders.get(key);
+    if (!seen || m.createdAt < seen) reminders.set(key, m.createdAt);
+    capCount.set(k, reminders);
   }
 
   const newRows: LedgerRow[] = [];
@@ -437,13 +443,19 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
         else fresh.push(channel);
       }
       if (c.customerKey && fresh.length) {
+        // The step is one reminder: it goes out on every channel it can, or (over the cap) is trimmed as a whole.
         const k = `${c.shop}|${c.customerKey}`;
-        const start = capWindowStart(now, settings.frequencyCap);
-        const sentTimes = (capCount.get(k) ?? []).filter((t) => t >= start);
-        const { allowed, capped } = applyCap(fresh, capRemaining(sentTimes.length, settings.frequencyCap));
-        for (const ch of capped) skippedRows.push({ channel: ch, reason: "frequency_cap" });
-        fresh.splice(0, fresh.length, ...allowed);
-        capCount.set(k, [...sentTimes, ...allowed.map(() => now)]);
+        const reminders = capCount.get(k) ?? new Map<string, Date>();
+        const key = `${c.id}|${step.id}`;
+        if (!reminders.has(key)) {
+          if (capAllows([...reminders.values()], now, settings.frequencyCap)) reminders.set(key, now);
+          else {
+            for (const ch of fresh) skippedRows.push({ channel: ch, reason: "frequency_cap" });
+            fresh.length = 0;
+            res.trimmedSteps += 1;
+          }
+        }
+        capCount.set(k, reminders);
       }
       const view = checkoutViewOf(c);
       let incentive: IncentiveView | null = null;
@@ -503,10 +515,15 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
     const go: PlannedSend[] = [];
     const skipOrder: string[] = [];
     const skipPaused: string[] = [];
+    const skipManual: Record<string, string[]> = {};
     for (const g of group) {
       const f = state.get(g.checkoutId);
       if (f && (f.completedAt || f.orderId)) {
         skipOrder.push(g.messageId); // an order completed it since we claimed it: stop at once
+        dropped.add(g.checkoutId);
+      } else if (f && (f.stage === "lost" || f.stage === "recovered")) {
+        // A person moved the card to Lost or Recovered meanwhile (the move stopped automation): nothing goes out.
+        (skipManual[f.stage === "lost" ? "manual_lost" : "manual_recovered"] ??= []).push(g.messageId);
         dropped.add(g.checkoutId);
       } else if (!f || f.leaseOwner !== opts.owner) {
         dropped.add(g.checkoutId); // another owner has it now: it will send the rows still marked "sending"
@@ -517,6 +534,10 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
     if (skipOrder.length) {
       await markSkipped(sql, skipOrder, "order_completed", now);
       bump(res.skipped, "order_completed", skipOrder.length);
+    }
+    for (const [reason, ids] of Object.entries(skipManual)) {
+      await markSkipped(sql, ids, reason, now);
+      bump(res.skipped, reason, ids.length);
     }
     if (skipPaused.length) {
       await markSkipped(sql, skipPaused, "negotiating", now);

@@ -62,6 +62,8 @@ export interface TickResult {
   sent: Record<ChannelName, number>;
   /** Channels not used and checkouts stopped, by reason code. */
   skipped: Record<string, number>;
+  /** Steps the frequency cap trimmed (every channel of each is also counted in skipped.frequency_cap). */
+  trimmedSteps: number;
   /** Steps that wait (quiet hours, a retry later, a conversation in progress), by reason. */
   deferred: Record<string, number>;
   failed: number;

@@ -7,6 +7,7 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { ATTRIBUTION_WINDOW_DAYS } from "../lib/attribution";
 import { HOUR_BUCKETS, PERIODS, VALUE_BANDS, formatRate, niceMax, parsePeriod } from "../lib/metrics";
 import { formatMoney } from "../lib/money";
+import { channelLabel, ledgerStepLabel } from "../lib/message-kinds";
 import { getOverviewMetrics } from "../models/metrics.server";
 import { adminContext } from "../shopify/admin-context.server";
 
@@ -14,11 +15,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, shopRecord, now } = await adminContext(request);
   const days = parsePeriod(new URL(request.url).searchParams.get("days"));
   const metrics = await getOverviewMetrics({ shop, days, now });
-  const stepLabels = Object.fromEntries(shopRecord.parsedSettings.cadence.steps.map((s) => [s.id, s.label]));
+  const cadenceLabels = Object.fromEntries(shopRecord.parsedSettings.cadence.steps.map((s) => [s.id, s.label]));
+  // Labels for the step keys this period actually has (staff alerts are not among them: see getOverviewMetrics).
+  const stepLabels = Object.fromEntries(metrics.byStep.map((r) => [r.key, ledgerStepLabel({ stepId: r.key, channel: "" }, cadenceLabels)]));
   return json({ currency: merchantCurrency(shopRecord), metrics, stepLabels, attributionDays: ATTRIBUTION_WINDOW_DAYS });
 };
 
-const CHANNEL_LABELS: Record<string, string> = { email: "Email", push: "Push", whatsapp: "WhatsApp", staff_alert: "Staff alert", manual_whatsapp: "Manual WhatsApp", unattributed: "Unattributed" };
 
 function Metric({ id, label, value, help }: { id: string; label: string; value: string; help?: string }) {
   return (
@@ -156,6 +158,7 @@ export default function Overview() {
               <Metric id="push-click" label="Push click rate" value={formatRate(f.pushClickRate)} />
               <Metric id="discount-use" label="Discount use rate" value={formatRate(f.discountUseRate)} help="Codes used ÷ codes issued" />
               <Metric id="opt-out" label="Opt-out rate" value={formatRate(f.optOutRate)} help="Opt-outs ÷ messages sent" />
+              <Metric id="staff-alerts" label="Staff alerts sent" value={metrics.staffAlertsSent.toLocaleString("en-US")} help="Alerts to your team (handoffs, replies); not counted as messages above" />
             </InlineGrid>
             <Card>
               <BlockStack gap="200">
@@ -178,7 +181,7 @@ export default function Overview() {
                 title="By channel"
                 types={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
                 headings={["Channel", "Sent", "Opened", "Clicked", "Recovered", "Revenue"]}
-                rows={engagementRows(metrics.byChannel, (k) => CHANNEL_LABELS[k] ?? k)}
+                rows={engagementRows(metrics.byChannel, channelLabel)}
               />
               <Breakdown
                 id="breakdown-segment"

@@ -10,18 +10,19 @@ import { formatMoney } from "../lib/money";
 import { STAGE_LABELS, isStage, nextAction, type Stage } from "../lib/pipeline";
 import { buildTimeline } from "../lib/timeline";
 import { getCheckoutDetail } from "../models/checkout-detail.server";
-import { moveStage } from "../models/pipeline.server";
+import { ledgerStepLabel } from "../lib/message-kinds";
+import { moveByHand, resumeNotes } from "../models/stage-moves.server";
 import { addNote, assignOwner } from "../models/staff-actions.server";
 import { adminContext, refusal } from "../shopify/admin-context.server";
 
 const stageLabel = (s: string) => (isStage(s) ? STAGE_LABELS[s] : s || "?");
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { shop, shopRecord } = await adminContext(request);
+  const { shop, shopRecord, now } = await adminContext(request);
   const detail = await getCheckoutDetail({ shop, id: String(params.id ?? "") });
   if (!detail) throw new Response("Checkout not found", { status: 404 });
   const { checkout: c } = detail;
-  const steps = new Map(shopRecord.parsedSettings.cadence.steps.map((s) => [s.id, s.label]));
+  const steps = Object.fromEntries(shopRecord.parsedSettings.cadence.steps.map((s) => [s.id, s.label]));
   let items: Array<{ title: string; variantTitle: string | null; quantity: number; priceMinor: number; imageUrl: string | null; sku: string | null }> = [];
   try {
     items = JSON.parse(c.lineItems);
@@ -30,13 +31,16 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   }
   const timeline = buildTimeline({
     checkout: c,
-    messages: detail.messages.map((m) => ({ ...m, stepLabel: steps.get(m.stepId) ?? m.stepId })),
+    messages: detail.messages.map((m) => ({ ...m, stepLabel: ledgerStepLabel(m, steps) })),
     conversation: detail.conversation,
     notes: detail.notes,
     audit: detail.audit,
     stageLabel,
   });
+  // A Lost checkout says, before it is moved back to Contacted, whether reminders resume.
+  const resumeNote = c.stage === "lost" ? ((await resumeNotes({ shop, checkoutIds: [c.id], now }))[c.id] ?? null) : null;
   return json({
+    resumeNote,
     checkout: {
       id: c.id,
       name: customerName(c),
@@ -81,8 +85,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     if (intent === "move") {
       const to = form.get("to");
       if (!isStage(to)) throw new InputError(400, "unknown stage");
-      const moved = await moveStage({ shop, checkoutId, to, actor: `staff:${staff}`, now });
-      if (!moved) return json({ ok: false as const, error: `This checkout cannot move to ${STAGE_LABELS[to]}.` }, { status: 409 });
+      const moved = await moveByHand({ shop, checkoutId, to, actor: `staff:${staff}`, now });
+      if (!moved.moved) return json({ ok: false as const, error: `This checkout cannot move to ${STAGE_LABELS[to]}.` }, { status: 409 });
       return json({ ok: true as const, intent });
     }
     throw new InputError(400, "unknown action");
@@ -188,6 +192,11 @@ export default function CheckoutDetail() {
                   <Badge tone={c.priority === "urgent" ? "critical" : c.priority === "high" ? "warning" : undefined}>{`Priority: ${c.priority}`}</Badge>
                   {c.handoff ? <Badge tone="attention">{`Handoff${c.handoffReason ? `: ${c.handoffReason}` : ""}`}</Badge> : null}
                 </InlineStack>
+                {data.resumeNote ? (
+                  <Text as="p" tone="subdued" id="resume-note">
+                    {data.resumeNote}
+                  </Text>
+                ) : null}
                 {next ? (
                   <Button variant="primary" onClick={() => moveFetcher.submit({ intent: "move", to: next.to }, { method: "post" })} loading={moveFetcher.state !== "idle"}>
                     {next.label}

@@ -6,10 +6,11 @@ import { Badge, BlockStack, Card, DataTable, InlineGrid, InlineStack, Page, Pagi
 import { TitleBar } from "@shopify/app-bridge-react";
 import { customerName, pageCount } from "../lib/board";
 import { getMessagePreview, listMessageLog, LOG_PAGE_SIZE, parseLogFilters } from "../models/message-log.server";
+import { channelLabel, ledgerStepLabel, skipReasonLabel } from "../lib/message-kinds";
 import { adminContext } from "../shopify/admin-context.server";
 
 const STATUSES = ["pending", "sending", "sent", "delivered", "opened", "clicked", "failed", "skipped", "bounced"];
-const CHANNELS = ["email", "push", "whatsapp", "staff_alert", "manual_whatsapp"];
+const CHANNELS = ["email", "push", "whatsapp", "manual_whatsapp", "manual_call", "staff_alert"];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, shopRecord, now } = await adminContext(request);
@@ -23,6 +24,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     previewId ? getMessagePreview({ shop, messageId: previewId }) : Promise.resolve(null),
   ]);
   const steps = shopRecord.parsedSettings.cadence.steps.map((s) => ({ id: s.id, label: s.label }));
+  const stepLabels = Object.fromEntries(steps.map((s) => [s.id, s.label]));
   return json({
     retentionDays,
     since: log.since.toISOString(),
@@ -35,10 +37,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       id: r.id,
       checkoutId: r.checkoutId,
       customer: customerName(r.checkout),
-      step: r.stepId,
+      // Merchant words only: a staff alert is "Staff alert: ...", a message sent by hand "Sent by hand", never an id.
+      step: ledgerStepLabel(r, stepLabels),
       channel: r.channel,
+      channelLabel: channelLabel(r.channel),
       status: r.status,
       reason: r.lastError ?? r.skipReason ?? null,
+      reasonLabel: r.lastError ?? skipReasonLabel(r.skipReason),
       attempts: r.attempts,
       recipient: r.recipient,
       subject: r.subject,
@@ -59,7 +64,6 @@ export default function Logs() {
   const data = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const navigation = useNavigation();
-  const stepLabel = (id: string) => data.steps.find((s) => s.id === id)?.label ?? id;
   const [filters, setFilters] = useState({ channel: data.filters.channel ?? "", status: data.filters.status ?? "", step: data.filters.step ?? "" });
   const update = (key: "channel" | "status" | "step", value: string) => {
     setFilters((f) => ({ ...f, [key]: value }));
@@ -85,7 +89,7 @@ export default function Logs() {
       <BlockStack gap="400">
         <Card>
           <InlineGrid columns={{ xs: 1, md: 3 }} gap="300">
-            <Select label="Channel" id="log-channel" options={[{ label: "All channels", value: "" }, ...CHANNELS.map((c) => ({ label: c, value: c }))]} value={filters.channel} onChange={(v) => update("channel", v)} />
+            <Select label="Channel" id="log-channel" options={[{ label: "All channels", value: "" }, ...CHANNELS.map((c) => ({ label: channelLabel(c), value: c }))]} value={filters.channel} onChange={(v) => update("channel", v)} />
             <Select label="Status" id="log-status" options={[{ label: "All statuses", value: "" }, ...STATUSES.map((c) => ({ label: c, value: c }))]} value={filters.status} onChange={(v) => update("status", v)} />
             <Select label="Step" id="log-step" options={[{ label: "All steps", value: "" }, ...data.steps.map((s) => ({ label: s.label, value: s.id }))]} value={filters.step} onChange={(v) => update("step", v)} />
           </InlineGrid>
@@ -105,15 +109,15 @@ export default function Logs() {
                     <RemixLink key="c" to={`/app/checkouts/${r.checkoutId}`}>
                       {r.customer}
                     </RemixLink>,
-                    stepLabel(r.step),
-                    r.channel,
+                    r.step,
+                    r.channelLabel,
                     <InlineStack key="s" gap="100">
                       <Badge tone={statusTone(r.status)}>{r.status}</Badge>
                       {r.opened && r.status !== "opened" ? <Badge>opened</Badge> : null}
                       {r.clicked && r.status !== "clicked" ? <Badge>clicked</Badge> : null}
                     </InlineStack>,
                     <span key="r" data-testid="log-reason">
-                      {r.reason ?? ""}
+                      {r.reasonLabel ?? ""}
                     </span>,
                     r.channel === "email" && !r.purged ? (
                       <button key="p" type="button" className="Polaris-Link" data-testid="log-preview" onClick={() => go({ message: r.id })} style={{ background: "none", border: 0, cursor: "pointer", color: "#005bd3" }}>

@@ -37,9 +37,9 @@ import { InputError } from "../lib/errors";
 import { formatMoney } from "../lib/money";
 import { STAGES, STAGE_LABELS, canMove, isStage, nextAction, type Stage } from "../lib/pipeline";
 import { clickToChatUrl, whatsappTemplates, type QuickTemplateId } from "../lib/quick-messages";
-import { moveStage } from "../models/pipeline.server";
 import { listBoard, type BoardCard } from "../models/pipeline-board.server";
-import { logManualWhatsApp, scheduleFollowUp } from "../models/staff-actions.server";
+import { moveByHand, resumeNotes } from "../models/stage-moves.server";
+import { logManualCall, logManualWhatsApp, scheduleFollowUp } from "../models/staff-actions.server";
 import { issueManualCode } from "../incentives/service.server";
 import { adminContext, refusal } from "../shopify/admin-context.server";
 
@@ -48,7 +48,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const params = new URL(request.url).searchParams;
   const filters = parseBoardFilters(params, merchantCurrency(shopRecord));
   const board = await listBoard({ shop, filters, pages: parseColumnPages(params), now });
-  return json({ currency: merchantCurrency(shopRecord), pageSize: BOARD_PAGE_SIZE, now: now.toISOString(), ...board });
+  // Lost cards say, before they are moved back to Contacted, whether reminders resume (and the move does that).
+  const lostIds = board.columns.flatMap((c) => c.cards).filter((c) => c.stage === "lost").map((c) => c.id);
+  const resume = await resumeNotes({ shop, checkoutIds: lostIds, now });
+  return json({ currency: merchantCurrency(shopRecord), pageSize: BOARD_PAGE_SIZE, now: now.toISOString(), ...board, resume });
 };
 
 const PERCENTS = [5, 10, 15, 20] as const;
@@ -65,8 +68,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       case "move": {
         const to = form.get("to");
         if (!isStage(to)) throw new InputError(400, "unknown stage");
-        const moved = await moveStage({ shop, checkoutId, to, actor, now });
-        if (!moved) return json({ ok: false as const, error: `This card cannot move to ${STAGE_LABELS[to]}.` }, { status: 409 });
+        const moved = await moveByHand({ shop, checkoutId, to, actor, now });
+        if (!moved.moved) return json({ ok: false as const, error: `This card cannot move to ${STAGE_LABELS[to]}.` }, { status: 409 });
+        return json({ ok: true as const, intent });
+      }
+      case "call": {
+        await logManualCall({ shop, checkoutId, author: staff, now });
         return json({ ok: true as const, intent });
       }
       case "whatsapp": {
@@ -128,7 +135,7 @@ function formatWhen(iso: string | null): string {
   return new Date(iso).toLocaleString("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 }
 
-type Dialog = { kind: "whatsapp" | "followup" | "code"; card: BoardCard } | null;
+type Dialog = { kind: "whatsapp" | "followup" | "code"; card: BoardCard } | { kind: "confirm_move"; card: BoardCard; to: Stage } | null;
 
 export default function Pipeline() {
   const data = useLoaderData<typeof loader>();
@@ -148,13 +155,22 @@ export default function Pipeline() {
     useSensor(KeyboardSensor, { coordinateGetter: columnKeyboardCoordinates }),
   );
 
-  const move = useCallback(
+  const submitMove = useCallback(
     (card: BoardCard, to: Stage) => {
       setError(null);
       fetcher.submit({ intent: "move", checkoutId: card.id, to }, { method: "post" });
     },
     [fetcher],
   );
+  // Lost back to Contacted says first whether reminders resume (by button or by drag and drop), and asks.
+  const move = useCallback(
+    (card: BoardCard, to: Stage) => {
+      if (card.stage === "lost" && to === "contacted") setDialog({ kind: "confirm_move", card, to });
+      else submitMove(card, to);
+    },
+    [submitMove],
+  );
+  const logCall = useCallback((card: BoardCard) => fetcher.submit({ intent: "call", checkoutId: card.id }, { method: "post" }), [fetcher]);
 
   const onDragEnd = (e: DragEndEvent) => {
     const card = e.active.data.current?.card as BoardCard | undefined;
@@ -213,7 +229,7 @@ export default function Pipeline() {
                   onPage={(p) => setPage(col.stage, p)}
                 >
                   {col.cards.map((card) => (
-                    <PipelineCard key={card.id} card={card} money={money} onAdvance={move} onDialog={(kind) => setDialog({ kind, card })} busy={pendingMove?.id === card.id} />
+                    <PipelineCard key={card.id} card={card} money={money} onAdvance={move} onCall={logCall} resumeNote={data.resume[card.id] ?? null} onDialog={(kind) => setDialog({ kind, card })} busy={pendingMove?.id === card.id} />
                   ))}
                 </Column>
               ))}
@@ -221,7 +237,19 @@ export default function Pipeline() {
           </DndContext>
         </div>
       </BlockStack>
-      {dialog?.kind === "whatsapp" ? <WhatsAppDialog card={dialog.card} onClose={() => setDialog(null)} /> : null}
+      {dialog?.kind === "confirm_move" ? (
+        <ConfirmMoveDialog
+          card={dialog.card}
+          to={dialog.to}
+          note={data.resume[dialog.card.id] ?? null}
+          onConfirm={() => {
+            submitMove(dialog.card, dialog.to);
+            setDialog(null);
+          }}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
+      {dialog?.kind === "whatsapp" ? <WhatsAppDialog card={dialog.card} resumeNote={data.resume[dialog.card.id] ?? null} onClose={() => setDialog(null)} /> : null}
       {dialog?.kind === "followup" ? <FollowUpDialog card={dialog.card} onClose={() => setDialog(null)} /> : null}
       {dialog?.kind === "code" ? <CodeDialog card={dialog.card} onClose={() => setDialog(null)} /> : null}
     </Page>
@@ -342,12 +370,16 @@ function PipelineCard({
   card,
   money,
   onAdvance,
+  onCall,
+  resumeNote,
   onDialog,
   busy,
 }: {
   card: BoardCard;
   money: (m: number) => string;
   onAdvance: (card: BoardCard, to: Stage) => void;
+  onCall: (card: BoardCard) => void;
+  resumeNote: string | null;
   onDialog: (kind: "whatsapp" | "followup" | "code") => void;
   busy: boolean;
 }) {
@@ -415,6 +447,13 @@ function PipelineCard({
           ) : null}
           {card.owner ? <Badge>{`Owner: ${card.owner}`}</Badge> : null}
         </InlineStack>
+        {resumeNote ? (
+          <span data-testid="resume-note">
+            <Text as="p" variant="bodySm" tone="subdued">
+              {resumeNote}
+            </Text>
+          </span>
+        ) : null}
         {next ? (
           <Button size="slim" variant="primary" onClick={() => onAdvance(card, next.to)} disabled={busy}>
             {next.label}
@@ -423,7 +462,7 @@ function PipelineCard({
         {open ? (
           <InlineStack gap="100" wrap>
             {card.phone ? (
-              <Button size="slim" url={`tel:${card.phone}`} accessibilityLabel={`Call ${card.name}`}>
+              <Button size="slim" url={`tel:${card.phone}`} onClick={() => onCall(card)} accessibilityLabel={`Call ${card.name}`}>
                 Call
               </Button>
             ) : null}
@@ -443,7 +482,17 @@ function PipelineCard({
   );
 }
 
-function WhatsAppDialog({ card, onClose }: { card: BoardCard; onClose: () => void }) {
+function ConfirmMoveDialog({ card, to, note, onConfirm, onClose }: { card: BoardCard; to: Stage; note: string | null; onConfirm: () => void; onClose: () => void }) {
+  return (
+    <Modal open onClose={onClose} title={`Move ${card.name} to ${STAGE_LABELS[to]}?`} primaryAction={{ content: `Move to ${STAGE_LABELS[to]}`, onAction: onConfirm, id: "confirm-move" }} secondaryActions={[{ content: "Cancel", onAction: onClose }]}>
+      <Modal.Section>
+        <p data-testid="move-note">{note ?? ""}</p>
+      </Modal.Section>
+    </Modal>
+  );
+}
+
+function WhatsAppDialog({ card, resumeNote, onClose }: { card: BoardCard; resumeNote: string | null; onClose: () => void }) {
   const fetcher = useFetcher<ActionData>();
   const templates = whatsappTemplates({ firstName: card.firstName, product: card.product, code: card.discount?.code ?? null, link: card.recoveryUrl });
   const [choice, setChoice] = useState<QuickTemplateId>("reminder");
@@ -467,6 +516,9 @@ function WhatsAppDialog({ card, onClose }: { card: BoardCard; onClose: () => voi
             }}
           />
           <TextField label="Preview" id="whatsapp-preview" value={text} onChange={setText} multiline={4} autoComplete="off" />
+          <Text as="p" tone="subdued">
+            {card.stage === "abandoned" || card.stage === "lost" ? `Logged as a message to the shopper; the card moves to Contacted.${resumeNote ? ` ${resumeNote}` : ""}` : "Logged as a message to the shopper."}
+          </Text>
           {choice === "discount" && !card.discount ? (
             <Text as="p" tone="subdued">
               No code on this cart yet: generate one with the Code button and it will be inserted here.

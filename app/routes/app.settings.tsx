@@ -8,6 +8,7 @@ import { Badge, Banner, BlockStack, Box, Button, Card, Checkbox, InlineGrid, Inl
 import { TitleBar } from "@shopify/app-bridge-react";
 import { channelStatuses } from "../channels/status.server";
 import { currencyExponent } from "../lib/money";
+import { FREQUENCY_CAP_HELP, capProblem } from "../lib/frequency-cap";
 import { CHANNELS, validateSettings, type CadenceStep, type Settings, type SettingsErrors } from "../lib/settings";
 import { saveShopSettings } from "../models/shops.server";
 import { getEmbedStatus } from "../storefront/embed-status.server";
@@ -104,6 +105,7 @@ export default function SettingsPage() {
   };
 
   const steps = s.cadence.steps;
+  const capWarning = Number.isFinite(s.frequencyCap.maxMessages) && Number.isFinite(s.frequencyCap.perHours) ? capProblem(steps, s.frequencyCap) : null;
   const errorCount = Object.keys(errors).length;
   const numField = (label: string, path: Path, value: number, id: string, suffix?: string) => (
     <TextField
@@ -249,10 +251,19 @@ export default function SettingsPage() {
                 <Checkbox label="Exclude staff checkouts" checked={s.exclusions.excludeStaff} onChange={(v) => set(["exclusions", "excludeStaff"], v)} />
                 <TextField label="Minimum cart value" id="exclusions-min-cart" type="number" prefix={data.currency} value={money.minCart} onChange={(v) => setMoney((m) => ({ ...m, minCart: v }))} error={err("exclusions.minCartValueMinor")} autoComplete="off" />
                 <TextField label="Excluded customer tags" id="exclusions-tags" value={tags} onChange={setTags} helpText="Comma-separated" error={err("exclusions.excludedCustomerTags")} autoComplete="off" />
+                {/* Frequency cap (issue 14): what it counts, and a warning before saving when it would trim the cadence. */}
                 <InlineGrid columns={2} gap="200">
-                  {numField("At most", ["frequencyCap", "maxMessages"], s.frequencyCap.maxMessages, "cap-max", "messages")}
+                  {numField("At most", ["frequencyCap", "maxMessages"], s.frequencyCap.maxMessages, "cap-max", "reminders")}
                   {numField("Per", ["frequencyCap", "perHours"], s.frequencyCap.perHours, "cap-hours", "hours")}
                 </InlineGrid>
+                <Text as="p" variant="bodySm" tone="subdued" id="cap-help">
+                  {FREQUENCY_CAP_HELP}
+                </Text>
+                {capWarning ? (
+                  <Banner tone="warning">
+                    <p id="cap-warning">{capWarning}</p>
+                  </Banner>
+                ) : null}
               </BlockStack>
             </Card>
           </Layout.AnnotatedSection>

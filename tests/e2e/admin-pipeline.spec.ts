@@ -99,7 +99,11 @@ test("cards move by the advance button, by drag and drop, and by keyboard; Lost 
   expect((await db.checkout.findUniqueOrThrow({ where: { id: a.id } })).stage).toBe("recovered");
 
   // 5. Lost goes back to Contacted.
+  // The card says first whether reminders resume, and the move is confirmed.
+  await expect(card(page, "lost", `${tag}b`).getByTestId("resume-note")).toContainText(/Reminders resume|no more automatic reminders/);
   await card(page, "lost", `${tag}b`).getByRole("button", { name: "Retry: mark as contacted" }).click();
+  await expect(page.getByTestId("move-note")).toContainText(/Reminders resume|no more automatic reminders/);
+  await page.getByRole("button", { name: "Move to Contacted" }).click();
   await expect(card(page, "contacted", `${tag}b`)).toBeVisible();
   await expect.poll(async () => (await db.checkout.findUniqueOrThrow({ where: { id: lost.id } })).stage).toBe("contacted");
   await page.screenshot({ path: test.info().outputPath("pipeline-after-moves.png"), fullPage: true });
@@ -137,9 +141,13 @@ test("quick actions: call link, WhatsApp templates with click-to-chat (logged), 
   expect(entry.body).toContain("selling fast");
   await page.keyboard.press("Escape");
   await expect(page.locator(".Polaris-Modal-Dialog")).toHaveCount(0);
+  // Sent by hand: a shopper message in the ledger, and the card moves to Contacted.
+  const contacted = card(page, "contacted", tag);
+  await expect(contacted).toBeVisible();
+  expect(await db.message.count({ where: { checkoutId: c.id, channel: "manual_whatsapp", status: "sent" } })).toBe(1);
 
   // A one-time 10% code, attached to the card and inserted into the Discount template.
-  await k.getByRole("button", { name: `Generate a code for ${tag} Tester` }).click();
+  await contacted.getByRole("button", { name: `Generate a code for ${tag} Tester` }).click();
   await page.getByTestId("quick-dialog").getByRole("button", { name: "10% off" }).click();
   await expect(page.locator("#code-result")).toContainText("is attached to this cart");
   const inc = await db.incentive.findFirstOrThrow({ where: { checkoutId: c.id } });
@@ -147,8 +155,8 @@ test("quick actions: call link, WhatsApp templates with click-to-chat (logged), 
   expect(operations).toContain("DiscountCodeBasicCreate");
   await page.screenshot({ path: test.info().outputPath("pipeline-code.png") });
   await page.keyboard.press("Escape");
-  await expect(k.getByTestId("tag-discount")).toContainText(inc.code);
-  await k.getByRole("button", { name: `WhatsApp ${tag} Tester` }).click();
+  await expect(contacted.getByTestId("tag-discount")).toContainText(inc.code);
+  await contacted.getByRole("button", { name: `WhatsApp ${tag} Tester` }).click();
   await page.getByTestId("quick-dialog").getByText("Discount", { exact: true }).click();
   await expect(page.locator("#whatsapp-preview")).toHaveValue(new RegExp(inc.code));
   await page.keyboard.press("Escape");
@@ -156,13 +164,13 @@ test("quick actions: call link, WhatsApp templates with click-to-chat (logged), 
   // A follow-up in 30 minutes: a badge on the card and an entry in the due list.
   const at = new Date(Date.now() + 30 * 60_000);
   const pad = (n: number) => String(n).padStart(2, "0");
-  await k.getByRole("button", { name: `Schedule a follow-up for ${tag} Tester` }).click();
+  await contacted.getByRole("button", { name: `Schedule a follow-up for ${tag} Tester` }).click();
   await page.locator("#followup-date").fill(`${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`);
   await page.locator("#followup-time").fill(`${pad(at.getHours())}:${pad(at.getMinutes())}`);
   await page.locator("#followup-note").fill("Call about sizes");
   await page.getByRole("button", { name: "Schedule follow-up" }).click();
   await expect(page.locator(".Polaris-Modal-Dialog")).toHaveCount(0);
-  await expect(k.getByTestId("tag-followup")).toBeVisible();
+  await expect(contacted.getByTestId("tag-followup")).toBeVisible();
   await expect(page.locator("#follow-ups-due")).toContainText(`${tag} Tester`);
   const saved = await db.checkout.findUniqueOrThrow({ where: { id: c.id } });
   expect(Math.abs(saved.followUpAt!.getTime() - at.getTime())).toBeLessThan(60_000);

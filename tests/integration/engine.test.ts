@@ -53,7 +53,7 @@ beforeEach(async () => {
 
 describe("cadence", () => {
   it("a new shopper who never returns gets every step on time, and ends Lost", async () => {
-    await shopWith({ frequencyCap: { maxMessages: 10, perHours: 24 } }); // the default cap (4 a day) would trim s3/s4
+    await shopWith(); // the default cap (4 reminders a day) fits the default cadence
     const { payload, checkout } = await newCheckout({ phone: "+1 555 010 2030", acceptsSms: true });
     await db.pushSubscription.create({ data: { shop: TEST_SHOP, endpoint: "https://push.example.net/sub/1", p256dh: "k", auth: "a", cartToken: payload.cart_token } });
     const outbox = makeOutbox();

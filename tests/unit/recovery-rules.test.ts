@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_SEND_ATTEMPTS, retryAt, scheduleAfter, stepDueAt, windowEndsAt } from "../../app/lib/cadence";
 import { channelSkipReason, checkoutDecision, reachableChannels, type ChannelFacts, type CheckoutFacts } from "../../app/lib/eligibility";
-import { applyCap, capRemaining, capWindowStart } from "../../app/lib/frequency-cap";
+import { capAllows, capWindowStart } from "../../app/lib/frequency-cap";
 import { handoffDecision, handoffSummary } from "../../app/lib/handoff";
 import { localMinutes, quietHoursEnd } from "../../app/lib/quiet-hours";
 import { averageOrderMinor, priorityOf, scoreCheckout } from "../../app/lib/scoring";
@@ -87,12 +87,13 @@ describe("quiet hours", () => {
 
 describe("frequency cap", () => {
   const cap = { maxMessages: 3, perHours: 24 };
-  it("allows what is left in the window, in channel order", () => {
+  it("counts the reminders inside the window and allows one more while under the cap", () => {
     expect(capWindowStart(A, cap)).toEqual(new Date(A.getTime() - 24 * 3600_000));
-    expect(capRemaining(1, cap)).toBe(2);
-    expect(capRemaining(5, cap)).toBe(0);
-    expect(applyCap(["email", "push"], 1)).toEqual({ allowed: ["email"], capped: ["push"] });
-    expect(applyCap(["email", "push"], 0)).toEqual({ allowed: [], capped: ["email", "push"] });
+    expect(capAllows([min(-60), min(-30)], A, cap)).toBe(true);
+    expect(capAllows([min(-60), min(-30), min(-10)], A, cap)).toBe(false);
+    // One at exactly the window's start still counts; one before it does not.
+    expect(capAllows([min(-24 * 60), min(-30), min(-10)], A, cap)).toBe(false);
+    expect(capAllows([min(-24 * 60 - 1), min(-30), min(-10)], A, cap)).toBe(true);
   });
 });
 
