@@ -6,6 +6,7 @@ import { linkSigningKey } from "../lib/crypto.server";
 import { parseAllowedHosts } from "../lib/push-endpoint";
 import { log } from "../log.server";
 import { pushSubscriptionStore } from "../models/push-subscriptions.server";
+import { recordChannelCheck } from "../models/channel-checks.server";
 import { getShopSecret } from "../models/shop-secrets.server";
 import { isSuppressed } from "../models/suppressions.server";
 import { getVapidKeys } from "../models/vapid.server";
@@ -68,7 +69,9 @@ function realChannels(e: NodeJS.ProcessEnv): ChannelSet {
     channels.push = createPushSender({ vapid: () => getVapidKeys(e), appUrl, linkKey, store: pushSubscriptionStore, allowedHosts: parseAllowedHosts(e.PUSH_ALLOWED_HOSTS), isSuppressed, env: e, ...demoPushSenderOptions(e) });
     channels.whatsapp = createWhatsAppSender({
       baseUrl: e.WHATSAPP_API_BASE_URL,
+      // The shop's own token (Settings); the app-wide WHATSAPP_ACCESS_TOKEN serves a single-store deployment and the demo.
       getToken: async (shop) => (await getShopSecret({ shop, name: WHATSAPP_TOKEN_SECRET })) ?? e.WHATSAPP_ACCESS_TOKEN ?? null,
+      onSetupVerdict: recordSendVerdict,
       appUrl,
       linkKey,
       isSuppressed,
@@ -77,6 +80,24 @@ function realChannels(e: NodeJS.ProcessEnv): ChannelSet {
   }
   realCache.set(cacheKey, channels);
   return channels;
+}
+
+// A real send's verdict becomes the channel's last check, written when it changes or at most every 10 minutes a
+// shop (not once per message).
+const lastVerdict = new Map<string, { ok: boolean; detail: string | null; at: number }>();
+const VERDICT_REFRESH_MS = 10 * 60_000;
+
+async function recordSendVerdict(v: { shop: string; ok: boolean; detail: string | null; now: Date }) {
+  const prev = lastVerdict.get(v.shop);
+  if (prev && prev.ok === v.ok && prev.detail === v.detail && v.now.getTime() - prev.at < VERDICT_REFRESH_MS) return;
+  lastVerdict.set(v.shop, { ok: v.ok, detail: v.detail, at: v.now.getTime() });
+  await recordChannelCheck({ shop: v.shop, channel: "whatsapp", ok: v.ok, detail: v.detail, now: v.now });
+}
+
+/** Forget the remembered verdicts (the setup changed, or between tests). */
+export function forgetSendVerdicts(shop?: string) {
+  if (shop) lastVerdict.delete(shop);
+  else lastVerdict.clear();
 }
 
 export function buildChannels(e: NodeJS.ProcessEnv = process.env): ChannelSet {
