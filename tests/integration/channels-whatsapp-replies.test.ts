@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await resetDatabase();
-  await seedShop(TEST_SHOP, { whatsapp: { enabled: true, phoneNumberId: PNID, businessPhone: null, templateLanguage: "en_US", templates: { reminder: "cart_reminder", incentive: "cart_reminder_discount" } } });
+  await seedShop(TEST_SHOP, { whatsapp: { enabled: true, phoneNumberId: PNID, templateLanguage: "en_US", templates: { reminder: "cart_reminder", incentive: "cart_reminder_discount" } } });
   await saveShopSecret({ shop: TEST_SHOP, name: WHATSAPP_TOKEN_SECRET, value: wa.token });
   wa.captured.length = 0;
   wa.queue.length = 0;
