@@ -19,8 +19,16 @@ export async function loadSetupChecklist(
     embedActive: embed.active,
     themeEditorUrl: embed.themeEditorUrl,
     readyChannels: Object.entries(channels).filter(([, c]) => c.ready).map(([name]) => name),
-    senderName: settings.sender.fromName?.trim() || shop.name.trim() || null,
+    senderName: settings.sender.fromName?.trim() || profileName(shop),
     senderEmail: settings.sender.fromEmail ?? e.SENDGRID_FROM_EMAIL ?? null,
     cadenceReviewed: settings.setup.cadenceReviewed,
   });
+}
+
+/** The shop's name as Shopify told us; not the store handle an install without a profile stands in with. */
+function profileName(shop: Shop): string | null {
+  const name = shop.name.trim();
+  if (!name) return null;
+  if (!shop.profileSyncedAt && name === shop.domain.replace(/\.myshopify\.com$/, "")) return null;
+  return name;
 }
