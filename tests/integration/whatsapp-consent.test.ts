@@ -144,14 +144,14 @@ describe("a real WhatsApp send", () => {
     const env = { ...process.env, WHATSAPP_API_BASE_URL: wa.url, WHATSAPP_ACCESS_TOKEN: "", SENDGRID_API_KEY: "", CHANNELS_MODE: "" };
     const channels = buildChannels(env);
     const first = await newCheckout({ customerId: 9101, acceptsSms: true });
-    await tick({ channels, staff: makeOutbox().staff }, at(115));
+    await tick(makeOutbox(), at(115), { channels });
     expect(await whatsappRow(first.id)).toMatchObject({ status: "sent" });
     expect(wa.captured[0].body.to).toBe("15550102030");
     expect(await db.channelCheck.findUniqueOrThrow({ where: { shop_channel: { shop: TEST_SHOP, channel: "whatsapp" } } })).toMatchObject({ ok: true });
 
     wa.token = "EAAG-revoked-and-replaced";
     const second = await newCheckout({ customerId: 9102, acceptsSms: true });
-    await tick({ channels, staff: makeOutbox().staff }, at(116));
+    await tick(makeOutbox(), at(116), { channels });
     expect(await whatsappRow(second.id)).toMatchObject({ status: "failed" });
     expect(await db.channelCheck.findUniqueOrThrow({ where: { shop_channel: { shop: TEST_SHOP, channel: "whatsapp" } } })).toMatchObject({ ok: false, detail: expect.stringMatching(/rejected the access token/) });
   });

@@ -97,7 +97,7 @@ describe("what WhatsApp's answer says about the setup", () => {
 
 describe("channel setup status", () => {
   const shopRow = { domain: "test-shop.myshopify.com", name: "Test Shop", email: null, currency: "USD", timezone: null, primaryDomain: null };
-  const env = { SENDGRID_API_KEY: "SG.x", SENDGRID_FROM_EMAIL: "from@example.com", APP_ENCRYPTION_KEY: "a".repeat(64), SHOPIFY_APP_URL: "https://app.example.com" } as NodeJS.ProcessEnv;
+  const env = { SENDGRID_API_KEY: "SG.x", SENDGRID_FROM_EMAIL: "from@example.com", APP_ENCRYPTION_KEY: "a".repeat(64), SHOPIFY_APP_URL: "https://app.example.com" } as unknown as NodeJS.ProcessEnv;
   const waOn = { ...DEFAULT_SETTINGS, whatsapp: { ...DEFAULT_SETTINGS.whatsapp, enabled: true, phoneNumberId: "1234567" } };
   const at = new Date("2026-11-20T10:00:00Z");
 
