@@ -64,6 +64,7 @@ function realChannels(e: NodeJS.ProcessEnv): ChannelSet {
         inboundReplyDomain: e.INBOUND_EMAIL_DOMAIN ?? null,
         isSuppressed,
         env: e,
+        onSetupVerdict: (v) => recordSendVerdict("email", v),
       });
     } else warnOnce("sendgrid", "email channel disabled: SENDGRID_API_KEY is not set");
     channels.push = createPushSender({ vapid: () => getVapidKeys(e), appUrl, linkKey, store: pushSubscriptionStore, allowedHosts: parseAllowedHosts(e.PUSH_ALLOWED_HOSTS), isSuppressed, env: e, ...demoPushSenderOptions(e) });
@@ -71,7 +72,7 @@ function realChannels(e: NodeJS.ProcessEnv): ChannelSet {
       baseUrl: e.WHATSAPP_API_BASE_URL,
       // The shop's own token (Settings); the app-wide WHATSAPP_ACCESS_TOKEN serves a single-store deployment and the demo.
       getToken: async (shop) => (await getShopSecret({ shop, name: WHATSAPP_TOKEN_SECRET })) ?? e.WHATSAPP_ACCESS_TOKEN ?? null,
-      onSetupVerdict: recordSendVerdict,
+      onSetupVerdict: (v) => recordSendVerdict("whatsapp", v),
       appUrl,
       linkKey,
       isSuppressed,
@@ -87,17 +88,18 @@ function realChannels(e: NodeJS.ProcessEnv): ChannelSet {
 const lastVerdict = new Map<string, { ok: boolean; detail: string | null; at: number }>();
 const VERDICT_REFRESH_MS = 10 * 60_000;
 
-async function recordSendVerdict(v: { shop: string; ok: boolean; detail: string | null; now: Date }) {
-  const prev = lastVerdict.get(v.shop);
+async function recordSendVerdict(channel: "email" | "whatsapp", v: { shop: string; ok: boolean; detail: string | null; now: Date }) {
+  const key = `${channel}|${v.shop}`;
+  const prev = lastVerdict.get(key);
   if (prev && prev.ok === v.ok && prev.detail === v.detail && v.now.getTime() - prev.at < VERDICT_REFRESH_MS) return;
-  lastVerdict.set(v.shop, { ok: v.ok, detail: v.detail, at: v.now.getTime() });
-  await recordChannelCheck({ shop: v.shop, channel: "whatsapp", ok: v.ok, detail: v.detail, now: v.now });
+  lastVerdict.set(key, { ok: v.ok, detail: v.detail, at: v.now.getTime() });
+  await recordChannelCheck({ shop: v.shop, channel, ok: v.ok, detail: v.detail, now: v.now });
 }
 
 /** Forget the remembered verdicts (the setup changed, or between tests). */
 export function forgetSendVerdicts(shop?: string) {
-  if (shop) lastVerdict.delete(shop);
-  else lastVerdict.clear();
+  if (!shop) return lastVerdict.clear();
+  for (const ch of ["email", "whatsapp"]) lastVerdict.delete(`${ch}|${shop}`);
 }
 
 export function buildChannels(e: NodeJS.ProcessEnv = process.env): ChannelSet {

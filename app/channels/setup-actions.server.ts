@@ -60,10 +60,12 @@ export async function runChannelIntent(a: { intent: ChannelIntent; form: FormDat
     }
     case "whatsapp-test": {
       const r = await sendWhatsAppTest({ shop, phone: field("phone"), now, env: a.env });
+      forgetSendVerdicts(shop.domain); // the next real send's verdict is written, whatever this process saw before
       return answer(r.ok ? 200 : !r.ok && r.input ? 422 : 502, r.ok, r.detail, !r.ok && r.input ? "phone" : undefined);
     }
     case "email-test": {
       const r = await sendEmailTest({ shop, email: field("email"), now, env: a.env });
+      forgetSendVerdicts(shop.domain);
       return answer(r.ok ? 200 : !r.ok && r.input ? 422 : 502, r.ok, r.detail, !r.ok && r.input ? "email" : undefined);
     }
   }
@@ -81,5 +83,8 @@ export async function afterSettingsSaved(shop: string, before: Settings, after: 
     await clearChannelCheck(shop, "whatsapp");
     forgetSendVerdicts(shop);
   }
-  if (before.sender.fromEmail !== after.sender.fromEmail) await clearChannelCheck(shop, "email");
+  if (before.sender.fromEmail !== after.sender.fromEmail) {
+    await clearChannelCheck(shop, "email");
+    forgetSendVerdicts(shop);
+  }
 }

@@ -3,6 +3,7 @@
 // "Send test email" make one real call and record it; the status says Ready only after one succeeded and says why
 // not otherwise. The Overview shows the setup checklist until every item is done.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { buildChannels, forgetSendVerdicts } from "../../app/channels/registry.server";
 import { WHATSAPP_TOKEN_SECRET } from "../../app/channels/status.server";
 import { db } from "../../app/db.server";
 import { decryptSecret } from "../../app/lib/crypto.server";
@@ -12,7 +13,11 @@ import { ensureShop, forgetShopCache } from "../../app/models/shops.server";
 import * as overview from "../../app/routes/app._index";
 import * as settingsRoute from "../../app/routes/app.settings";
 import { sessionStorage } from "../../app/shopify.server";
+import * as checkoutsCreate from "../../app/routes/webhooks.checkouts.create";
 import { adminRequest, call } from "../helpers/admin";
+import { makeOutbox, tick } from "../helpers/engine";
+import { checkoutPayload } from "../helpers/factories";
+import { callAction, signedWebhook } from "../helpers/webhooks";
 import { TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedOfflineSession } from "../helpers/db";
 import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../helpers/standins/admin-graphql";
@@ -194,6 +199,34 @@ describe("Send test email", () => {
     expect(mail.body.personalizations[0].to[0].email).toBe("owner@linen.example");
     expect(mail.body.from).toEqual({ email: "hello@linen.example", name: "Linen & Co" });
     expect((await load()).json.channels.email).toMatchObject({ ready: true, reason: null });
+  });
+});
+
+describe("a real email send", () => {
+  it("records the email check: Ready after a reminder went out; a refused sender makes it not Ready with the reason", async () => {
+    forgetSendVerdicts();
+    const T0 = new Date("2026-11-20T10:00:00Z");
+    const at = (m: number) => new Date(T0.getTime() + m * 60_000);
+    await setSettings({
+      ...DEFAULT_SETTINGS,
+      quietHours: { ...DEFAULT_SETTINGS.quietHours, enabled: false },
+      cadence: { windowHours: 48, steps: [{ id: "s1", label: "First reminder", offsetMinutes: 60, channels: ["email"], enabled: true, carriesIncentive: false }] },
+    });
+    const channels = buildChannels({ ...process.env, CHANNELS_MODE: "" });
+    const send = async (minute: number) => {
+      const payload = checkoutPayload({ createdAt: at(minute - 90) });
+      expect((await callAction(checkoutsCreate, signedWebhook("checkouts/create", payload))).status).toBe(200);
+      await tick(makeOutbox(), at(minute), { channels });
+    };
+    await send(100);
+    expect(sg.captured).toHaveLength(1);
+    expect((await load()).json.channels.email).toMatchObject({ ready: true });
+
+    sg.queue.push({ status: 403, body: { errors: [{ message: "The from address does not match a verified Sender Identity.", field: "from" }] } });
+    await send(101);
+    const st = (await load()).json.channels.email;
+    expect(st.ready).toBe(false);
+    expect(st.reason).toMatch(/verify it as a Sender Identity/);
   });
 });
 
