@@ -29,6 +29,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     channels: await loadChannelSetup(view, { embedActive: embed.active }),
     // The WhatsApp access token is write-only: the page learns only whether one is stored.
     whatsappToken: { set: token !== null, appWide: !!process.env.WHATSAPP_ACCESS_TOKEN },
+    // With INBOUND_EMAIL_DOMAIN, email replies come back to the app (reply+<message>@...) and Reply-to is not used.
+    repliesToApp: !!process.env.INBOUND_EMAIL_DOMAIN,
     embed,
   });
 };
@@ -224,7 +226,13 @@ export default function SettingsPage() {
                 </BlockStack>
                 {nullableText("Sender name", ["sender", "fromName"], s.sender.fromName, "sender-name", "Blank: the shop's name")}
                 {nullableText("Sender email", ["sender", "fromEmail"], s.sender.fromEmail, "sender-email", "Blank: the app's default sender")}
-                {nullableText("Reply-to", ["sender", "replyTo"], s.sender.replyTo, "sender-reply-to")}
+                {nullableText(
+                  "Reply-to",
+                  ["sender", "replyTo"],
+                  s.sender.replyTo,
+                  "sender-reply-to",
+                  data.repliesToApp ? "Not used: replies come back to the app and show on the checkout's card in the Pipeline." : "Where shoppers' replies go. Blank: the sender email.",
+                )}
               </BlockStack>
             </Card>
             <Box paddingBlockStart="400">

