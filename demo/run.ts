@@ -11,7 +11,7 @@ import { DEMO_SHOP, demoServerEnv } from "../app/demo.server";
 import { Inbox, startInboxViewer } from "./inbox";
 import { OptionsError, parseOptions, USAGE, type DemoOptions } from "./options";
 import { build, buildStaleReason, cleanup, freePort, freshDatabase, onCleanup, startServer } from "./processes";
-import { createDemoShop, STAFF_EMAIL } from "./shop";
+import { createDemoShop, DEMO_WHATSAPP_DISPLAY_PHONE, STAFF_EMAIL } from "./shop";
 import { replyChannels } from "./replies";
 import { simulate } from "./simulate";
 import { startStandins, whatsappSeen } from "./standins";
@@ -87,7 +87,7 @@ async function run(opts: DemoOptions): Promise<number> {
     appUrl: server.url,
     whatsappAppSecret,
     phoneNumberId: settings.whatsapp.phoneNumberId ?? "",
-    businessPhone: settings.whatsapp.businessPhone ?? "",
+    businessPhone: DEMO_WHATSAPP_DISPLAY_PHONE,
     inboundToken: inboundEmail.token,
     problem: (p) => {
       problems.push(p);

@@ -7,6 +7,10 @@ import { HIGH_VALUE_THRESHOLD_MINOR } from "./story";
 
 export const STAFF_EMAIL = "team@demo-outfitters.example";
 
+export const DEMO_WHATSAPP_PHONE_NUMBER_ID = "100200300400";
+/** The demo WhatsApp account's display number (what Meta puts in its webhooks' metadata). */
+export const DEMO_WHATSAPP_DISPLAY_PHONE = "+15550100200";
+
 export function demoSettings(): Settings {
   const input = {
     consent: { emailPolicy: "subscribers" },
@@ -15,7 +19,7 @@ export function demoSettings(): Settings {
     handoff: { highValueThresholdMinor: HIGH_VALUE_THRESHOLD_MINOR, returningCustomers: true, failedPayments: true, continueAutomation: true, staffAlertEmail: STAFF_EMAIL },
     sender: { fromName: "Demo Outfitters", fromEmail: "hello@demo-outfitters.example", replyTo: null },
     branding: { logoUrl: null, accentColor: "#2c6ecb", postalAddress: "12 Harbour Street, Portland, ME 04101, USA" },
-    whatsapp: { enabled: true, phoneNumberId: "100200300400", businessPhone: "+15550100200", templateLanguage: "en" },
+    whatsapp: { enabled: true, phoneNumberId: DEMO_WHATSAPP_PHONE_NUMBER_ID, templateLanguage: "en" },
     incentive: { enabled: true, type: "percentage", percentOff: 10, expiryHours: 48, codePrefix: "BACK", notTwiceWithinDays: 30, skipIfCartHasDiscount: true },
   };
   const v = validateSettings(input);

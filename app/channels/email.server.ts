@@ -7,6 +7,7 @@ import { Client } from "@sendgrid/client";
 import { MailService } from "@sendgrid/mail";
 import type { MailDataRequired } from "@sendgrid/mail";
 import { normalizeEmail } from "../lib/contact";
+import { sendgridSetupVerdict } from "../lib/channel-check";
 import { headerSafe, renderRecoveryEmail, renderStaffAlertEmail } from "../lib/email-template";
 import { messageLinks } from "../lib/links";
 import { formatShopAddress } from "../lib/shop-view";
@@ -36,6 +37,8 @@ export interface EmailSenderOptions extends SendGridOptions {
   inboundReplyDomain?: string | null;
   isSuppressed?: SuppressionCheck;
   env?: NodeJS.ProcessEnv;
+  /** A real send's answer about the shop's sender setup (sent, or key/sender refused): the channel's last check. */
+  onSetupVerdict?: (v: { shop: string; ok: boolean; detail: string | null; now: Date }) => Promise<void>;
 }
 
 /** Backoff for transient failures: 1, 2, 4, 8 ... minutes, capped at 1 hour, with up to 20% jitter. */
@@ -80,13 +83,22 @@ export function createMailService(o: SendGridOptions): MailService {
   return mail;
 }
 
-async function deliver(mail: MailService, data: MailDataRequired, now: Date, attempt: number): Promise<SendResult & { providerId?: string | null }> {
+async function deliver(mail: MailService, data: MailDataRequired, now: Date, attempt: number, onError?: (error: unknown) => void): Promise<SendResult & { providerId?: string | null }> {
   try {
     const [res] = await mail.send(data);
     return { kind: "sent", providerId: headerValue(res.headers, "x-message-id") };
   } catch (error) {
+    onError?.(error);
     return classifySendGridError(error, now, attempt);
   }
+}
+
+/** What a SendGrid refusal says about the shop's sender setup (401/403 and other non-retryable 4xx), else null. */
+function setupVerdictOf(error: unknown): string | null {
+  const e = error as { code?: unknown; response?: { body?: { errors?: Array<{ message?: string; field?: string | null }> } } };
+  const status = typeof e.code === "number" ? e.code : null;
+  const v = sendgridSetupVerdict(status, e.response?.body?.errors ?? []);
+  return v.setupProblem && (status === 401 || status === 403) ? v.detail : null;
 }
 
 export function createEmailSender(o: EmailSenderOptions): ChannelSender {
@@ -135,7 +147,11 @@ export function createEmailSender(o: EmailSenderOptions): ChannelSender {
         categories: ["checkout-recovery", `step-${message.step.id}`.slice(0, 64)],
         trackingSettings: { subscriptionTracking: { enable: false } },
       };
-      const result = await deliver(mail, data, now, message.attempt ?? 0);
+      let setupDetail: string | null = null;
+      const result = await deliver(mail, data, now, message.attempt ?? 0, (error) => (setupDetail = setupVerdictOf(error)));
+      if (o.onSetupVerdict && (result.kind === "sent" || setupDetail)) {
+        await o.onSetupVerdict({ shop: shop.domain, ok: result.kind === "sent", detail: setupDetail, now }).catch((e: unknown) => log.warn({ shop: shop.domain, err: String(e) }, "email check not recorded"));
+      }
       if (result.kind !== "sent") {
         log.warn({ shop: shop.domain, messageId: message.messageId, to: maskEmail(to), outcome: result.kind, reason: result.reason }, "email not sent");
         return result;

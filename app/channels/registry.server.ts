@@ -6,6 +6,7 @@ import { linkSigningKey } from "../lib/crypto.server";
 import { parseAllowedHosts } from "../lib/push-endpoint";
 import { log } from "../log.server";
 import { pushSubscriptionStore } from "../models/push-subscriptions.server";
+import { recordChannelCheck } from "../models/channel-checks.server";
 import { getShopSecret } from "../models/shop-secrets.server";
 import { isSuppressed } from "../models/suppressions.server";
 import { getVapidKeys } from "../models/vapid.server";
@@ -63,12 +64,15 @@ function realChannels(e: NodeJS.ProcessEnv): ChannelSet {
         inboundReplyDomain: e.INBOUND_EMAIL_DOMAIN ?? null,
         isSuppressed,
         env: e,
+        onSetupVerdict: (v) => recordSendVerdict("email", v),
       });
     } else warnOnce("sendgrid", "email channel disabled: SENDGRID_API_KEY is not set");
     channels.push = createPushSender({ vapid: () => getVapidKeys(e), appUrl, linkKey, store: pushSubscriptionStore, allowedHosts: parseAllowedHosts(e.PUSH_ALLOWED_HOSTS), isSuppressed, env: e, ...demoPushSenderOptions(e) });
     channels.whatsapp = createWhatsAppSender({
       baseUrl: e.WHATSAPP_API_BASE_URL,
+      // The shop's own token (Settings); the app-wide WHATSAPP_ACCESS_TOKEN serves a single-store deployment and the demo.
       getToken: async (shop) => (await getShopSecret({ shop, name: WHATSAPP_TOKEN_SECRET })) ?? e.WHATSAPP_ACCESS_TOKEN ?? null,
+      onSetupVerdict: (v) => recordSendVerdict("whatsapp", v),
       appUrl,
       linkKey,
       isSuppressed,
@@ -77,6 +81,25 @@ function realChannels(e: NodeJS.ProcessEnv): ChannelSet {
   }
   realCache.set(cacheKey, channels);
   return channels;
+}
+
+// A real send's verdict becomes the channel's last check, written when it changes or at most every 10 minutes a
+// shop (not once per message).
+const lastVerdict = new Map<string, { ok: boolean; detail: string | null; at: number }>();
+const VERDICT_REFRESH_MS = 10 * 60_000;
+
+async function recordSendVerdict(channel: "email" | "whatsapp", v: { shop: string; ok: boolean; detail: string | null; now: Date }) {
+  const key = `${channel}|${v.shop}`;
+  const prev = lastVerdict.get(key);
+  if (prev && prev.ok === v.ok && prev.detail === v.detail && v.now.getTime() - prev.at < VERDICT_REFRESH_MS) return;
+  lastVerdict.set(key, { ok: v.ok, detail: v.detail, at: v.now.getTime() });
+  await recordChannelCheck({ shop: v.shop, channel, ok: v.ok, detail: v.detail, now: v.now });
+}
+
+/** Forget the remembered verdicts (the setup changed, or between tests). */
+export function forgetSendVerdicts(shop?: string) {
+  if (!shop) return lastVerdict.clear();
+  for (const ch of ["email", "whatsapp"]) lastVerdict.delete(`${ch}|${shop}`);
 }
 
 export function buildChannels(e: NodeJS.ProcessEnv = process.env): ChannelSet {

@@ -25,6 +25,8 @@ export interface CheckoutView {
   abandonedCheckoutUrl: string | null;
   emailConsent: boolean;
   smsConsent: boolean;
+  /** Shopify's WhatsApp marketing consent (true = subscribed); null/absent = none known: SMS consent stands in. */
+  whatsappConsent?: boolean | null;
 }
 
 export interface IncentiveView {

@@ -1,9 +1,13 @@
 // WhatsApp through the Cloud API: an approved template message ({{1}} first name, {{2}} product, [{{3}} code,] then
 // the tracked link) to POST <base>/v21.0/<phone_number_id>/messages, with the shop's access token (stored encrypted
-// in ShopSecret, or WHATSAPP_ACCESS_TOKEN). Only to shoppers with SMS/WhatsApp marketing consent, never to an
-// opted-out number. 429 (or Meta's throughput error codes) -> retry later; 5xx -> backoff; other 4xx -> failed.
+// in ShopSecret, else the app-wide WHATSAPP_ACCESS_TOKEN of a single-store deployment and the demo). Only to shoppers
+// with Shopify's WhatsApp marketing consent (SMS marketing consent where Shopify has none), never to an opted-out
+// number. Each answer that says something about the shop's setup (sent, or token / phone number id / template
+// refused) is reported through onSetupVerdict, so Settings says Ready only after a real call succeeded. 429 (or Meta's throughput error codes) -> retry later; 5xx -> backoff; other 4xx -> failed.
 import { normalizePhone } from "../lib/contact";
 import { messageLinks } from "../lib/links";
+import { whatsappSetupVerdict, type GraphError } from "../lib/channel-check";
+import { mayWhatsApp } from "../lib/eligibility";
 import { buildTemplateMessage } from "../lib/whatsapp";
 import { log } from "../log.server";
 import { backoffAt } from "./email.server";
@@ -26,6 +30,8 @@ export interface WhatsAppSenderOptions {
   isSuppressed?: (args: { shop: string; channel: "whatsapp"; address: string }) => Promise<boolean>;
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** A real send's answer about the shop's setup (ok, or why not): recorded as the channel's last check. */
+  onSetupVerdict?: (v: { shop: string; ok: boolean; detail: string | null; now: Date }) => Promise<void>;
 }
 
 function productName(message: OutboundMessage): string {
@@ -47,7 +53,7 @@ export function createWhatsAppSender(o: WhatsAppSenderOptions): ChannelSender {
       const { shop, checkout, now } = message;
       const wa = shop.settings.whatsapp;
       if (!wa.enabled || !wa.phoneNumberId) return { kind: "failed", reason: "WhatsApp is not configured for this shop" };
-      if (!checkout.smsConsent) return { kind: "failed", reason: "no SMS/WhatsApp marketing consent" };
+      if (!mayWhatsApp(checkout)) return { kind: "failed", reason: "no WhatsApp marketing consent" };
       const phone = normalizePhone(checkout.phone);
       if (!phone) return { kind: "failed", reason: "the checkout has no valid phone number" };
       if (o.isSuppressed && (await o.isSuppressed({ shop: shop.domain, channel: "whatsapp", address: phone }))) {
@@ -76,7 +82,11 @@ export function createWhatsAppSender(o: WhatsAppSenderOptions): ChannelSender {
       } catch (e) {
         return { kind: "retry", at: backoffAt(now, message.attempt ?? 0), reason: `network error: ${String((e as Error).message).slice(0, 200)}` };
       }
-      const json = (await res.json().catch(() => null)) as { messages?: Array<{ id?: string }>; error?: { message?: string; code?: number } } | null;
+      const json = (await res.json().catch(() => null)) as { messages?: Array<{ id?: string }>; error?: GraphError } | null;
+      const verdict = res.ok ? null : whatsappSetupVerdict(res.status, json?.error, { phoneNumberId: wa.phoneNumberId, template: body.template.name, language: body.template.language.code });
+      if (o.onSetupVerdict && (res.ok || verdict?.setupProblem)) {
+        await o.onSetupVerdict({ shop: shop.domain, ok: res.ok, detail: verdict?.detail ?? null, now }).catch((e: unknown) => log.warn({ shop: shop.domain, err: String(e) }, "whatsapp check not recorded"));
+      }
       if (res.ok) {
         const id = json?.messages?.[0]?.id ?? null;
         const summary = `Template ${body.template.name} (${body.template.language.code}): ${body.template.components[0].parameters.map((p) => p.text).join(" | ")}`;

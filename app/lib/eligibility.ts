@@ -11,6 +11,7 @@ export type StopReason =
   | "test_checkout"
   | "staff_checkout"
   | "below_min_cart_value"
+  | "excluded_tag" // the customer carries a tag listed in Settings' "Excluded customer tags"
   | "window_passed"
   | "handed_off" // a person took over and the shop chose not to continue automation
   | "already_stopped" // stopped by something else (uninstall, redaction) while it was due
@@ -33,6 +34,26 @@ export interface CheckoutFacts {
   stage: string;
   /** The newest other checkout of the same shopper (same customer key) created after this one, if any. */
   newerSibling: null | { completed: boolean };
+  /** The customer's tags, lower case (Checkout.customerTags); absent = none known. */
+  customerTags?: readonly string[];
+}
+
+/** Does the customer carry one of the excluded tags? Shopify tags compare case-insensitively. */
+export function hasExcludedTag(customerTags: readonly string[] | undefined, excluded: readonly string[]): boolean {
+  if (!customerTags?.length || !excluded.length) return false;
+  const mine = new Set(customerTags.map((t) => t.trim().toLowerCase()));
+  return excluded.some((t) => mine.has(t.trim().toLowerCase()));
+}
+
+/** Checkout.customerTags (JSON array text) -> tags; anything unreadable = no tags. */
+export function parseCustomerTags(json: string | null | undefined): string[] {
+  if (!json) return [];
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((t): t is string => typeof t === "string") : [];
+  } catch {
+    return [];
+  }
 }
 
 export type CheckoutDecision =
@@ -51,6 +72,7 @@ export function checkoutDecision(f: CheckoutFacts, settings: Settings, now: Date
   if (f.stage === "recovered") return { action: "stop", reason: "manual_recovered", lost: false };
   if (f.isTest && settings.exclusions.excludeTest) return { action: "stop", reason: "test_checkout", lost: false };
   if (f.isStaff && settings.exclusions.excludeStaff) return { action: "stop", reason: "staff_checkout", lost: false };
+  if (hasExcludedTag(f.customerTags, settings.exclusions.excludedCustomerTags)) return { action: "stop", reason: "excluded_tag", lost: false };
   if (f.newerSibling) return { action: "stop", reason: f.newerSibling.completed ? "customer_ordered" : "duplicate_checkout", lost: false };
   if (f.totalMinor < settings.exclusions.minCartValueMinor) return { action: "stop", reason: "below_min_cart_value", lost: false };
   if (isStage(f.stage) && automationPaused(f.stage)) {
@@ -70,6 +92,11 @@ export interface ChannelFacts {
   hasPushSubscription: boolean;
   emailConsent: boolean;
   smsConsent: boolean;
+  /**
+   * Shopify's WhatsApp marketing consent for the customer (the consent webhook's row, else the checkout's
+   * snapshot): true = subscribed, false = anything else; null/absent = Shopify has none, SMS consent stands in.
+   */
+  whatsappConsent?: boolean | null;
   /** Channels the shopper's addresses are suppressed on ("all" = every channel). */
   suppressed: ReadonlySet<Channel | "all">;
   /** The channel is configured and able to send for this shop. */
@@ -81,7 +108,7 @@ export function channelSkipReason(channel: Channel, f: ChannelFacts, settings: S
   if (!hasAddress) return "no_address";
   if (f.suppressed.has("all") || f.suppressed.has(channel)) return "opted_out";
   if (channel === "email" && settings.consent.emailPolicy === "subscribers" && !f.emailConsent) return "no_consent";
-  if (channel === "whatsapp" && !f.smsConsent) return "no_consent";
+  if (channel === "whatsapp" && !mayWhatsApp(f)) return "no_consent";
   if (!f.available) return "channel_unavailable";
   return null;
 }
@@ -94,4 +121,25 @@ export function reachableChannels(f: Omit<ChannelFacts, "available">, settings: 
     if (r === null) out.push(ch);
   }
   return out;
+}
+
+/** WhatsApp only with Shopify's WhatsApp marketing consent; where Shopify has none, SMS marketing consent stands in. */
+export function mayWhatsApp(f: { smsConsent: boolean; whatsappConsent?: boolean | null }): boolean {
+  return f.whatsappConsent === true || ((f.whatsappConsent === null || f.whatsappConsent === undefined) && f.smsConsent);
+}
+
+/**
+ * Which WhatsApp consent counts: the newest of the consent webhook's row (Shopify's own record, with its updated_at)
+ * and the checkout's snapshot. The row wins unless it is older than the checkout's snapshot. A row whose state is
+ * null says nothing (Shopify has no WhatsApp consent for the customer).
+ */
+export function resolveWhatsAppConsent(
+  row: { state: string | null; updatedAt: Date | null } | null | undefined,
+  checkout: { consent: boolean | null; updatedAt?: Date | null },
+): boolean | null {
+  const rowSays = row && row.state ? row.state === "subscribed" : null;
+  if (rowSays === null) return checkout.consent;
+  if (checkout.consent === null) return rowSays;
+  if (row?.updatedAt && checkout.updatedAt && checkout.updatedAt > row.updatedAt) return checkout.consent;
+  return rowSays;
 }

@@ -110,7 +110,8 @@ export const SettingsSchema = z
       .object({
         enabled: z.boolean().default(false),
         phoneNumberId: z.string().trim().regex(/^\d{5,20}$/, "digits only").nullable().default(null),
-        businessPhone: z.string().trim().nullable().default(null), // for click-to-chat and display
+        // (No business phone: nothing sent or shown used it. Click-to-chat opens the shopper's number from staff's own
+        // WhatsApp; shoppers see the sending number in WhatsApp itself.)
         templateLanguage: z.string().trim().min(2).default("en"),
         templates: z
           .object({
@@ -118,6 +119,12 @@ export const SettingsSchema = z
             incentive: z.string().trim().min(1).default("cart_reminder_discount"),
           })
           .default({}),
+      })
+      .default({}),
+    // Setup checklist (Overview): the merchant saved or confirmed the cadence at least once.
+    setup: z
+      .object({
+        cadenceReviewed: z.boolean().default(false),
       })
       .default({}),
     incentive: z

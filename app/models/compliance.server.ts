@@ -149,6 +149,7 @@ export async function redactCustomer(args: { shop: string; eventId: string; topi
       ...(ref.email ? [{ email: ref.email }] : []),
     ];
     if (drOr.length) await tx.dataRequest.deleteMany({ where: { shop, OR: drOr } });
+    if (ref.customerId) await tx.customerConsent.deleteMany({ where: { shop, customerId: ref.customerId } }); // WhatsApp consent
     await audit(tx, { shop, actor: `webhook:${args.topic}`, action: "customer_redact", detail: { checkouts: ids.length } });
     return { checkouts: ids.length };
   });

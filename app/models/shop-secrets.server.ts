@@ -1,6 +1,5 @@
 // Per-shop credentials, encrypted at rest (AES-256-GCM under APP_ENCRYPTION_KEY), and app-wide generated material.
-import { channelStatuses, WHATSAPP_TOKEN_SECRET } from "../channels/status.server";
-import type { ChannelName, ChannelStatus, ShopView } from "../channels/types";
+import { WHATSAPP_TOKEN_SECRET } from "../channels/status.server";
 import { db } from "../db.server";
 import { decryptSecret, encryptSecret } from "../lib/crypto.server";
 
@@ -28,10 +27,4 @@ export async function getShopSecret(args: { shop: string; name: string }): Promi
 
 export async function deleteShopSecret(args: { shop: string; name: string }) {
   await db.shopSecret.deleteMany({ where: { shop: args.shop, name: args.name } });
-}
-
-/** channelStatuses plus what only the database knows (a stored WhatsApp token). For the Settings page. */
-export async function loadChannelStatuses(shop: ShopView, e: NodeJS.ProcessEnv = process.env): Promise<Record<ChannelName, ChannelStatus>> {
-  const stored = await db.shopSecret.findUnique({ where: { shop_name: { shop: shop.domain, name: WHATSAPP_TOKEN_SECRET } }, select: { id: true } });
-  return channelStatuses(shop, e, { whatsappTokenStored: stored !== null });
 }

@@ -15,7 +15,7 @@ import type { Shop } from "@prisma/client";
 import type { ChannelName, CheckoutView, IncentiveView, OutboundMessage, SendResult, ShopView } from "../channels/types";
 import { db as appDb, dbProvider as appProvider, withSqliteConnection as appSqlite } from "../db.server";
 import { scheduleAfter, retryAt, windowEndsAt } from "../lib/cadence";
-import { channelSkipReason, checkoutDecision, reachableChannels, type ChannelFacts, type StopReason } from "../lib/eligibility";
+import { channelSkipReason, checkoutDecision, parseCustomerTags, reachableChannels, resolveWhatsAppConsent, type ChannelFacts, type StopReason } from "../lib/eligibility";
 import { capAllows, capWindowStart } from "../lib/frequency-cap";
 import { handoffDecision, handoffSummary, type HandoffReason } from "../lib/handoff";
 import { quietHoursEnd } from "../lib/quiet-hours";
@@ -25,6 +25,7 @@ import { normalizeEmail, normalizePhone } from "../lib/contact";
 import { hashAddress, suppressionKeys } from "../lib/suppression";
 import { log } from "../log.server";
 import { audit } from "../models/audit.server";
+import { loadWhatsAppConsents } from "../models/customer-consent.server";
 import { moveStageTx } from "../models/pipeline.server";
 import {
   advanceCheckouts,
@@ -287,6 +288,9 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
     capStatuses: COUNTED_STATUSES,
     channels: CHANNELS,
   });
+  // Shopify's WhatsApp marketing consent per customer (customers_whats_app_marketing_consent/update).
+  const consentPairs = checkouts.filter((c) => c.customerId).map((c) => ({ shop: c.shop, customerId: c.customerId! }));
+  const consents = consentPairs.length ? await loadWhatsAppConsents(sql.db, consentPairs) : new Map();
   lap("load");
   const ledgerBy = new Map<string, LedgerInfo[]>();
   for (const m of ledger) push(ledgerBy, m.checkoutId, m);
@@ -350,7 +354,7 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
         }
       }
       const decision = checkoutDecision(
-        { status: c.status, completedAt: c.completedAt, orderId: c.orderId, isTest: c.isTest, isStaff: c.isStaff, totalMinor: c.totalMinor, stage: c.stage, newerSibling },
+        { status: c.status, completedAt: c.completedAt, orderId: c.orderId, isTest: c.isTest, isStaff: c.isStaff, totalMinor: c.totalMinor, stage: c.stage, newerSibling, customerTags: parseCustomerTags(c.customerTags) },
         settings,
         now,
         windowEnd,
@@ -376,6 +380,7 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
         hasPushSubscription: !!pushEndpoint,
         emailConsent: c.emailConsent,
         smsConsent: c.smsConsent,
+        whatsappConsent: resolveWhatsAppConsent(c.customerId ? consents.get(`${c.shop}|${c.customerId}`) : null, { consent: c.whatsappConsent }),
         suppressed: suppressed as ReadonlySet<Channel | "all">,
       };
       const score = scoreCheckout({
@@ -457,7 +462,7 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
         }
         capCount.set(k, reminders);
       }
-      const view = checkoutViewOf(c);
+      const view = { ...checkoutViewOf(c), whatsappConsent: facts.whatsappConsent };
       let incentive: IncentiveView | null = null;
       if ((fresh.length || resends.length) && step.carriesIncentive && settings.incentive.enabled) {
         try {

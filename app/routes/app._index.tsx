@@ -2,23 +2,26 @@ import { merchantCurrency } from "../lib/shop-view";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Banner, BlockStack, Box, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Tabs, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Box, Card, DataTable, InlineGrid, InlineStack, Layout, Link, Page, Tabs, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { ATTRIBUTION_WINDOW_DAYS } from "../lib/attribution";
 import { HOUR_BUCKETS, PERIODS, VALUE_BANDS, formatRate, niceMax, parsePeriod } from "../lib/metrics";
 import { formatMoney } from "../lib/money";
 import { channelLabel, ledgerStepLabel } from "../lib/message-kinds";
+import { loadSetupChecklist } from "../channels/setup-checklist.server";
+import type { SetupItem } from "../lib/setup-checklist";
 import { getOverviewMetrics } from "../models/metrics.server";
 import { adminContext } from "../shopify/admin-context.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, shopRecord, now } = await adminContext(request);
   const days = parsePeriod(new URL(request.url).searchParams.get("days"));
-  const metrics = await getOverviewMetrics({ shop, days, now });
+  const [metrics, setup] = await Promise.all([getOverviewMetrics({ shop, days, now }), loadSetupChecklist(shopRecord, shopRecord.parsedSettings)]);
   const cadenceLabels = Object.fromEntries(shopRecord.parsedSettings.cadence.steps.map((s) => [s.id, s.label]));
   // Labels for the step keys this period actually has (staff alerts are not among them: see getOverviewMetrics).
   const stepLabels = Object.fromEntries(metrics.byStep.map((r) => [r.key, ledgerStepLabel({ stepId: r.key, channel: "" }, cadenceLabels)]));
-  return json({ currency: merchantCurrency(shopRecord), metrics, stepLabels, attributionDays: ATTRIBUTION_WINDOW_DAYS });
+  // The setup checklist is shown until every item is done.
+  return json({ currency: merchantCurrency(shopRecord), metrics, stepLabels, attributionDays: ATTRIBUTION_WINDOW_DAYS, setup: setup.complete ? null : setup.items });
 };
 
 
@@ -108,8 +111,35 @@ function Breakdown(props: {
   );
 }
 
+/** Until the shop is set up: what is left, each item linking to where it is done. */
+function SetupChecklist({ items }: { items: SetupItem[] }) {
+  const left = items.filter((i) => !i.done).length;
+  return (
+    <Card>
+      <BlockStack gap="300" id="setup-checklist">
+        <Text as="h2" variant="headingMd">
+          {`Finish setting up (${left} of ${items.length} left)`}
+        </Text>
+        {items.map((item) => (
+          <InlineStack key={item.id} gap="200" blockAlign="center" wrap={false}>
+            <Badge tone={item.done ? "success" : "attention"}>{item.done ? "Done" : "To do"}</Badge>
+            <BlockStack gap="050">
+              <Link url={item.url} target={item.external ? "_blank" : undefined} id={`setup-${item.id}`}>
+                {item.label}
+              </Link>
+              <Text as="span" tone="subdued" variant="bodySm">
+                {item.detail}
+              </Text>
+            </BlockStack>
+          </InlineStack>
+        ))}
+      </BlockStack>
+    </Card>
+  );
+}
+
 export default function Overview() {
-  const { currency, metrics, stepLabels, attributionDays } = useLoaderData<typeof loader>();
+  const { currency, metrics, stepLabels, attributionDays, setup } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const navigation = useNavigation();
   const money = (m: number) => formatMoney(m, currency);
@@ -128,6 +158,7 @@ export default function Overview() {
     <Page title="Overview" subtitle="What recovery brought back, and how each message did.">
       <TitleBar title="Checkout Recovery" />
       <BlockStack gap="400">
+        {setup ? <SetupChecklist items={setup} /> : null}
         <Tabs
           tabs={tabs}
           selected={selected}

@@ -6,7 +6,9 @@ import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Button, Card, Checkbox, InlineGrid, InlineStack, Layout, Link, Page, Select, Text, TextField } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { channelStatuses } from "../channels/status.server";
+import { loadChannelSetup } from "../channels/channel-setup.server";
+import { afterSettingsSaved, asReviewed, isChannelIntent, runChannelIntent } from "../channels/setup-actions.server";
+import { getShopSecret, WHATSAPP_TOKEN_SECRET } from "../models/shop-secrets.server";
 import { currencyExponent } from "../lib/money";
 import { FREQUENCY_CAP_HELP, capProblem } from "../lib/frequency-cap";
 import { CHANNELS, validateSettings, type CadenceStep, type Settings, type SettingsErrors } from "../lib/settings";
@@ -21,13 +23,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, shopRecord } = await adminContext(request);
   const settings = shopRecord.parsedSettings;
   const view = toShopView(shopRecord, settings);
-  const [embed] = await Promise.all([getEmbedStatus(shop)]);
+  const [embed, token] = await Promise.all([getEmbedStatus(shop), getShopSecret({ shop, name: WHATSAPP_TOKEN_SECRET })]);
   return json({
     settings,
     version: shopRecord.settingsVersion,
     currency: merchantCurrency(shopRecord),
     shopTimezone: shopRecord.timezone,
-    channels: channelStatuses(view),
+    // Channel setup: Ready only after a real provider call succeeded (app/channels/channel-setup.server.ts).
+    channels: await loadChannelSetup(view, { embedActive: embed.active }),
+    // The WhatsApp access token is write-only: the page learns only whether one is stored.
+    whatsappToken: { set: token !== null, appWide: !!process.env.WHATSAPP_ACCESS_TOKEN },
+    // With INBOUND_EMAIL_DOMAIN, email replies come back to the app (reply+<message>@...) and Reply-to is not used.
+    repliesToApp: !!process.env.INBOUND_EMAIL_DOMAIN,
     embed,
     // Store profile card: what Shopify told us, and what is missing.
     storeProfile: storeProfileSummary(shopRecord),
@@ -35,12 +42,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, staff, now } = await adminContext(request);
+  const { shop, staff, shopRecord, now } = await adminContext(request);
   const form = await request.formData();
   // "Reload from Shopify" on the Store profile card: the same load as at install, waited for.
   if (form.get("intent") === RELOAD_PROFILE_INTENT) {
     const r = await loadShopProfile({ domain: shop, now });
     return json({ ok: true as const, errors: {} as SettingsErrors, profileReload: { loaded: r.ok, error: r.ok ? null : r.error } });
+  }
+  // Channel setup actions (WhatsApp token, test message, test email): their own answers, separate from a save.
+  const intent = form.get("intent");
+  if (isChannelIntent(intent)) {
+    const r = await runChannelIntent({ intent, form, shop: toShopView(shopRecord, shopRecord.parsedSettings), staff, now });
+    return json(r.body, { status: r.status });
   }
   let input: unknown;
   try {
@@ -50,7 +63,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   }
   const result = validateSettings(input);
   if (!result.ok) return json({ ok: false as const, errors: result.errors }, { status: 422 });
-  await saveShopSettings({ domain: shop, settings: result.settings, actor: `staff:${staff}` });
+  await saveShopSettings({ domain: shop, settings: asReviewed(result.settings), actor: `staff:${staff}` });
+  await afterSettingsSaved(shop, shopRecord.parsedSettings, result.settings);
   return json({ ok: true as const, errors: {} as SettingsErrors });
 };
 
@@ -72,7 +86,7 @@ export default function SettingsPage() {
   const fetcher = useFetcher<typeof action>();
   const [s, setS] = useState<Settings>(data.settings as Settings);
   const [tags, setTags] = useState(data.settings.exclusions.excludedCustomerTags.join(", "));
-  const errors: SettingsErrors = fetcher.data && !fetcher.data.ok ? fetcher.data.errors : {};
+  const errors: SettingsErrors = fetcher.data && !fetcher.data.ok && "errors" in fetcher.data ? (fetcher.data.errors as SettingsErrors) : {};
   const saved = fetcher.state === "idle" && fetcher.data?.ok;
   const exp = currencyExponent(data.currency);
   const toMajor = (minor: number) => String(minor / 10 ** exp);
@@ -142,7 +156,7 @@ export default function SettingsPage() {
             <StoreProfileCard profile={data.storeProfile} />
           </Layout.AnnotatedSection>
 
-          <Layout.AnnotatedSection title="Cadence" description="When each step goes out after abandonment, on which channels, and which step carries the incentive.">
+          <Layout.AnnotatedSection id="cadence" title="Cadence" description="When each step goes out after abandonment, on which channels, and which step carries the incentive.">
             <Card>
               <BlockStack gap="300">
                 {numField("Recovery window", ["cadence", "windowHours"], s.cadence.windowHours, "cadence-window", "hours")}
@@ -208,7 +222,7 @@ export default function SettingsPage() {
             </Card>
           </Layout.AnnotatedSection>
 
-          <Layout.AnnotatedSection title="Channels and sender" description="Whether each channel can send, and who the email comes from.">
+          <Layout.AnnotatedSection id="channels" title="Channels and sender" description="Whether each channel can send, and who the email comes from.">
             <Card>
               <BlockStack gap="300">
                 <BlockStack gap="100" id="channel-status">
@@ -217,7 +231,7 @@ export default function SettingsPage() {
                       <Text as="span" fontWeight="semibold">
                         {name === "whatsapp" ? "WhatsApp" : name[0].toUpperCase() + name.slice(1)}
                       </Text>
-                      <Badge tone={st.enabled ? "success" : "warning"}>{st.enabled ? "Ready" : "Off"}</Badge>
+                      <Badge tone={st.ready ? "success" : st.configured ? "attention" : "warning"}>{st.ready ? "Ready" : st.configured ? "Not ready" : "Not set up"}</Badge>
                       {st.reason ? (
                         <Text as="span" tone="subdued" variant="bodySm">
                           {st.reason}
@@ -228,9 +242,26 @@ export default function SettingsPage() {
                 </BlockStack>
                 {nullableText("Sender name", ["sender", "fromName"], s.sender.fromName, "sender-name", "Blank: the shop's name")}
                 {nullableText("Sender email", ["sender", "fromEmail"], s.sender.fromEmail, "sender-email", "Blank: the app's default sender")}
-                {nullableText("Reply-to", ["sender", "replyTo"], s.sender.replyTo, "sender-reply-to")}
+                {nullableText(
+                  "Reply-to",
+                  ["sender", "replyTo"],
+                  s.sender.replyTo,
+                  "sender-reply-to",
+                  data.repliesToApp ? "Not used: replies come back to the app and show on the checkout's card in the Pipeline." : "Where shoppers' replies go. Blank: the sender email.",
+                )}
               </BlockStack>
             </Card>
+            <Box paddingBlockStart="400">
+              <ChannelTestCard
+                anchor="email-test"
+                title="Send test email"
+                help="Sends a short email through SendGrid from the saved sender. Email shows Ready once one has gone out."
+                label="Send to"
+                field="email"
+                intent="email-test"
+                placeholder="you@example.com"
+              />
+            </Box>
           </Layout.AnnotatedSection>
 
           <Layout.AnnotatedSection title="Consent and exclusions" description="Who may be emailed, and which checkouts are never messaged.">
@@ -250,7 +281,7 @@ export default function SettingsPage() {
                 <Checkbox label="Exclude test checkouts" checked={s.exclusions.excludeTest} onChange={(v) => set(["exclusions", "excludeTest"], v)} />
                 <Checkbox label="Exclude staff checkouts" checked={s.exclusions.excludeStaff} onChange={(v) => set(["exclusions", "excludeStaff"], v)} />
                 <TextField label="Minimum cart value" id="exclusions-min-cart" type="number" prefix={data.currency} value={money.minCart} onChange={(v) => setMoney((m) => ({ ...m, minCart: v }))} error={err("exclusions.minCartValueMinor")} autoComplete="off" />
-                <TextField label="Excluded customer tags" id="exclusions-tags" value={tags} onChange={setTags} helpText="Comma-separated" error={err("exclusions.excludedCustomerTags")} autoComplete="off" />
+                <TextField label="Excluded customer tags" id="exclusions-tags" value={tags} onChange={setTags} helpText="Comma-separated. A checkout whose customer carries one of these tags (in any case) gets no messages." error={err("exclusions.excludedCustomerTags")} autoComplete="off" />
                 {/* Frequency cap (issue 14): what it counts, and a warning before saving when it would trim the cadence. */}
                 <InlineGrid columns={2} gap="200">
                   {numField("At most", ["frequencyCap", "maxMessages"], s.frequencyCap.maxMessages, "cap-max", "reminders")}
@@ -293,26 +324,44 @@ export default function SettingsPage() {
             </Card>
           </Layout.AnnotatedSection>
 
-          <Layout.AnnotatedSection title="WhatsApp" description="WhatsApp Cloud API sending and the number shoppers see.">
-            <Card>
-              <BlockStack gap="300">
-                <Checkbox label="Send WhatsApp messages" checked={s.whatsapp.enabled} onChange={(v) => set(["whatsapp", "enabled"], v)} />
-                {nullableText("Phone number id", ["whatsapp", "phoneNumberId"], s.whatsapp.phoneNumberId, "whatsapp-phone-id")}
-                {nullableText("Business phone", ["whatsapp", "businessPhone"], s.whatsapp.businessPhone, "whatsapp-business-phone")}
-                <TextField label="Template language" id="whatsapp-language" value={s.whatsapp.templateLanguage} onChange={(v) => set(["whatsapp", "templateLanguage"], v)} error={err("whatsapp.templateLanguage")} autoComplete="off" />
-                <InlineGrid columns={2} gap="200">
-                  <TextField label="Reminder template" id="whatsapp-tpl-reminder" value={s.whatsapp.templates.reminder} onChange={(v) => set(["whatsapp", "templates", "reminder"], v)} error={err("whatsapp.templates.reminder")} autoComplete="off" />
-                  <TextField label="Incentive template" id="whatsapp-tpl-incentive" value={s.whatsapp.templates.incentive} onChange={(v) => set(["whatsapp", "templates", "incentive"], v)} error={err("whatsapp.templates.incentive")} autoComplete="off" />
-                </InlineGrid>
-              </BlockStack>
-            </Card>
+          <Layout.AnnotatedSection
+            id="whatsapp"
+            title="WhatsApp"
+            description="WhatsApp Cloud API: your business's phone number id, an access token, and approved templates. WhatsApp shows Ready once a real message went out."
+          >
+            <BlockStack gap="400">
+              <Card>
+                <BlockStack gap="300">
+                  <Checkbox label="Send WhatsApp messages" checked={s.whatsapp.enabled} onChange={(v) => set(["whatsapp", "enabled"], v)} />
+                  {nullableText("Phone number id", ["whatsapp", "phoneNumberId"], s.whatsapp.phoneNumberId, "whatsapp-phone-id", "From WhatsApp Manager > API setup (digits, not the phone number itself)")}
+                  <TextField label="Template language" id="whatsapp-language" value={s.whatsapp.templateLanguage} onChange={(v) => set(["whatsapp", "templateLanguage"], v)} error={err("whatsapp.templateLanguage")} helpText="The language code the templates were approved in, for example en or en_US" autoComplete="off" />
+                  <InlineGrid columns={2} gap="200">
+                    <TextField label="Reminder template" id="whatsapp-tpl-reminder" value={s.whatsapp.templates.reminder} onChange={(v) => set(["whatsapp", "templates", "reminder"], v)} error={err("whatsapp.templates.reminder")} autoComplete="off" />
+                    <TextField label="Incentive template" id="whatsapp-tpl-incentive" value={s.whatsapp.templates.incentive} onChange={(v) => set(["whatsapp", "templates", "incentive"], v)} error={err("whatsapp.templates.incentive")} autoComplete="off" />
+                  </InlineGrid>
+                  <Text as="p" tone="subdued" variant="bodySm" id="whatsapp-consent-note">
+                    WhatsApp consent: from Shopify&apos;s WhatsApp marketing consent; where a customer has none, their SMS marketing consent is used.
+                  </Text>
+                </BlockStack>
+              </Card>
+              <WhatsAppTokenCard set={data.whatsappToken.set} appWide={data.whatsappToken.appWide} />
+              <ChannelTestCard
+                anchor="whatsapp-test"
+                title="Send test message"
+                help="Sends the reminder template (saved settings) to this number through the WhatsApp Cloud API."
+                label="Phone number"
+                field="phone"
+                intent="whatsapp-test"
+                placeholder="+44 7700 900123"
+              />
+            </BlockStack>
           </Layout.AnnotatedSection>
 
           <Layout.AnnotatedSection title="Logs" description="How long message bodies and logs are kept.">
             <Card>{numField("Keep message logs for", ["retentionDays"], s.retentionDays, "retention-days", "days")}</Card>
           </Layout.AnnotatedSection>
 
-          <Layout.AnnotatedSection title="Storefront" description="The theme app embed asks shoppers for push permission.">
+          <Layout.AnnotatedSection id="storefront" title="Storefront" description="The theme app embed asks shoppers for push permission.">
             <Card>
               <BlockStack gap="200" id="embed-status">
                 <InlineStack gap="200" blockAlign="center">
@@ -340,5 +389,102 @@ export default function SettingsPage() {
         </InlineStack>
       </BlockStack>
     </Page>
+  );
+}
+
+type IntentData = { ok: boolean; intent: string; message: string; field?: string };
+
+/** The WhatsApp access token: write-only. The page only knows whether one is stored. */
+function WhatsAppTokenCard({ set, appWide }: { set: boolean; appWide: boolean }) {
+  const fetcher = useFetcher<IntentData>();
+  const [token, setToken] = useState("");
+  const [editing, setEditing] = useState(!set);
+  const busy = fetcher.state !== "idle";
+  const answer = fetcher.state === "idle" ? fetcher.data : undefined;
+  useEffect(() => {
+    if (answer?.ok) {
+      setToken("");
+      setEditing(answer.intent === "whatsapp-token-remove");
+    }
+  }, [answer]);
+  return (
+    <Card>
+      <BlockStack gap="300" id="whatsapp-token">
+        <InlineStack gap="200" blockAlign="center">
+          <Text as="span" fontWeight="semibold">
+            Access token
+          </Text>
+          <Badge tone={set ? "success" : undefined}>{set ? "Set" : "Not set"}</Badge>
+        </InlineStack>
+        {!set && appWide ? (
+          <Text as="p" tone="subdued" variant="bodySm">
+            Until you save one, the app&apos;s own WhatsApp token is used.
+          </Text>
+        ) : null}
+        {editing ? (
+          <InlineStack gap="200" blockAlign="end">
+            <Box minWidth="320px">
+              <TextField
+                label={set ? "New access token" : "Access token"}
+                id="whatsapp-token-input"
+                type="password"
+                value={token}
+                onChange={setToken}
+                autoComplete="off"
+                helpText="A permanent token of a system user in Meta Business Settings, with whatsapp_business_messaging. Stored encrypted; never shown again."
+                error={answer && !answer.ok && answer.field === "token" ? answer.message : undefined}
+              />
+            </Box>
+            <Button loading={busy} onClick={() => fetcher.submit({ intent: "whatsapp-token-save", token }, { method: "post" })}>
+              Save token
+            </Button>
+          </InlineStack>
+        ) : (
+          <InlineStack gap="200">
+            <Button onClick={() => setEditing(true)}>Replace</Button>
+            <Button tone="critical" variant="plain" loading={busy} onClick={() => fetcher.submit({ intent: "whatsapp-token-remove" }, { method: "post" })}>
+              Remove
+            </Button>
+          </InlineStack>
+        )}
+        {answer && (answer.ok || answer.field !== "token") ? (
+          <Text as="p" tone={answer.ok ? "success" : "critical"} id="whatsapp-token-result">
+            {answer.message}
+          </Text>
+        ) : null}
+      </BlockStack>
+    </Card>
+  );
+}
+
+/** One real call to a provider with a destination the merchant types; the answer says what to fix. */
+function ChannelTestCard(p: { anchor: string; title: string; help: string; label: string; field: string; intent: string; placeholder: string }) {
+  const fetcher = useFetcher<IntentData>();
+  const [to, setTo] = useState("");
+  const answer = fetcher.state === "idle" ? fetcher.data : undefined;
+  return (
+    <Card>
+      <BlockStack gap="200" id={p.anchor}>
+        <Text as="h3" variant="headingSm">
+          {p.title}
+        </Text>
+        <Text as="p" tone="subdued" variant="bodySm">
+          {p.help}
+        </Text>
+        <InlineStack gap="200" blockAlign="end">
+          <Box minWidth="260px">
+            <TextField label={p.label} id={`${p.anchor}-to`} value={to} onChange={setTo} placeholder={p.placeholder} autoComplete="off" />
+          </Box>
+          <Button loading={fetcher.state !== "idle"} onClick={() => fetcher.submit({ intent: p.intent, [p.field]: to }, { method: "post" })} id={`${p.anchor}-send`}>
+            Send
+          </Button>
+        </InlineStack>
+        {answer ? (
+          <Text as="p" tone={answer.ok ? "success" : "critical"} id={`${p.anchor}-result`}>
+            {answer.message}
+          </Text>
+        ) : null}
+      </BlockStack>
+    </Card>
   );
 }

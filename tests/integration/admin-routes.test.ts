@@ -439,7 +439,8 @@ describe("settings", () => {
   it("the loader shows channel status and the theme embed deep link", async () => {
     const res = await call(settings.loader, await adminRequest("/app/settings"));
     expect(res.status).toBe(200);
-    expect(res.json.channels.email).toMatchObject({ enabled: false });
+    expect(res.json.channels.email).toMatchObject({ ready: false, configured: false });
+    expect(JSON.stringify(res.json)).not.toMatch(/businessPhone/);
     expect(res.json.embed.themeEditorUrl).toContain("themes/current/editor");
     expect(res.json.settings.retentionDays).toBe(5);
   });

@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await resetDatabase();
-  await installShop(admin, { shop: { email: "owner@example.com" }, settings: { whatsapp: { enabled: true, phoneNumberId: PNID, businessPhone: null, templateLanguage: "en_US", templates: { reminder: "cart_reminder", incentive: "cart_reminder_discount" } } } });
+  await installShop(admin, { shop: { email: "owner@example.com" }, settings: { whatsapp: { enabled: true, phoneNumberId: PNID, templateLanguage: "en_US", templates: { reminder: "cart_reminder", incentive: "cart_reminder_discount" } } } });
   await saveShopSecret({ shop: TEST_SHOP, name: WHATSAPP_TOKEN_SECRET, value: wa.token });
   wa.captured.length = 0;
   wa.queue.length = 0;
@@ -92,8 +92,13 @@ describe("WhatsApp channel", () => {
 
   it("needs consent, honours 429, fails on other 4xx", async () => {
     const noConsent = await seedOutbound({ channel: "whatsapp", phone: "+15550102030", acceptsSms: false });
-    expect(await sender().send(noConsent.message)).toMatchObject({ kind: "failed", reason: "no SMS/WhatsApp marketing consent" });
+    expect(await sender().send(noConsent.message)).toMatchObject({ kind: "failed", reason: "no WhatsApp marketing consent" });
+    // Shopify's WhatsApp consent decides where it is known: unsubscribed beats SMS consent, subscribed needs none.
+    const smsOnly = await seedOutbound({ channel: "whatsapp", phone: "+15550102032", acceptsSms: true });
+    expect(await sender().send({ ...smsOnly.message, checkout: { ...smsOnly.message.checkout, whatsappConsent: false } })).toMatchObject({ kind: "failed", reason: "no WhatsApp marketing consent" });
     expect(wa.captured).toHaveLength(0);
+    expect(await sender().send({ ...noConsent.message, checkout: { ...noConsent.message.checkout, whatsappConsent: true } })).toMatchObject({ kind: "sent" });
+    wa.captured.length = 0;
     const { message } = await seedOutbound({ channel: "whatsapp", phone: "+15550102031", acceptsSms: true, stepIndex: 1 });
     wa.queue.push({ status: 429, headers: { "Retry-After": "30" }, body: { error: { message: "rate limit hit", code: 130429 } } });
     expect(await sender().send(message)).toMatchObject({ kind: "retry", at: new Date(message.now.getTime() + 30_000) });

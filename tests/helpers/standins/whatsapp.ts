@@ -1,6 +1,7 @@
 // A WhatsApp Cloud API stand-in: POST /v21.0/<phone_number_id>/messages over real HTTP on loopback. Checks the
 // bearer token and the template message shape, answers like Graph API (messages[0].id = "wamid..."), or a queued
-// error ({ error: { message, code } } with a status).
+// error ({ error: { message, code } } with a status). With `phoneNumberIds` / `templates` it knows the account's
+// numbers and approved templates, and refuses others as Graph API does (code 100 subcode 33; code 132001).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -23,7 +24,14 @@ export interface WhatsAppStandIn {
   close(): Promise<void>;
 }
 
-export async function startWhatsAppStandIn(token = "EAAG-test-token"): Promise<WhatsAppStandIn> {
+export interface WhatsAppAccount {
+  /** The business's phone number ids; absent = any id is accepted. */
+  phoneNumberIds?: string[];
+  /** Approved templates (name + language code); absent = any template is accepted. */
+  templates?: Array<{ name: string; language: string }>;
+}
+
+export async function startWhatsAppStandIn(token = "EAAG-test-token", account: WhatsAppAccount = {}): Promise<WhatsAppStandIn> {
   const state = { token, captured: [] as CapturedWhatsApp[], queue: [] as WhatsAppStandIn["queue"] };
   let n = 0;
   const server = http.createServer((req, res) => {
@@ -37,6 +45,16 @@ export async function startWhatsAppStandIn(token = "EAAG-test-token"): Promise<W
       const m = /^\/v21\.0\/(\d+)\/messages$/.exec(req.url ?? "");
       if (req.method !== "POST" || !m) return send(404, { error: { message: "Unknown path", code: 100 } });
       if (req.headers.authorization !== `Bearer ${state.token}`) return send(401, { error: { message: "Invalid OAuth access token", type: "OAuthException", code: 190 } });
+      if (account.phoneNumberIds && !account.phoneNumberIds.includes(m[1])) {
+        return send(400, {
+          error: {
+            message: `Unsupported post request. Object with ID '${m[1]}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+            type: "GraphMethodException",
+            code: 100,
+            error_subcode: 33,
+          },
+        });
+      }
       let body: CapturedWhatsApp["body"];
       try {
         body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
@@ -45,6 +63,9 @@ export async function startWhatsAppStandIn(token = "EAAG-test-token"): Promise<W
       }
       if (body.messaging_product !== "whatsapp" || !/^\d{7,15}$/.test(body.to ?? "") || body.type !== "template" || !body.template?.name || !body.template.language?.code) {
         return send(400, { error: { message: "(#100) Invalid parameter", code: 100 } });
+      }
+      if (account.templates && !account.templates.some((t) => t.name === body.template.name && t.language === body.template.language.code)) {
+        return send(404, { error: { message: "(#132001) Template name does not exist in the translation", type: "OAuthException", code: 132001 } });
       }
       state.captured.push({ phoneNumberId: m[1], authorization: req.headers.authorization, body });
       const queued = state.queue.shift();
