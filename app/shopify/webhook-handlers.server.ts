@@ -5,6 +5,7 @@ import { parseCheckout, parseOrder } from "../lib/shopify-payloads";
 import { ingestCheckoutGrouped } from "../models/checkout-batch.server";
 import { exportCustomerData, redactCustomer, redactShop } from "../models/compliance.server";
 import { ingestOrder } from "../models/orders.server";
+import { learnShopCurrency } from "../models/shop-currency.server";
 import { forgetShopCache, getShopCached, markUninstalled } from "../models/shops.server";
 import { db } from "../db.server";
 import { sessionStorage } from "../shopify.server";
@@ -19,13 +20,15 @@ async function knownShop(domain: string) {
 export async function handleCheckoutWebhook(ctx: WebhookContext, { eventId, topic, now }: WebhookMeta) {
   const record = parseCheckout(ctx.payload);
   const shop = await knownShop(ctx.shop);
+  await learnShopCurrency(shop, record.shopCurrency); // money: the shop's currency until the profile states it
   // Group commit: answered once the transaction holding this write has committed (app/models/checkout-batch.server.ts).
   return ingestCheckoutGrouped({ shop: ctx.shop, eventId, topic, record, settings: shop.parsedSettings, now });
 }
 
 export async function handleOrderWebhook(ctx: WebhookContext, { eventId, topic }: WebhookMeta) {
   const record = parseOrder(ctx.payload);
-  await knownShop(ctx.shop);
+  const shop = await knownShop(ctx.shop);
+  await learnShopCurrency(shop, record.statedCurrency); // money: the shop's currency until the profile states it
   return ingestOrder({ shop: ctx.shop, eventId, topic, record });
 }
 
