@@ -13,7 +13,7 @@ import { adminContext } from "../shopify/admin-context.server";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, shopRecord, now } = await adminContext(request);
   const days = parsePeriod(new URL(request.url).searchParams.get("days"));
-  const metrics = await getOverviewMetrics({ shop, days, now });
+  const metrics = await getOverviewMetrics({ shop, days, now, currency: shopRecord.currency });
   const stepLabels = Object.fromEntries(shopRecord.parsedSettings.cadence.steps.map((s) => [s.id, s.label]));
   return json({ currency: merchantCurrency(shopRecord), metrics, stepLabels, attributionDays: ATTRIBUTION_WINDOW_DAYS });
 };
