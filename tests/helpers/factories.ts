@@ -27,6 +27,8 @@ export interface CheckoutPayloadOptions {
   userId?: number | null;
 }
 
+const decimals = (currency: string) => new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+
 export function checkoutPayload(o: CheckoutPayloadOptions = {}) {
   n += 1;
   const created = o.createdAt ?? new Date("2026-11-20T10:00:00Z");
@@ -34,7 +36,8 @@ export function checkoutPayload(o: CheckoutPayloadOptions = {}) {
     { title: "Linen Shirt", variant: "M / Sand", quantity: 1, price: "59.00", image: "https://cdn.shopify.com/s/files/shirt.jpg" },
     { title: "Canvas Tote", quantity: 2, price: "18.50" },
   ];
-  const subtotal = items.reduce((s, i) => s + Number(i.price) * (i.quantity ?? 1), 0).toFixed(2);
+  // Shopify writes amounts with the currency's own decimals (JPY none, KWD three).
+  const subtotal = items.reduce((s, i) => s + Number(i.price) * (i.quantity ?? 1), 0).toFixed(decimals(o.currency ?? "USD"));
   const token = o.token ?? `tok_${process.pid}_${n}_${Math.random().toString(36).slice(2, 10)}`;
   return {
     token,
@@ -118,7 +121,7 @@ export function orderPayload(o: OrderPayloadOptions = {}) {
   const currency = o.currency ?? "USD";
   const presentmentCurrency = o.presentmentCurrency ?? currency;
   const presentmentTotal = o.presentmentTotal ?? total;
-  const zero = (c: string) => (0).toFixed(Math.max(0, new Intl.NumberFormat("en", { style: "currency", currency: c }).resolvedOptions().maximumFractionDigits ?? 2));
+  const zero = (c: string) => (0).toFixed(decimals(c));
   const bag = (shopAmount: string, presentmentAmount: string) => moneyBag({ amount: shopAmount, currency }, { amount: presentmentAmount, currency: presentmentCurrency });
   const email = o.email ?? `buyer${n}@example.com`;
   return {
