@@ -135,7 +135,9 @@ describe("documented webhook examples through the real routes", () => {
     await callAction(checkoutsCreate, signedWebhook("checkouts/create", checkout));
     // Adjusted: the order example has no checkout token (a draft or POS order); here it is placed from the
     // checkout example, as an online order is, so that it can complete it.
-    const order = { ...documentedPayload("orders/create"), checkout_token: checkout.token, cart_token: checkout.cart_token };
+    const order = documentedPayload("orders/create");
+    order.checkout_token = checkout.token;
+    order.cart_token = checkout.cart_token;
     await callAction(ordersCreate, signedWebhook("orders/create", order));
     const c = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: checkout.token } } });
     expect(c).toMatchObject({ orderId: String(order.id), status: "completed", stopReason: "order_completed", nextDueAt: null });
