@@ -31,7 +31,8 @@ export interface CardMoney {
  */
 export function cardValue(card: CardMoney, shopCurrency: string): string {
   if (card.currency === shopCurrency) return formatMoney(card.totalMinor, card.currency);
-  const own = `${formatMoney(card.totalMinor, card.currency)} (${card.currency})`;
+  const shown = formatMoney(card.totalMinor, card.currency);
+  const own = shown.includes(card.currency) ? shown : `${shown} (${card.currency})`; // "KWD 37.035" names itself
   return card.shopTotalMinor !== null && card.shopCurrency === shopCurrency ? `${own} · ${formatMoney(card.shopTotalMinor, shopCurrency)}` : own;
 }
 

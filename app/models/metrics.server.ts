@@ -36,12 +36,15 @@ function hourCase(expr: string): string {
   return `CASE ${whens} ELSE '48_plus' END`;
 }
 
-/** The value band of a shop-money column; NULL (the shop value is unknown) is no band. */
-function bandCase(col: string): string {
+/**
+ * The value band of a cart's shop value; none when it is unknown (NULL), or, with `otherCurrency` (a SQL condition
+ * with one `?` for the shop's currency), when it is in a currency that is no longer the shop's.
+ */
+function bandCase(col: string, otherCurrency = ""): string {
   const whens = VALUE_BANDS.filter((b) => b.maxMinor !== null)
     .map((b) => `WHEN ${col} < ${b.maxMinor} THEN '${b.id}'`)
     .join(" ");
-  return `CASE WHEN ${col} IS NULL THEN '${NO_BAND}' ${whens} ELSE '${VALUE_BANDS[VALUE_BANDS.length - 1].id}' END`;
+  return `CASE WHEN ${col} IS NULL${otherCurrency ? ` OR ${otherCurrency}` : ""} THEN '${NO_BAND}' ${whens} ELSE '${VALUE_BANDS[VALUE_BANDS.length - 1].id}' END`;
 }
 const NO_BAND = "unknown";
 
@@ -80,8 +83,9 @@ export interface OverviewMetrics {
  * Money: every sum is in the shop's currency (`currency`, Shop.currency) and never adds another. Orders are summed in
  * their shop money (Order.currency); a checkout's recovered revenue is its order's shop money, counted when the
  * checkout's shop currency is the shop's (or unrecorded: rows from before it was kept). Value bands read the cart's
- * shop value (shop_total_minor): a cart in another currency, whose shop value is unknown, is in no band (it still
- * counts as abandoned). `currency` null (the shop's currency not known yet): nothing is filtered.
+ * shop value (shop_total_minor): a cart whose shop value is unknown (another currency) or in a former shop currency
+ * is in no band (it still counts as abandoned). `currency` null (the shop's currency not known yet): nothing is
+ * filtered. The currency conditions read columns outside the covering indexes.
  */
 export async function getOverviewMetrics({ shop, days, now, currency = null }: { shop: string; days: PeriodDays; now: Date; currency?: string | null }): Promise<OverviewMetrics> {
   const since = new Date(now.getTime() - days * DAY_MS);
@@ -119,12 +123,13 @@ export async function getOverviewMetrics({ shop, days, now, currency = null }: {
     ),
     db.$queryRawUnsafe<Array<{ is_returning: unknown; band: string; n: unknown; recovered: unknown; revenue: unknown }>>(
       sql(
-        `SELECT returning_customer AS is_returning, ${bandCase("shop_total_minor")} AS band, COUNT(*) AS n,
+        `SELECT returning_customer AS is_returning, ${bandCase("shop_total_minor", currency ? "shop_currency <> ?" : "")} AS band, COUNT(*) AS n,
                 SUM(CASE WHEN recovered_at IS NOT NULL THEN 1 ELSE 0 END) AS recovered,
                 SUM(CASE WHEN recovered_at IS NOT NULL${sameMoney} THEN recovered_revenue_minor ELSE 0 END) AS revenue
          FROM checkout WHERE shop = ? AND abandoned_at >= ? AND abandoned_at <= ? AND is_test = false GROUP BY 1, 2`,
       ),
-      ...moneyArgs,
+      ...moneyArgs, // the band's currency
+      ...moneyArgs, // the revenue's
       shop,
       since,
       now,

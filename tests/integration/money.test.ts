@@ -46,7 +46,10 @@ async function recover(checkout: ReturnType<typeof checkoutPayload>, order: Para
 async function overviewFigures() {
   const res = await call(overview.loader, await adminRequest("/app?days=30"));
   expect(res.status).toBe(200);
-  return res.json as { currency: string; metrics: { figures: { recoveredRevenueMinor: number; avgOrderMinor: number; avgRecoveredOrderMinor: number } } };
+  return res.json as {
+    currency: string;
+    metrics: { figures: { abandoned: number; recoveredRevenueMinor: number; avgOrderMinor: number; avgRecoveredOrderMinor: number }; segments: { bands: Array<{ key: string; abandoned: number; revenueMinor: number }> } };
+  };
 }
 
 describe("a shop in USD, a shopper in EUR", () => {
@@ -71,6 +74,12 @@ describe("a shop in USD, a shopper in EUR", () => {
     const o = await overviewFigures();
     expect(o.currency).toBe("USD");
     expect(o.metrics.figures).toMatchObject({ recoveredRevenueMinor: 10840, avgOrderMinor: 10840, avgRecoveredOrderMinor: 10840 });
+    // Both carts count as abandoned; the USD value bands hold neither: the EUR cart's USD value is unknown, and the
+    // CAD cart's value is in CAD. No CAD revenue is added to USD.
+    expect(o.metrics.figures.abandoned).toBe(2);
+    const banded = o.metrics.segments.bands;
+    expect(banded.reduce((n, b) => n + b.abandoned, 0)).toBe(0);
+    expect(banded.reduce((n, b) => n + b.revenueMinor, 0)).toBe(0);
   });
 
   it("the board labels the EUR cart with its currency and leaves it out of a USD value filter", async () => {
