@@ -1,5 +1,5 @@
 // The pipeline board's filters and card presentation. Pure: parsed from the URL, applied by the model.
-import { toMinorUnits } from "./money";
+import { formatMoney, toMinorUnits } from "./money";
 import { STAGES, isStage, type Stage } from "./pipeline";
 
 export const PRIORITIES = ["urgent", "high", "medium", "low"] as const;
@@ -17,6 +17,24 @@ export function isPriority(v: unknown): v is Priority {
 }
 
 export const BOARD_PAGE_SIZE = 20;
+
+export interface CardMoney {
+  totalMinor: number;
+  currency: string;
+  shopTotalMinor: number | null;
+  shopCurrency: string | null;
+}
+
+/**
+ * A card's cart value. In the shop's currency it is the merchant's figure; in another it is the shopper's figure,
+ * labelled with its currency code ("€92.00 (EUR)"), followed by the shop value when one is known. Never converted.
+ */
+export function cardValue(card: CardMoney, shopCurrency: string): string {
+  if (card.currency === shopCurrency) return formatMoney(card.totalMinor, card.currency);
+  const shown = formatMoney(card.totalMinor, card.currency);
+  const own = shown.includes(card.currency) ? shown : `${shown} (${card.currency})`; // "KWD 37.035" names itself
+  return card.shopTotalMinor !== null && card.shopCurrency === shopCurrency ? `${own} · ${formatMoney(card.shopTotalMinor, shopCurrency)}` : own;
+}
 
 export interface BoardFilters {
   stage: Stage | null;

@@ -30,7 +30,8 @@ export interface CheckoutFacts {
   orderId: string | null;
   isTest: boolean;
   isStaff: boolean;
-  totalMinor: number;
+  /** The cart in the shop's currency (what Settings' minimum is in); null = unknown (another currency): not excluded. */
+  totalMinor: number | null;
   stage: string;
   /** The newest other checkout of the same shopper (same customer key) created after this one, if any. */
   newerSibling: null | { completed: boolean };
@@ -74,7 +75,7 @@ export function checkoutDecision(f: CheckoutFacts, settings: Settings, now: Date
   if (f.isStaff && settings.exclusions.excludeStaff) return { action: "stop", reason: "staff_checkout", lost: false };
   if (hasExcludedTag(f.customerTags, settings.exclusions.excludedCustomerTags)) return { action: "stop", reason: "excluded_tag", lost: false };
   if (f.newerSibling) return { action: "stop", reason: f.newerSibling.completed ? "customer_ordered" : "duplicate_checkout", lost: false };
-  if (f.totalMinor < settings.exclusions.minCartValueMinor) return { action: "stop", reason: "below_min_cart_value", lost: false };
+  if (f.totalMinor !== null && f.totalMinor < settings.exclusions.minCartValueMinor) return { action: "stop", reason: "below_min_cart_value", lost: false };
   if (isStage(f.stage) && automationPaused(f.stage)) {
     // A person is talking to the shopper: the sequence waits (and is not closed as Lost behind their back). Once the
     // window has passed there is nothing left to wait for: automation ends, the card stays with the person.

@@ -4,7 +4,8 @@ import type { Settings } from "./settings";
 export type HandoffReason = "high_value" | "returning_customer" | "failed_payment";
 
 export interface HandoffInput {
-  totalMinor: number;
+  /** The cart in the shop's currency (the threshold's); null = unknown: never "high value" by a foreign amount. */
+  shopTotalMinor: number | null;
   returningCustomer: boolean;
   customerOrdersCount: number;
   failedPayment: boolean;
@@ -20,7 +21,7 @@ export interface HandoffDecision {
 
 export function handoffDecision(i: HandoffInput, rules: Settings["handoff"]): HandoffDecision {
   const reasons: HandoffReason[] = [];
-  if (rules.highValueThresholdMinor > 0 && i.totalMinor >= rules.highValueThresholdMinor) reasons.push("high_value");
+  if (rules.highValueThresholdMinor > 0 && i.shopTotalMinor !== null && i.shopTotalMinor >= rules.highValueThresholdMinor) reasons.push("high_value");
   if (rules.failedPayments && i.failedPayment) reasons.push("failed_payment");
   if (rules.returningCustomers && (i.returningCustomer || i.customerOrdersCount > 0)) reasons.push("returning_customer");
   return { handoff: reasons.length > 0, reasons, continueAutomation: reasons.length === 0 || rules.continueAutomation };

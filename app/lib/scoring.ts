@@ -3,7 +3,8 @@ export const PRIORITIES = ["urgent", "high", "medium", "low"] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
 export interface ScoreInput {
-  totalMinor: number;
+  /** The cart in the shop's currency (as the average and threshold are); null = unknown: no points for value. */
+  totalMinor: number | null;
   /** The shop's average order value (minor units), or null when the shop has no orders yet. */
   averageOrderMinor: number | null;
   /** Used instead of the average when the shop has none yet. */
@@ -38,7 +39,9 @@ export function scoreCheckout(i: ScoreInput): Score {
   let score = 0;
   const factors: string[] = [];
   // Cart value against the shop's usual order.
-  const ratio = i.averageOrderMinor && i.averageOrderMinor > 0 ? i.totalMinor / i.averageOrderMinor : i.highValueThresholdMinor > 0 ? (i.totalMinor / i.highValueThresholdMinor) * 2 : 1;
+  const total = i.totalMinor;
+  const ratio =
+    total === null ? 0 : i.averageOrderMinor && i.averageOrderMinor > 0 ? total / i.averageOrderMinor : i.highValueThresholdMinor > 0 ? (total / i.highValueThresholdMinor) * 2 : 1;
   const valuePoints = ratio >= 3 ? 40 : ratio >= 2 ? 30 : ratio >= 1.25 ? 20 : ratio >= 0.75 ? 10 : 0;
   if (valuePoints) factors.push(`cart ${ratio.toFixed(1)}x the average order (+${valuePoints})`);
   score += valuePoints;

@@ -30,6 +30,8 @@ const Customer = z
     tags: z.union([z.string(), z.array(z.string())]).nullish(),
     email_marketing_consent: consent,
     sms_marketing_consent: consent,
+    // Not in the documented checkouts/* example; read when a payload carries it (the customer resource's shape).
+    whats_app_marketing_consent: consent,
   })
   .nullish();
 
@@ -104,9 +106,18 @@ export interface CheckoutRecord {
   locale: string | null;
   lineItems: LineItemRecord[];
   lineItemCount: number;
+  /** The shopper's (presentment) currency: subtotal, total and line items are in it (what emails show). */
   currency: string;
   subtotalMinor: number;
   totalMinor: number;
+  /** The payload's `currency`: the shop's currency. Null when the payload does not say. */
+  shopCurrency: string | null;
+  /** The total in the shop's currency: known only when the shopper paid in it (no exchange rate is guessed). */
+  shopTotalMinor: number | null;
+  /** The customer's tags, lower case (Settings' excluded customer tags). */
+  customerTags: string[];
+  /** The customer's WhatsApp marketing consent when the payload carries it (subscribed = true); null = not known. */
+  whatsappConsent: boolean | null;
   discountCodes: string[];
   abandonedCheckoutUrl: string | null;
   sourceName: string | null;
@@ -192,6 +203,7 @@ function fCustomer(v: unknown) {
     tags: Array.isArray(tags) ? [...tags] : tags,
     email_marketing_consent: fConsent(v.email_marketing_consent),
     sms_marketing_consent: fConsent(v.sms_marketing_consent),
+    whats_app_marketing_consent: fConsent(v.whats_app_marketing_consent),
   };
 }
 function fLineItem(v: unknown) {
@@ -274,6 +286,9 @@ export function parseCheckout(body: unknown): CheckoutRecord {
   const subtotal = toMinorUnits(p.subtotal_price, currency) ?? lineItems.reduce((s, li) => s + li.priceMinor * li.quantity, 0);
   const ordersCount = c?.orders_count ?? (c?.number_of_orders != null ? Number(c.number_of_orders) || 0 : 0);
   const tags = tagsOf(c?.tags);
+  const totalMinor = toMinorUnits(p.total_price, currency) ?? subtotal;
+  const shopCurrency = p.currency ? p.currency.toUpperCase() : null;
+  const whatsappState = c?.whats_app_marketing_consent?.state;
   return {
     token: p.token,
     cartToken: p.cart_token ?? null,
@@ -292,7 +307,11 @@ export function parseCheckout(body: unknown): CheckoutRecord {
     lineItemCount: lineItems.reduce((s, li) => s + li.quantity, 0),
     currency,
     subtotalMinor: subtotal,
-    totalMinor: toMinorUnits(p.total_price, currency) ?? subtotal,
+    totalMinor,
+    shopCurrency,
+    shopTotalMinor: shopCurrency === currency ? totalMinor : null,
+    customerTags: tags,
+    whatsappConsent: whatsappState == null ? null : whatsappState === "subscribed",
     discountCodes: (p.discount_codes ?? []).map((d) => d.code),
     abandonedCheckoutUrl: p.abandoned_checkout_url ?? null,
     sourceName: p.source_name ?? null,
@@ -306,6 +325,10 @@ export function parseCheckout(body: unknown): CheckoutRecord {
   };
 }
 
+// A REST money bag (`*_set`): the amount in the shop's currency and in the shopper's.
+const MoneyAmount = z.object({ amount: money, currency_code: text }).nullish();
+const MoneyBag = z.object({ shop_money: MoneyAmount, presentment_money: MoneyAmount }).nullish();
+
 export const OrderPayload = z
   .object({
     id: id,
@@ -313,15 +336,24 @@ export const OrderPayload = z
     checkout_token: text,
     cart_token: text,
     email: text,
+    contact_email: text,
+    phone: text,
+    // REST orders: `currency` and the plain price fields are the shop's; the *_set bags carry both currencies.
     currency: text,
     presentment_currency: text,
     subtotal_price: money,
     total_price: money,
     total_discounts: money,
+    subtotal_price_set: MoneyBag,
+    total_price_set: MoneyBag,
+    total_discounts_set: MoneyBag,
+    // `amount` is in the shop's currency ("a unit of the store's currency", REST Order reference).
     discount_codes: z.array(z.object({ code: z.string(), amount: money })).nullish(),
     test: z.boolean().nullish(),
     created_at: isoDate,
-    customer: z.object({ id: id.nullish() }).nullish(),
+    customer: z.object({ id: id.nullish(), email: text, phone: text }).nullish(),
+    billing_address: Address,
+    shipping_address: Address,
   });
 
 export interface OrderRecord {
@@ -331,30 +363,64 @@ export interface OrderRecord {
   cartToken: string | null;
   customerId: string | null;
   email: string | null;
+  phone: string | null;
+  /** customerKeyOf(email, phone): ends the shopper's other sequences. */
+  customerKey: string | null;
+  /** The shop's currency (shop_money): currency, subtotal, total, discounts (what the merchant's figures add up). */
   currency: string;
+  /** The shop's currency as the payload states it (shop_money's code, or `currency`); null when it does not. */
+  statedCurrency: string | null;
   subtotalMinor: number;
   totalMinor: number;
   totalDiscountsMinor: number;
+  /** What the shopper paid, in their own currency (presentment_money); null amount when the payload does not say. */
+  presentmentCurrency: string;
+  presentmentTotalMinor: number | null;
   discountCodes: { code: string; amountMinor: number }[];
   isTest: boolean;
   shopifyCreatedAt: Date;
 }
 
+type Bag = z.output<typeof MoneyBag>;
+type Amount = z.output<typeof MoneyAmount>;
+
+/** A bag's side in minor units, when it is there and in the expected currency. */
+function amountIn(a: Amount, currency: string): number | null {
+  if (!a || (a.currency_code && a.currency_code.toUpperCase() !== currency)) return null;
+  return toMinorUnits(a.amount, currency);
+}
+
+/** Shop money: the bag's shop side, else the plain field (older payloads without bags: the shop's currency too). */
+function shopMinor(bag: Bag, plain: string | number | null | undefined, currency: string): number | null {
+  return amountIn(bag?.shop_money, currency) ?? toMinorUnits(plain, currency);
+}
+
 export function parseOrder(body: unknown): OrderRecord {
   const p = OrderPayload.parse(body);
-  const currency = (p.presentment_currency || p.currency || "USD").toUpperCase();
-  const subtotal = toMinorUnits(p.subtotal_price, currency) ?? 0;
+  const statedCurrency = (p.total_price_set?.shop_money?.currency_code || p.currency)?.toUpperCase() || null;
+  const currency = statedCurrency ?? "USD";
+  const presentmentCurrency = (p.total_price_set?.presentment_money?.currency_code || p.presentment_currency || currency).toUpperCase();
+  const subtotal = shopMinor(p.subtotal_price_set, p.subtotal_price, currency) ?? 0;
+  const total = shopMinor(p.total_price_set, p.total_price, currency) ?? subtotal;
+  const c = p.customer ?? undefined;
+  const email = normalizeEmail(p.email ?? p.contact_email ?? c?.email);
+  const phone = normalizePhone(p.phone ?? c?.phone ?? p.shipping_address?.phone ?? p.billing_address?.phone);
   return {
     orderId: p.id,
     name: p.name ?? null,
     checkoutToken: p.checkout_token ?? null,
     cartToken: p.cart_token ?? null,
-    customerId: p.customer?.id ?? null,
-    email: normalizeEmail(p.email),
+    customerId: c?.id ?? null,
+    email,
+    phone,
+    customerKey: customerKeyOf(email, phone),
     currency,
+    statedCurrency,
     subtotalMinor: subtotal,
-    totalMinor: toMinorUnits(p.total_price, currency) ?? subtotal,
-    totalDiscountsMinor: toMinorUnits(p.total_discounts, currency) ?? 0,
+    totalMinor: total,
+    totalDiscountsMinor: shopMinor(p.total_discounts_set, p.total_discounts, currency) ?? 0,
+    presentmentCurrency,
+    presentmentTotalMinor: amountIn(p.total_price_set?.presentment_money, presentmentCurrency) ?? (presentmentCurrency === currency ? total : null),
     discountCodes: (p.discount_codes ?? []).map((d) => ({ code: d.code, amountMinor: toMinorUnits(d.amount, currency) ?? 0 })),
     isTest: p.test === true,
     shopifyCreatedAt: p.created_at,

@@ -37,12 +37,17 @@ function hourCase(expr: string): string {
   return `CASE ${whens} ELSE '48_plus' END`;
 }
 
-function bandCase(col: string): string {
+/**
+ * The value band of a cart's shop value; none when it is unknown (NULL), or, with `otherCurrency` (a SQL condition
+ * with one `?` for the shop's currency), when it is in a currency that is no longer the shop's.
+ */
+function bandCase(col: string, otherCurrency = ""): string {
   const whens = VALUE_BANDS.filter((b) => b.maxMinor !== null)
     .map((b) => `WHEN ${col} < ${b.maxMinor} THEN '${b.id}'`)
     .join(" ");
-  return `CASE ${whens} ELSE '${VALUE_BANDS[VALUE_BANDS.length - 1].id}' END`;
+  return `CASE WHEN ${col} IS NULL${otherCurrency ? ` OR ${otherCurrency}` : ""} THEN '${NO_BAND}' ${whens} ELSE '${VALUE_BANDS[VALUE_BANDS.length - 1].id}' END`;
 }
+const NO_BAND = "unknown";
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
@@ -77,14 +82,25 @@ export interface OverviewMetrics {
   staffAlertsSent: number;
 }
 
-export async function getOverviewMetrics({ shop, days, now }: { shop: string; days: PeriodDays; now: Date }): Promise<OverviewMetrics> {
+/**
+ * Money: every sum is in the shop's currency (`currency`, Shop.currency) and never adds another. Orders are summed in
+ * their shop money (Order.currency); a checkout's recovered revenue is its order's shop money, counted when the
+ * checkout's shop currency is the shop's (or unrecorded: rows from before it was kept). Value bands read the cart's
+ * shop value (shop_total_minor): a cart whose shop value is unknown (another currency) or in a former shop currency
+ * is in no band (it still counts as abandoned). `currency` null (the shop's currency not known yet): nothing is
+ * filtered. The currency conditions read columns outside the covering indexes.
+ */
+export async function getOverviewMetrics({ shop, days, now, currency = null }: { shop: string; days: PeriodDays; now: Date; currency?: string | null }): Promise<OverviewMetrics> {
   const since = new Date(now.getTime() - days * DAY_MS);
   const window = { gte: since, lte: now };
+  const orderMoney = currency ? { currency } : {};
+  const sameMoney = currency ? " AND (shop_currency IS NULL OR shop_currency = ?)" : "";
+  const moneyArgs = currency ? [currency] : [];
 
   // Abandoned and recovered totals are the sums of the segment and daily groups (one covering-index pass each;
   // Prisma's count() selects the id and would read every row).
   const [orderGroups, messageGroups, attributed, incentiveGroups, optOuts, dailyRows, segmentRows, staffAlertsSent] = await Promise.all([
-    db.order.groupBy({ by: ["recovered"], where: { shop, shopifyCreatedAt: window, isTest: false }, _count: { _all: true }, _sum: { totalMinor: true } }),
+    db.order.groupBy({ by: ["recovered"], where: { shop, shopifyCreatedAt: window, isTest: false, ...orderMoney }, _count: { _all: true }, _sum: { totalMinor: true } }),
     // Shopper messages only: staff alerts are internal (counted apart below).
     db.message.groupBy({
       by: ["channel", "stepId"],
@@ -93,7 +109,7 @@ export async function getOverviewMetrics({ shop, days, now }: { shop: string; da
     }),
     db.order.groupBy({
       by: ["attributedStepId", "attributedChannel"],
-      where: { shop, shopifyCreatedAt: window, recovered: true },
+      where: { shop, shopifyCreatedAt: window, recovered: true, ...orderMoney },
       _count: { _all: true },
       _sum: { totalMinor: true },
     }),
@@ -102,19 +118,22 @@ export async function getOverviewMetrics({ shop, days, now }: { shop: string; da
     db.$queryRawUnsafe<Array<{ day: string; bucket: string; n: unknown; revenue: unknown }>>(
       sql(
         `SELECT ${dayExpr("recovered_at")} AS day, ${hourCase(hoursBetween("abandoned_at", "recovered_at"))} AS bucket, COUNT(*) AS n, SUM(recovered_revenue_minor) AS revenue
-         FROM checkout WHERE shop = ? AND recovered_at >= ? AND recovered_at <= ? GROUP BY 1, 2`,
+         FROM checkout WHERE shop = ? AND recovered_at >= ? AND recovered_at <= ?${sameMoney} GROUP BY 1, 2`,
       ),
       shop,
       since,
       now,
+      ...moneyArgs,
     ),
     db.$queryRawUnsafe<Array<{ is_returning: unknown; band: string; n: unknown; recovered: unknown; revenue: unknown }>>(
       sql(
-        `SELECT returning_customer AS is_returning, ${bandCase("total_minor")} AS band, COUNT(*) AS n,
+        `SELECT returning_customer AS is_returning, ${bandCase("shop_total_minor", currency ? "shop_currency <> ?" : "")} AS band, COUNT(*) AS n,
                 SUM(CASE WHEN recovered_at IS NOT NULL THEN 1 ELSE 0 END) AS recovered,
-                SUM(CASE WHEN recovered_at IS NOT NULL THEN recovered_revenue_minor ELSE 0 END) AS revenue
+                SUM(CASE WHEN recovered_at IS NOT NULL${sameMoney} THEN recovered_revenue_minor ELSE 0 END) AS revenue
          FROM checkout WHERE shop = ? AND abandoned_at >= ? AND abandoned_at <= ? AND is_test = false GROUP BY 1, 2`,
       ),
+      ...moneyArgs, // the band's currency
+      ...moneyArgs, // the revenue's
       shop,
       since,
       now,

@@ -14,8 +14,12 @@ export interface BoardCard {
   phone: string | null;
   product: string;
   quantity: number;
+  /** The cart as the shopper sees it, in their currency (shown labelled with it). */
   totalMinor: number;
   currency: string;
+  /** The cart in the shop's currency, when known (the shopper paid in it); null otherwise. */
+  shopTotalMinor: number | null;
+  shopCurrency: string | null;
   abandonedAt: string | null;
   followUpAt: string | null;
   followUpNote: string | null;
@@ -43,6 +47,8 @@ const CARD_SELECT = {
   lineItems: true,
   totalMinor: true,
   currency: true,
+  shopTotalMinor: true,
+  shopCurrency: true,
   abandonedAt: true,
   followUpAt: true,
   followUpNote: true,
@@ -96,12 +102,14 @@ export function boardSql(shop: string, f: BoardFilters, now: Date): { where: str
     w.push(pg ? "priority = ?" : "+priority = ?");
     params.push(f.priority);
   }
+  // The cart-value filter is in the shop's currency: it reads the shop value, so a cart in another currency (shop
+  // value unknown) is outside any range rather than compared by its foreign figure.
   if (f.minMinor !== null) {
-    w.push("total_minor >= ?");
+    w.push("shop_total_minor >= ?");
     params.push(f.minMinor);
   }
   if (f.maxMinor !== null) {
-    w.push("total_minor <= ?");
+    w.push("shop_total_minor <= ?");
     params.push(f.maxMinor);
   }
   if (f.q) {
@@ -151,6 +159,8 @@ function toCard(r: CardRow, discount: BoardCard["discount"]): BoardCard {
     quantity,
     totalMinor: r.totalMinor,
     currency: r.currency,
+    shopTotalMinor: r.shopTotalMinor,
+    shopCurrency: r.shopCurrency,
     abandonedAt: r.abandonedAt?.toISOString() ?? null,
     followUpAt: r.followUpAt?.toISOString() ?? null,
     followUpNote: r.followUpNote,

@@ -178,6 +178,7 @@ export type DueCheckout = Pick<
   | "subtotalMinor" | "totalMinor" | "abandonedCheckoutUrl" | "isTest" | "isStaff" | "failedPayment" | "shopifyCreatedAt"
   | "completedAt" | "status" | "abandonedAt" | "nextStepIndex" | "nextDueAt" | "stage" | "priority" | "priorityScore"
   | "handoff" | "orderId" | "customerTags" | "whatsappConsent"
+  | "shopCurrency" | "shopTotalMinor" // money: the cart in the shop's currency (null = unknown), for merchant thresholds
 >;
 
 const DUE_COLUMNS: Array<[keyof DueCheckout, string, "s" | "n" | "b" | "d"]> = [
@@ -190,7 +191,7 @@ const DUE_COLUMNS: Array<[keyof DueCheckout, string, "s" | "n" | "b" | "d"]> = [
   ["failedPayment", "failed_payment", "b"], ["shopifyCreatedAt", "shopify_created_at", "d"], ["completedAt", "completed_at", "d"],
   ["status", "status", "s"], ["abandonedAt", "abandoned_at", "d"], ["nextStepIndex", "next_step_index", "n"], ["nextDueAt", "next_due_at", "d"],
   ["stage", "stage", "s"], ["priority", "priority", "s"], ["priorityScore", "priority_score", "n"], ["handoff", "handoff", "b"], ["orderId", "order_id", "s"],
-  ["customerTags", "customer_tags", "s"], ["whatsappConsent", "whatsapp_consent", "b"],
+  ["customerTags", "customer_tags", "s"], ["whatsappConsent", "whatsapp_consent", "b"], ["shopCurrency", "shop_currency", "s"], ["shopTotalMinor", "shop_total_minor", "n"],
 ];
 
 function fromDb(v: unknown, kind: "s" | "n" | "b" | "d"): unknown {

@@ -18,6 +18,7 @@ import { scheduleAfter, retryAt, windowEndsAt } from "../lib/cadence";
 import { channelSkipReason, checkoutDecision, parseCustomerTags, reachableChannels, resolveWhatsAppConsent, type ChannelFacts, type StopReason } from "../lib/eligibility";
 import { capAllows, capWindowStart } from "../lib/frequency-cap";
 import { handoffDecision, handoffSummary, type HandoffReason } from "../lib/handoff";
+import { formatMoney } from "../lib/money";
 import { quietHoursEnd } from "../lib/quiet-hours";
 import { averageOrderMinor, scoreCheckout, type Score } from "../lib/scoring";
 import { CHANNELS, enabledSteps, parseSettings, type CadenceStep, type Channel, type Settings } from "../lib/settings";
@@ -354,7 +355,7 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
         }
       }
       const decision = checkoutDecision(
-        { status: c.status, completedAt: c.completedAt, orderId: c.orderId, isTest: c.isTest, isStaff: c.isStaff, totalMinor: c.totalMinor, stage: c.stage, newerSibling, customerTags: parseCustomerTags(c.customerTags) },
+        { status: c.status, completedAt: c.completedAt, orderId: c.orderId, isTest: c.isTest, isStaff: c.isStaff, totalMinor: c.shopTotalMinor, stage: c.stage, newerSibling, customerTags: parseCustomerTags(c.customerTags) },
         settings,
         now,
         windowEnd,
@@ -384,7 +385,7 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
         suppressed: suppressed as ReadonlySet<Channel | "all">,
       };
       const score = scoreCheckout({
-        totalMinor: c.totalMinor,
+        totalMinor: c.shopTotalMinor,
         averageOrderMinor: shop.averageOrderMinor,
         highValueThresholdMinor: settings.handoff.highValueThresholdMinor,
         returningCustomer: c.returningCustomer,
@@ -700,7 +701,7 @@ async function handOff(ctx: Ctx, h: HandoffPlan, now: Date) {
       shop: shop.view,
       checkout: checkoutViewOf(c),
       reason: reasons[0],
-      summary: `${handoffSummary(reasons)}: ${c.firstName ?? "a shopper"}, ${c.currency} ${(c.totalMinor / 100).toFixed(2)}, priority ${score.priority}`,
+      summary: `${handoffSummary(reasons)}: ${c.firstName ?? "a shopper"}, ${formatMoney(c.totalMinor, c.currency)}, priority ${score.priority}`,
       adminUrl: (opts.adminUrl ?? defaultAdminUrl)(c.shop, c.id),
       now,
     });

@@ -16,7 +16,7 @@ import { adminContext } from "../shopify/admin-context.server";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, shopRecord, now } = await adminContext(request);
   const days = parsePeriod(new URL(request.url).searchParams.get("days"));
-  const [metrics, setup] = await Promise.all([getOverviewMetrics({ shop, days, now }), loadSetupChecklist(shopRecord, shopRecord.parsedSettings)]);
+  const [metrics, setup] = await Promise.all([getOverviewMetrics({ shop, days, now, currency: shopRecord.currency }), loadSetupChecklist(shopRecord, shopRecord.parsedSettings)]);
   const cadenceLabels = Object.fromEntries(shopRecord.parsedSettings.cadence.steps.map((s) => [s.id, s.label]));
   // Labels for the step keys this period actually has (staff alerts are not among them: see getOverviewMetrics).
   const stepLabels = Object.fromEntries(metrics.byStep.map((r) => [r.key, ledgerStepLabel({ stepId: r.key, channel: "" }, cadenceLabels)]));
@@ -172,7 +172,9 @@ export default function Overview() {
           <p id="attribution-rule">
             A checkout counts as recovered when its order was placed after we sent it at least one message, within {attributionDays} days of
             the last message sent before the order; the order is credited to that last message (its step and channel). Recovered revenue is
-            the total of those orders, in {currency}. Periods are counted in UTC days.
+            the total of those orders in {currency}, your shop&apos;s currency, as Shopify records them for you (whatever currency the
+            shopper paid in). A cart in another currency is counted as abandoned but sits in no cart-value band, because its value in{" "}
+            {currency} is not known until it is ordered. Periods are counted in UTC days.
           </p>
         </Banner>
         <div style={{ opacity: navigation.state === "loading" ? 0.6 : 1 }}>

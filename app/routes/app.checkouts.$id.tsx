@@ -4,9 +4,10 @@ import { json } from "@remix-run/node";
 import { Link as RemixLink, useFetcher, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { customerName } from "../lib/board";
+import { cardValue, customerName } from "../lib/board";
 import { InputError } from "../lib/errors";
 import { formatMoney } from "../lib/money";
+import { merchantCurrency } from "../lib/shop-view";
 import { STAGE_LABELS, isStage, nextAction, type Stage } from "../lib/pipeline";
 import { buildTimeline } from "../lib/timeline";
 import { getCheckoutDetail } from "../models/checkout-detail.server";
@@ -54,12 +55,16 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       owner: c.owner,
       followUpAt: c.followUpAt?.toISOString() ?? null,
       returningCustomer: c.returningCustomer,
+      // The cart in the shopper's currency (the line items are in it); the shop value beside it when known.
       currency: c.currency,
       subtotalMinor: c.subtotalMinor,
       totalMinor: c.totalMinor,
+      shopCurrency: c.shopCurrency,
+      shopTotalMinor: c.shopTotalMinor,
       recoveryUrl: c.abandonedCheckoutUrl,
       createdAt: c.shopifyCreatedAt.toISOString(),
     },
+    merchantCurrency: merchantCurrency(shopRecord),
     items,
     timeline,
     incentives: detail.incentives.map((i) => ({ code: i.code, status: i.status, percentOff: i.percentOff, endsAt: i.endsAt.toISOString(), source: i.source })),
@@ -119,7 +124,7 @@ export default function CheckoutDetail() {
       backAction={{ content: "Pipeline", url: "/app/pipeline" }}
       title={c.name}
       titleMetadata={<Badge>{STAGE_LABELS[c.stage]}</Badge>}
-      subtitle={`${money(c.totalMinor)} · created ${when(c.createdAt)}`}
+      subtitle={`${cardValue(c, data.merchantCurrency)} · created ${when(c.createdAt)}`}
     >
       <TitleBar title={c.name} />
       <Layout>

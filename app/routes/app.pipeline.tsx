@@ -32,9 +32,8 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { PRIORITIES, PRIORITY_COLORS, pageCount, parseBoardFilters, parseColumnPages, parseFollowUp, BOARD_PAGE_SIZE } from "../lib/board";
+import { PRIORITIES, PRIORITY_COLORS, cardValue, pageCount, parseBoardFilters, parseColumnPages, parseFollowUp, BOARD_PAGE_SIZE, type CardMoney } from "../lib/board";
 import { InputError } from "../lib/errors";
-import { formatMoney } from "../lib/money";
 import { STAGES, STAGE_LABELS, canMove, isStage, nextAction, type Stage } from "../lib/pipeline";
 import { clickToChatUrl, whatsappTemplates, type QuickTemplateId } from "../lib/quick-messages";
 import { listBoard, type BoardCard } from "../models/pipeline-board.server";
@@ -126,8 +125,9 @@ const columnKeyboardCoordinates: KeyboardCoordinateGetter = (event, { context: {
   return { x: target.left + (target.width - collisionRect.width) / 2, y: target.top + 40 };
 };
 
+/** A card's value: the shop's currency, or the shopper's labelled with its code (app/lib/board.ts cardValue). */
 function useMoney(currency: string) {
-  return useCallback((minor: number) => formatMoney(minor, currency), [currency]);
+  return useCallback((card: CardMoney) => cardValue(card, currency), [currency]);
 }
 
 function formatWhen(iso: string | null): string {
@@ -376,7 +376,7 @@ function PipelineCard({
   busy,
 }: {
   card: BoardCard;
-  money: (m: number) => string;
+  money: (card: CardMoney) => string;
   onAdvance: (card: BoardCard, to: Stage) => void;
   onCall: (card: BoardCard) => void;
   resumeNote: string | null;
@@ -428,7 +428,7 @@ function PipelineCard({
         </Text>
         <InlineStack gap="100" blockAlign="center">
           <Text as="span" variant="headingSm">
-            {money(card.totalMinor)}
+            {money(card)}
           </Text>
           <Badge tone={card.priority === "urgent" ? "critical" : card.priority === "high" ? "warning" : card.priority === "medium" ? "attention" : undefined}>
             {card.priority}

@@ -7,6 +7,7 @@ import { exportCustomerData, redactCustomer, redactShop } from "../models/compli
 import { ingestOrder } from "../models/orders.server";
 import { LATE_GRACE_MINUTES } from "../lib/late-steps";
 import { skipLateSteps } from "../models/late-steps.server";
+import { learnShopCurrency } from "../models/shop-currency.server";
 import { forgetShopCache, getShopCached, markUninstalled } from "../models/shops.server";
 import { applyShopUpdate } from "../models/shop-profile.server";
 import { db } from "../db.server";
@@ -22,6 +23,7 @@ async function knownShop(domain: string) {
 export async function handleCheckoutWebhook(ctx: WebhookContext, { eventId, topic, now }: WebhookMeta) {
   const record = parseCheckout(ctx.payload);
   const shop = await knownShop(ctx.shop);
+  await learnShopCurrency(shop, record.shopCurrency); // money: the shop's currency until the profile states it
   // Group commit: answered once the transaction holding this write has committed (app/models/checkout-batch.server.ts).
   const outcome = await ingestCheckoutGrouped({ shop: ctx.shop, eventId, topic, record, settings: shop.parsedSettings, now });
   // Issue 14: a delivery that comes long after Shopify triggered it must not send the steps already past in a burst.
@@ -41,11 +43,9 @@ export function deliveryDelayMs(triggeredAt: string | undefined, now: Date): num
 
 export async function handleOrderWebhook(ctx: WebhookContext, { eventId, topic, now }: WebhookMeta) {
   const record = parseOrder(ctx.payload);
-  await knownShop(ctx.shop);
-  // The shopper's phone ends their other sequences too (app/models/shopper-orders.server.ts).
-  const raw = ctx.payload as { phone?: unknown } | null;
-  const withPhone = { ...record, phone: (record as { phone?: string | null }).phone ?? (typeof raw?.phone === "string" ? raw.phone : null) };
-  return ingestOrder({ shop: ctx.shop, eventId, topic, record: withPhone, now });
+  const shop = await knownShop(ctx.shop);
+  await learnShopCurrency(shop, record.statedCurrency); // money: the shop's currency until the profile states it
+  return ingestOrder({ shop: ctx.shop, eventId, topic, record, now });
 }
 
 export async function handleUninstalled(ctx: WebhookContext, { now }: WebhookMeta) {

@@ -20,6 +20,9 @@ export async function seedCheckout(db: Db, data: Partial<Prisma.CheckoutUnchecke
       totalMinor: 5900,
       subtotalMinor: 5900,
       currency: "USD",
+      // As ingest stores a cart in the shop's currency: the shop value is the total (board value filter, handoff).
+      shopCurrency: "USD",
+      shopTotalMinor: data.totalMinor ?? 5900,
       shopifyCreatedAt: new Date(now - 5 * 3600_000),
       shopifyUpdatedAt: new Date(now - 5 * 3600_000),
       abandonedAt: new Date(now - 4 * 3600_000),

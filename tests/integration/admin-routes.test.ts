@@ -23,6 +23,8 @@ let seq = 0;
 
 async function checkout(data: Partial<Prisma.CheckoutUncheckedCreateInput> = {}) {
   seq += 1;
+  // As ingest stores a cart in the shop's currency: the shop value is the total.
+  const money = { currency: "USD", shopCurrency: "USD", shopTotalMinor: data.totalMinor ?? 5000 };
   return db.checkout.create({
     data: {
       shop: TEST_SHOP,
@@ -40,6 +42,7 @@ async function checkout(data: Partial<Prisma.CheckoutUncheckedCreateInput> = {})
       shopifyUpdatedAt: hoursAgo(30),
       abandonedAt: hoursAgo(29),
       status: "abandoned",
+      ...money,
       ...data,
     },
   });

@@ -82,6 +82,29 @@ async function whileAnotherTransactionHolds<T>(statements: Array<[string, unknow
 }
 
 describe("raw-SQL checkout batch ingestion", () => {
+  it("writes the shop money, customer tags and WhatsApp consent as ingestCheckout does", async () => {
+    const withConsent = (token: string, eventId: string, o: Parameters<typeof checkoutPayload>[0], state: string) => {
+      const a = args(token, eventId, o);
+      const p = checkoutPayload({ token, createdAt: T0, email: "Shopper@Example.com", customerId: 777, ...o });
+      const record = parseCheckout({ ...p, customer: { ...p.customer!, whats_app_marketing_consent: { state } } });
+      return { ...a, record };
+    };
+    // A EUR cart in a USD shop: shop value unknown; tags lower case; consent given.
+    const foreign = { currency: "EUR", shopCurrency: "USD", tags: "VIP, Wholesale" };
+    expect(await ingestCheckout(withConsent("tokA", "ev-a1", foreign, "subscribed"))).toBe("created");
+    expect(await ingestCheckoutBatchSql([withConsent("tokB", "ev-b1", foreign, "subscribed")])).toEqual(["created"]);
+    const a = await view("tokA");
+    expect(await view("tokB")).toEqual(a);
+    expect(a).toMatchObject({ currency: "EUR", shopCurrency: "USD", shopTotalMinor: null, customerTags: '["vip","wholesale"]', whatsappConsent: true });
+    // Updated to the shop's currency, consent withdrawn: both paths write every new column.
+    const local = { currency: "USD", updatedAt: minutes(30), tags: "" };
+    expect(await ingestCheckout(withConsent("tokA", "ev-a2", local, "unsubscribed"))).toBe("updated");
+    expect(await ingestCheckoutBatchSql([withConsent("tokB", "ev-b2", local, "unsubscribed")])).toEqual(["updated"]);
+    const a2 = await view("tokA");
+    expect(await view("tokB")).toEqual(a2);
+    expect(a2).toMatchObject({ currency: "USD", shopCurrency: "USD", shopTotalMinor: a2.totalMinor, customerTags: "[]", whatsappConsent: false });
+  });
+
   it("creates and updates rows identical to ingestCheckout's, read back through Prisma", async () => {
     // Created by each path, from the same payload.
     const outA = await ingestCheckout(args("tokA", "ev-a1"));

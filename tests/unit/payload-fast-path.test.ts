@@ -60,6 +60,7 @@ function base(): Json {
   (p.line_items as Json[])[0].image = { src: "https://cdn.example.com/shirt.jpg" };
   (p.customer as Json).tags = "vip, wholesale";
   (p.customer as Json).number_of_orders = "3";
+  (p.customer as Json).whats_app_marketing_consent = { state: "subscribed", opt_in_level: "single_opt_in", collected_from: "other" };
   p.shipping_address = { first_name: "Ada", last_name: "Lovelace", phone: null, country_code: "GB" };
   p.sms_marketing_phone = "+14155550101";
   p.test = false;
@@ -69,7 +70,7 @@ function base(): Json {
 describe("checkouts/* fast path", () => {
   it("gives the schema's output for every payload the schema accepts, and no answer for any it refuses", () => {
     const start = base();
-    const extra = [["customer", "tags"], ["line_items", 0, "image"], ["not_a_field"], ["customer", "not_a_field"], ["line_items", 1, "title"], ["line_items", 1, "quantity"]];
+    const extra = [["customer", "tags"], ["customer", "whats_app_marketing_consent"], ["customer", "whats_app_marketing_consent", "state"], ["line_items", 0, "image"], ["not_a_field"], ["customer", "not_a_field"], ["line_items", 1, "title"], ["line_items", 1, "quantity"]];
     let accepted = 0;
     let refused = 0;
     const cases: Json[] = [start];

@@ -116,6 +116,8 @@ describe("eligibility", () => {
     expect(decide({ newerSibling: { completed: false } })).toMatchObject({ action: "stop", reason: "duplicate_checkout" });
     expect(decide({ newerSibling: { completed: true } })).toMatchObject({ action: "stop", reason: "customer_ordered" });
     expect(decide({ totalMinor: 100 }, settings({ exclusions: { minCartValueMinor: 1000 } }))).toMatchObject({ action: "stop", reason: "below_min_cart_value" });
+    // A cart whose shop value is unknown (another currency) is not measured against the shop's minimum.
+    expect(decide({ totalMinor: null }, settings({ exclusions: { minCartValueMinor: 1000 } }))).toEqual({ action: "proceed" });
     expect(decide({}, DEFAULT_SETTINGS, end)).toEqual({ action: "stop", reason: "window_passed", lost: true });
   });
 
@@ -170,16 +172,25 @@ describe("scoring", () => {
 describe("handoff", () => {
   const rules = DEFAULT_SETTINGS.handoff;
   it("routes high-value carts, repeat customers and failed payments to a person", () => {
-    expect(handoffDecision({ totalMinor: 30_000, returningCustomer: false, customerOrdersCount: 0, failedPayment: false }, rules)).toEqual({ handoff: true, reasons: ["high_value"], continueAutomation: true });
-    expect(handoffDecision({ totalMinor: 100, returningCustomer: true, customerOrdersCount: 2, failedPayment: true }, rules).reasons).toEqual(["failed_payment", "returning_customer"]);
-    expect(handoffDecision({ totalMinor: 100, returningCustomer: false, customerOrdersCount: 0, failedPayment: false }, rules).handoff).toBe(false);
+    expect(handoffDecision({ shopTotalMinor: 30_000, returningCustomer: false, customerOrdersCount: 0, failedPayment: false }, rules)).toEqual({ handoff: true, reasons: ["high_value"], continueAutomation: true });
+    expect(handoffDecision({ shopTotalMinor: 100, returningCustomer: true, customerOrdersCount: 2, failedPayment: true }, rules).reasons).toEqual(["failed_payment", "returning_customer"]);
+    expect(handoffDecision({ shopTotalMinor: 100, returningCustomer: false, customerOrdersCount: 0, failedPayment: false }, rules).handoff).toBe(false);
   });
 
   it("follows the shop's switches", () => {
     const off = { ...rules, returningCustomers: false, failedPayments: false, continueAutomation: false };
-    expect(handoffDecision({ totalMinor: 100, returningCustomer: true, customerOrdersCount: 2, failedPayment: true }, off)).toEqual({ handoff: false, reasons: [], continueAutomation: true });
-    expect(handoffDecision({ totalMinor: 30_000, returningCustomer: false, customerOrdersCount: 0, failedPayment: false }, off).continueAutomation).toBe(false);
+    expect(handoffDecision({ shopTotalMinor: 100, returningCustomer: true, customerOrdersCount: 2, failedPayment: true }, off)).toEqual({ handoff: false, reasons: [], continueAutomation: true });
+    expect(handoffDecision({ shopTotalMinor: 30_000, returningCustomer: false, customerOrdersCount: 0, failedPayment: false }, off).continueAutomation).toBe(false);
     expect(handoffSummary(["high_value", "failed_payment"])).toBe("High-value cart, Payment failed");
+  });
+  it("never calls a cart high value by an amount in another currency", () => {
+    // A 300.00 EUR cart in a USD shop: its shop value is unknown (null), so the USD threshold does not apply.
+    const foreign = { shopTotalMinor: null, returningCustomer: false, customerOrdersCount: 0, failedPayment: false };
+    expect(handoffDecision(foreign, rules).reasons).not.toContain("high_value");
+    // Scoring gives no value points for an unknown shop value, however large the shopper's figure.
+    const base = { averageOrderMinor: 5_000, highValueThresholdMinor: 20_000, returningCustomer: false, customerOrdersCount: 0, failedPayment: false, abandonedAt: new Date(0), now: new Date(0), reachableChannels: 1 };
+    expect(scoreCheckout({ ...base, totalMinor: null }).factors.join()).not.toContain("average order");
+    expect(scoreCheckout({ ...base, totalMinor: 20_000 }).factors[0]).toContain("4.0x");
   });
 });
 
