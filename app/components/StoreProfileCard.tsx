@@ -1,6 +1,7 @@
 // Settings: what Shopify told us about the store, what is missing and what that means, and "Reload from Shopify".
 import { useFetcher } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, InlineStack, List, Text } from "@shopify/polaris";
+import type { OrderSyncSummary } from "../lib/order-sync-status";
 import type { StoreProfileSummary } from "../lib/shop-profile";
 
 export const RELOAD_PROFILE_INTENT = "reload-profile";
@@ -18,7 +19,7 @@ function Row({ label, value, id }: { label: string; value: string | null; id: st
   );
 }
 
-export function StoreProfileCard({ profile }: { profile: StoreProfileSummary }) {
+export function StoreProfileCard({ profile, orderSync }: { profile: StoreProfileSummary; orderSync: OrderSyncSummary }) {
   const fetcher = useFetcher<{ profileReload?: { loaded: boolean; error: string | null } }>();
   const reload = fetcher.data?.profileReload;
   const busy = fetcher.state !== "idle";
@@ -39,6 +40,16 @@ export function StoreProfileCard({ profile }: { profile: StoreProfileSummary }) 
         <Row label="Plan" value={profile.plan} id="profile-plan" />
         <Row label="Billing address (email footer)" value={profile.address} id="profile-address" />
         <Row label="Last loaded from Shopify" value={profile.syncedAt ?? "Never"} id="profile-synced" />
+        <Row label="Orders last checked with Shopify" value={orderSync.checkedAt ?? "Not yet"} id="orders-synced" />
+        {orderSync.tone === "warning" ? (
+          <Banner tone="warning">
+            <p id="orders-sync-message">{orderSync.message}</p>
+          </Banner>
+        ) : (
+          <Text as="p" variant="bodySm" tone="subdued" id="orders-sync-message">
+            {orderSync.message}
+          </Text>
+        )}
         {profile.missing.length ? (
           <Banner tone="warning" title="Some of the store's details are missing">
             <List>

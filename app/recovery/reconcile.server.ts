@@ -19,6 +19,7 @@
 // Sync times advance only to what was read: orders come oldest update first (sortKey UPDATED_AT), so a partial read
 // moves ordersSyncedAt to the last update read; abandoned checkouts have no update-time sort, so checkoutsSyncedAt
 // moves only when every page was read. Each read starts `overlapMs` (2 min) before the sync time (clock skew).
+import { ORDER_SYNC_WAIT_HOURS } from "../lib/order-sync-status";
 import type { Shop } from "@prisma/client";
 import { db } from "../db.server";
 import { reconcileEventId, abandonedCheckoutNodeToPayload, orderNodeToPayload, updatedSinceQuery } from "../lib/reconcile-payloads";
@@ -77,7 +78,7 @@ export const RECONCILE_DEFAULTS = {
   intervalMs: 5 * MIN,
   staleMs: 15 * MIN,
   retryMs: 1 * MIN,
-  maxDeferMs: 2 * 60 * MIN,
+  maxDeferMs: ORDER_SYNC_WAIT_HOURS * 60 * MIN, // Settings tells the merchant this figure (app/lib/order-sync-status.ts)
   overlapMs: 2 * MIN,
 } as const;
 

@@ -1,3 +1,4 @@
+import { orderSyncSummary } from "../lib/order-sync-status";
 import { merchantCurrency } from "../lib/shop-view";
 import { toShopView } from "../lib/shop-view";
 import { useEffect, useState } from "react";
@@ -38,6 +39,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     embed,
     // Store profile card: what Shopify told us, and what is missing.
     storeProfile: storeProfileSummary(shopRecord),
+    orderSync: orderSyncSummary(shopRecord),
   });
 };
 
@@ -153,7 +155,7 @@ export default function SettingsPage() {
         ) : null}
         <Layout>
           <Layout.AnnotatedSection title="Store profile" description="The store's details as Shopify sends them: the sender name, email footer, currency, time zone and where staff alerts go.">
-            <StoreProfileCard profile={data.storeProfile} />
+            <StoreProfileCard profile={data.storeProfile} orderSync={data.orderSync} />
           </Layout.AnnotatedSection>
 
           <Layout.AnnotatedSection id="cadence" title="Cadence" description="When each step goes out after abandonment, on which channels, and which step carries the incentive.">

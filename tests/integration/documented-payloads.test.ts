@@ -20,7 +20,12 @@ import { resetDatabase, seedOfflineSession, seedShop } from "../helpers/db";
 import { documentedPayload } from "../helpers/documented-payloads";
 import { callAction, signedWebhook } from "../helpers/webhooks";
 
-const COVERED = ["checkouts/create", "checkouts/update", "orders/create", "app/uninstalled", "app/scopes_update", "customers/data_request", "customers/redact", "shop/redact"];
+const COVERED = [
+  "checkouts/create", "checkouts/update", "orders/create", "app/uninstalled", "app/scopes_update", "customers/data_request", "customers/redact", "shop/redact",
+  // Posted as documented, signed, through their routes in their own files:
+  "shop/update", // tests/integration/shop-profile.test.ts
+  "customers_whats_app_marketing_consent/update", // tests/integration/whatsapp-consent.test.ts
+];
 
 beforeEach(async () => {
   await resetDatabase();

@@ -4,6 +4,7 @@
 // their sequences; a very late checkouts/create does not send the steps already past. No test waits for real.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "../../app/db.server";
+import { orderSyncSummary } from "../../app/lib/order-sync-status";
 import { reconcileShop, type ReconcileOptions } from "../../app/recovery/reconcile.server";
 import * as cronTick from "../../app/routes/cron.tick";
 import * as checkoutsCreate from "../../app/routes/webhooks.checkouts.create";
@@ -148,6 +149,11 @@ describe("reconciliation in the tick", () => {
     expect(outbox.channels.email.count).toBe(0);
     let shop = await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
     expect(shop.syncError).toMatch(/^orders: http: HTTP 500/);
+    // Settings says it in the merchant's words, never the internal error.
+    const warned = orderSyncSummary(shop);
+    expect(warned.tone).toBe("warning");
+    expect(warned.message).toContain("Shopify could not be reached at the last check");
+    expect(warned.message).not.toContain("HTTP 500");
     expect((await db.checkout.findUniqueOrThrow({ where: { id: checkout.id } })).nextDueAt?.toISOString()).toBe(at(81).toISOString());
     expect(await db.message.count({ where: { checkoutId: checkout.id } })).toBe(0); // deferred, not skipped
 
@@ -157,6 +163,7 @@ describe("reconciliation in the tick", () => {
     shop = await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
     expect(shop).toMatchObject({ syncError: null });
     expect(shop.ordersSyncedAt?.toISOString()).toBe(at(81).toISOString());
+    expect(orderSyncSummary(shop)).toMatchObject({ tone: "ok", checkedAt: `${new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(at(81))} (UTC)` });
   });
 
   it("API down for longer than the bound: steps go out anyway, counted, so the shop is not silenced", async () => {

@@ -175,3 +175,8 @@ CREATE UNIQUE INDEX "customer_consent_shop_customer_id_key" ON "customer_consent
 -- CreateIndex
 CREATE UNIQUE INDEX "channel_check_shop_channel_key" ON "channel_check"("shop", "channel");
 
+
+-- Checkouts stored before this migration were all valued as one currency: keep them valued as they were (their
+-- shop-currency value is their own), so the high-value handoff, the minimum cart value and the value bands still
+-- see them. New checkouts get the shop's currency from the payload's `currency`.
+UPDATE "checkout" SET "shop_currency" = "currency", "shop_total_minor" = "total_minor" WHERE "shop_currency" IS NULL;

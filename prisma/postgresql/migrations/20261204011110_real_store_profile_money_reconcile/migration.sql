@@ -68,3 +68,8 @@ ALTER TABLE "customer_consent" ADD CONSTRAINT "customer_consent_shop_fkey" FOREI
 -- AddForeignKey
 ALTER TABLE "channel_check" ADD CONSTRAINT "channel_check_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shop"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
 
+
+-- Checkouts stored before this migration were all valued as one currency: keep them valued as they were (their
+-- shop-currency value is their own), so the high-value handoff, the minimum cart value and the value bands still
+-- see them. New checkouts get the shop's currency from the payload's `currency`.
+UPDATE "checkout" SET "shop_currency" = "currency", "shop_total_minor" = "total_minor" WHERE "shop_currency" IS NULL;
