@@ -16,6 +16,7 @@ export function demoSettings(): Settings {
     consent: { emailPolicy: "subscribers" },
     quietHours: { enabled: true, start: "21:00", end: "08:00", timezone: null },
     frequencyCap: { maxMessages: 6, perHours: 24 },
+    setup: { cadenceReviewed: true }, // the demo merchant saved Settings once
     handoff: { highValueThresholdMinor: HIGH_VALUE_THRESHOLD_MINOR, returningCustomers: true, failedPayments: true, continueAutomation: true, staffAlertEmail: STAFF_EMAIL },
     sender: { fromName: "Demo Outfitters", fromEmail: "hello@demo-outfitters.example", replyTo: null },
     branding: { logoUrl: null, accentColor: "#2c6ecb", postalAddress: "12 Harbour Street, Portland, ME 04101, USA" },

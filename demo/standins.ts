@@ -6,6 +6,7 @@ import type { DemoStandinUrls } from "../app/demo.server";
 import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../tests/helpers/standins/admin-graphql";
 import { modelOrders } from "../tests/helpers/standins/admin-graphql-orders";
 import { documentedShop, registerShopProfile } from "../tests/helpers/standins/shop-profile";
+import { registerMainTheme } from "../tests/helpers/standins/themes";
 import { startPushReceiver, type PushReceiver } from "../tests/helpers/standins/push-receiver";
 import { startSendGridStandIn, type SendGridStandIn } from "../tests/helpers/standins/sendgrid";
 import { startWhatsAppStandIn, type WhatsAppStandIn } from "../tests/helpers/standins/whatsapp";
@@ -57,6 +58,8 @@ export async function startStandins(dir: string, o: { adminToken: string; whatsa
   onCleanup("Admin GraphQL stand-in", () => admin.close());
   // The demo shop's profile, as Shopify would answer it ("Reload from Shopify" in Settings); see demo/shop.ts.
   registerShopProfile(admin, { fallback: demoShopProfile });
+  // The demo store's live theme has the push prompt embed on (the demo's shoppers subscribe through it).
+  registerMainTheme(admin, { embedOn: true });
   const whatsapp = await startWhatsAppStandIn(WHATSAPP_TOKEN);
   onCleanup("WhatsApp stand-in", () => whatsapp.close());
   return {
