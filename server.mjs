@@ -6,6 +6,7 @@
 import cluster from "node:cluster";
 import http from "node:http";
 import path from "node:path";
+import { PassThrough } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import serveStatic from "serve-static";
@@ -49,6 +50,32 @@ function readBody(req, length) {
 
 const rawBodies = (globalThis[Symbol.for("checkout-recovery.rawBodies")] ??= new WeakMap());
 
+const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
+const DRAIN_MAX_MS = 5_000;
+
+/** Reads and discards what is left of a request body; false when more than the bound remains (or it stalls). */
+function drainRequest(req) {
+  if (req.complete) return Promise.resolve(true);
+  req.unpipe();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = (ok) => {
+      clearTimeout(timer);
+      req.off("data", onData);
+      resolve(ok);
+    };
+    const onData = (chunk) => {
+      seen += chunk.length;
+      if (seen > DRAIN_MAX_BYTES) done(false);
+    };
+    const timer = setTimeout(() => done(false), DRAIN_MAX_MS);
+    req.on("data", onData);
+    req.once("end", () => done(true));
+    req.once("error", () => done(false));
+    req.resume();
+  });
+}
+
 /** The Web Request Remix gets, as @remix-run/express builds it (URL from X-Forwarded-Host or Host, abort on close). */
 async function toRequest(req, res) {
   const hostHeader = req.headers["x-forwarded-host"] ?? req.headers.host ?? "localhost";
@@ -65,7 +92,9 @@ async function toRequest(req, res) {
     if (Number.isFinite(length) && length <= INLINE_BODY_MAX) {
       init.body = await readBody(req, length);
     } else {
-      init.body = createReadableStreamFromReadable(req);
+      // Through a PassThrough: a route that stops reading at its size limit cancels this stream, which destroys the
+      // PassThrough only, not the socket, so its answer (413) still reaches the sender.
+      init.body = createReadableStreamFromReadable(req.pipe(new PassThrough()));
       init.duplex = "half";
     }
   }
@@ -85,9 +114,6 @@ async function sendResponse(res, response) {
   if (cookies.length > 0) out["set-cookie"] = cookies;
   // Resource routes (webhooks, cron, links) bypass entry.server's headers: nosniff on every answer from here.
   out["x-content-type-options"] = "nosniff";
-  // A body refused for its size was not read to its end: its rest would be parsed as the next request on this
-  // keep-alive connection (and that request reset). Close it once the answer is out.
-  if (response.status === 413) out.connection = "close";
   // A header a middleware set before (the demo's extra Content-Security-Policy) is kept beside the app's own.
   for (const key of res.getHeaderNames()) {
     if (key in out) out[key] = [res.getHeader(key), out[key]].flat();
@@ -123,7 +149,11 @@ async function start() {
 
   const remix = async (req, res) => {
     try {
-      await sendResponse(res, await handleRequest(await toRequest(req, res)));
+      const response = await handleRequest(await toRequest(req, res));
+      // A body refused for its size was not read to its end: read and discard the rest (bounded) so the sender gets
+      // the answer and the connection stays usable; past the bound, close it after the answer.
+      if (response.status === 413 && !(await drainRequest(req))) response.headers.set("Connection", "close");
+      await sendResponse(res, response);
     } catch (error) {
       console.error(JSON.stringify({ level: "error", msg: "request failed", url: logPath(req.url), err: error instanceof Error ? error.message : String(error) }));
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" }).end("Internal Server Error");

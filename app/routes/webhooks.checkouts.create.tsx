@@ -1,5 +1,6 @@
 import { handleCheckoutWebhook } from "../shopify/webhook-handlers.server";
-import { webhookAction } from "../shopify/webhooks.server";
+import { webhookAction, webhookLoader } from "../shopify/webhooks.server";
 
 // shopify.app.toml: topics = ["checkouts/create"], uri = "/webhooks/checkouts/create"
 export const action = webhookAction("checkouts/create", handleCheckoutWebhook);
+export const loader = webhookLoader;

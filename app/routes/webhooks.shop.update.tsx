@@ -1,5 +1,6 @@
 import { handleShopUpdate } from "../shopify/webhook-handlers.server";
-import { webhookAction } from "../shopify/webhooks.server";
+import { webhookAction, webhookLoader } from "../shopify/webhooks.server";
 
 // shopify.app.toml: topics = ["shop/update"], uri = "/webhooks/shop/update"
 export const action = webhookAction("shop/update", handleShopUpdate);
+export const loader = webhookLoader;

@@ -48,6 +48,11 @@ async function runHandler(handler: WebhookHandler, ctx: WebhookContext, meta: We
 
 const REFUSED = { method_not_allowed: "method not allowed", missing_body: "empty body", missing_hmac: "missing HMAC header", invalid_hmac: "invalid HMAC signature", missing_headers: "missing webhook headers" } as const;
 
+/** Every webhook route's loader: Shopify only POSTs; anything else is told so (405, Allow: POST). */
+export function webhookLoader() {
+  return new Response(JSON.stringify({ error: "method not allowed: webhooks are POST requests" }), { status: 405, headers: { "Content-Type": "application/json", Allow: "POST" } });
+}
+
 export function webhookAction(route: string, handler: WebhookHandler) {
   return async ({ request }: ActionFunctionArgs) => {
     const started = Date.now();
