@@ -19,6 +19,7 @@ import { makeOutbox, tick } from "../helpers/engine";
 import { checkoutPayload } from "../helpers/factories";
 import { callAction, signedWebhook } from "../helpers/webhooks";
 import { TEST_SHOP } from "../helpers/constants";
+import { setEnv } from "../helpers/env";
 import { resetDatabase, seedOfflineSession } from "../helpers/db";
 import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../helpers/standins/admin-graphql";
 import { startSendGridStandIn, type SendGridStandIn } from "../helpers/standins/sendgrid";
@@ -30,24 +31,17 @@ const TOKEN = "EAAGm0PX4ZCpsBAKZB4sDhZA0ZBZCZAsecretTokenForTests42";
 let wa: WhatsAppStandIn;
 let sg: SendGridStandIn;
 let admin: AdminGraphqlStandin;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv = () => {};
 
 beforeAll(async () => {
   wa = await startWhatsAppStandIn(TOKEN, { phoneNumberIds: [PNID], templates: [{ name: "cart_reminder", language: "en_US" }] });
   sg = await startSendGridStandIn("SG.setup");
   admin = await startAdminGraphqlStandin();
   const env = { WHATSAPP_API_BASE_URL: wa.url, SENDGRID_API_KEY: "SG.setup", SENDGRID_API_BASE_URL: sg.url, SENDGRID_FROM_EMAIL: "reminders@app.example", SHOPIFY_ADMIN_API_BASE_URL: admin.baseUrl, WHATSAPP_ACCESS_TOKEN: undefined };
-  for (const [k, v] of Object.entries(env)) {
-    saved[k] = process.env[k];
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreEnv = setEnv(env);
 });
 afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreEnv();
   await wa.close();
   await sg.close();
   await admin.close();

@@ -10,6 +10,7 @@ import { getShopSecret, saveShopSecret } from "../../app/models/shop-secrets.ser
 import { isSuppressed } from "../../app/models/suppressions.server";
 import * as inboundEmail from "../../app/routes/webhooks.inbound-email";
 import * as waWebhook from "../../app/routes/webhooks.whatsapp";
+import { setEnv } from "../helpers/env";
 import { APP_URL, TEST_SHOP } from "../helpers/constants";
 import { resetDatabase } from "../helpers/db";
 import { installShop } from "../helpers/install";
@@ -23,23 +24,17 @@ const APP_SECRET = "wa-app-secret-for-tests";
 let wa: WhatsAppStandIn;
 let sg: SendGridStandIn;
 let admin: AdminGraphqlStandin; // answers the install's profile load (the owner's email receives staff alerts)
-const saved: Record<string, string | undefined> = {};
+let restoreEnv = () => {};
 const ENV = { SENDGRID_API_KEY: "SG.staff", SENDGRID_FROM_EMAIL: "alerts@app.example", WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: "verify-me", INBOUND_EMAIL_TOKEN: "inbound-secret" };
 
 beforeAll(async () => {
   admin = await startAdminGraphqlStandin();
   wa = await startWhatsAppStandIn();
   sg = await startSendGridStandIn("SG.staff");
-  for (const [k, v] of Object.entries({ ...ENV, SENDGRID_API_BASE_URL: sg.url })) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
+  restoreEnv = setEnv({ ...ENV, SENDGRID_API_BASE_URL: sg.url });
 });
 afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreEnv();
   await wa.close();
   await sg.close();
   await admin.close();

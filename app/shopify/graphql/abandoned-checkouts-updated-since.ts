@@ -3,7 +3,7 @@
 // list is read in ID order and the sync time only moves once every page was read. AbandonedCheckout has no token
 // field: the token is the path segment of abandonedCheckoutUrl (/checkouts/<token>/recover); a URL without one is
 // skipped (app/lib/reconcile-payloads.ts). Customer email/phone through defaultEmailAddress / defaultPhoneNumber.
-import type { GqlMoney, GqlMoneyBag, PageInfo } from "./orders-updated-since";
+import { MONEY_BAG, type GqlMoney, type GqlMoneyBag, type PageInfo } from "./orders-updated-since";
 import type { GraphqlOperation } from "./operation";
 
 export interface AbandonedCheckoutsUpdatedSinceVariables {
@@ -51,7 +51,6 @@ export interface AbandonedCheckoutsUpdatedSinceData {
 
 export type { GqlMoney };
 
-const MONEY = "shopMoney { amount currencyCode } presentmentMoney { amount currencyCode }";
 const ADDRESS = "firstName lastName phone countryCodeV2";
 
 export const AbandonedCheckoutsUpdatedSince: GraphqlOperation<AbandonedCheckoutsUpdatedSinceVariables, AbandonedCheckoutsUpdatedSinceData> = {
@@ -67,8 +66,8 @@ query AbandonedCheckoutsUpdatedSince($first: Int!, $after: String, $query: Strin
       updatedAt
       completedAt
       discountCodes
-      subtotalPriceSet { ${MONEY} }
-      totalPriceSet { ${MONEY} }
+      subtotalPriceSet { ${MONEY_BAG} }
+      totalPriceSet { ${MONEY_BAG} }
       customer {
         id
         firstName
@@ -88,7 +87,7 @@ query AbandonedCheckoutsUpdatedSince($first: Int!, $after: String, $query: Strin
           variant { id }
           product { id }
           image { url }
-          originalUnitPriceSet { ${MONEY} }
+          originalUnitPriceSet { ${MONEY_BAG} }
         }
       }
     }

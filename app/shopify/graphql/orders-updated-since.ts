@@ -50,7 +50,8 @@ export interface OrdersUpdatedSinceData {
   orders: { pageInfo: PageInfo; nodes: OrderNode[] };
 }
 
-const MONEY = "shopMoney { amount currencyCode } presentmentMoney { amount currencyCode }";
+/** A MoneyBag's selection: both the shop's money and the shopper's. */
+export const MONEY_BAG = "shopMoney { amount currencyCode } presentmentMoney { amount currencyCode }";
 
 export const OrdersUpdatedSince: GraphqlOperation<OrdersUpdatedSinceVariables, OrdersUpdatedSinceData> = {
   name: "OrdersUpdatedSince",
@@ -70,9 +71,9 @@ query OrdersUpdatedSince($first: Int!, $after: String, $query: String!) {
       presentmentCurrencyCode
       checkoutToken
       cartToken
-      totalPriceSet { ${MONEY} }
-      subtotalPriceSet { ${MONEY} }
-      totalDiscountsSet { ${MONEY} }
+      totalPriceSet { ${MONEY_BAG} }
+      subtotalPriceSet { ${MONEY_BAG} }
+      totalDiscountsSet { ${MONEY_BAG} }
       discountCodes
       customer { id }
     }
