@@ -67,6 +67,7 @@ export function toMinorUnits(value: string | number | null | undefined, currency
 
 /** 1234, "USD" -> "12.34": the exact decimal text of an integer amount (bigint too), for Intl's exact formatting. */
 export function minorToDecimalText(minor: number | bigint, exp: number): string {
+  if (typeof minor === "number" && !Number.isFinite(minor)) return String(minor); // "NaN", as Intl would show it
   const n = typeof minor === "bigint" ? minor : BigInt(Math.round(minor));
   const neg = n < 0n;
   const digits = (neg ? -n : n).toString().padStart(exp + 1, "0");

@@ -117,6 +117,7 @@ describe("bounds: every amount fits a 64-bit column and converts to a number exa
     expect(formatMoney(1_000_000_000_001n, "KWD")).toBe("KWD\u00a01,000,000,000.001");
     expect(formatMoney(-1234, "USD")).toBe("-$12.34");
     expect(formatMoney(3_000_000_000, "JPY")).toBe("¥3,000,000,000");
+    expect(formatMoney(Number.NaN, "USD")).toBe(new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(Number.NaN));
   });
 
   it("a checkout: a bad or over-bound amount, quantity or order count is refused naming the field, never stored as 0", () => {
