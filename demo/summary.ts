@@ -75,7 +75,7 @@ export async function readSummary(db: Db, shop: string, steps: CadenceStep[]): P
     byChannel,
     staffAlerts,
     recovered,
-    recoveredRevenueMinor: recoveredAgg._sum.recoveredRevenueMinor ?? 0,
+    recoveredRevenueMinor: Number(recoveredAgg._sum.recoveredRevenueMinor ?? 0), // a bigint column
     currency: merchantCurrency(shopRow),
     recoveryRate: abandoned ? recovered / abandoned : 0,
     handoffs,

@@ -11,7 +11,6 @@
 // process is taken over after STALE_PENDING_MS and retried with the same code (a "code taken" answer then means our
 // first call went through: the discount is looked up by code).
 import { merchantCurrency } from "../lib/shop-view";
-import type { Incentive } from "@prisma/client";
 import type { IncentiveView } from "../channels/types";
 import { db } from "../db.server";
 import { InputError } from "../lib/errors";
@@ -31,7 +30,9 @@ import {
   markIncentiveClosed,
   markIncentiveFailed,
   reclaimStalePending,
+  type Incentive,
 } from "../models/incentives.server";
+import { int64 } from "../models/int64-columns.server";
 import { getShop } from "../models/shops.server";
 import { AdminGraphqlError, adminGraphqlFor, realSleep, type AdminGraphql } from "../shopify/admin-graphql.server";
 import { CodeDiscountNodeByCode } from "../shopify/graphql/code-discount-node-by-code";
@@ -280,8 +281,8 @@ export async function issueIncentive(args: IssueArgs, deps: IncentiveDeps = {}):
     const reason = skipReason({
       settings: inc,
       checkout: {
-        subtotalMinor: checkout.subtotalMinor,
-        totalMinor: checkout.totalMinor,
+        subtotalMinor: int64(checkout.subtotalMinor),
+        totalMinor: int64(checkout.totalMinor),
         discountCodes: parseCodes(checkout.discountCodes),
         status: checkout.status,
         completedAt: checkout.completedAt,

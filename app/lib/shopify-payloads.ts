@@ -3,7 +3,7 @@
 // zod 4 (the "zod/v4" entry of the zod package): about 3x less CPU per payload than zod 3 at webhook rates.
 import { z } from "zod/v4";
 import { customerKeyOf, normalizeEmail, normalizePhone } from "./contact";
-import { toMinorUnits } from "./money";
+import { MAX_MINOR_UNITS, MAX_ORDER_COUNT, MAX_QUANTITY, parseMinorUnits } from "./money";
 
 const id = z.union([z.string(), z.number()]).transform((v) => String(v));
 const text = z.string().nullish();
@@ -25,7 +25,7 @@ const Customer = z
     phone: text,
     first_name: text,
     last_name: text,
-    orders_count: z.number().int().nullish(),
+    orders_count: z.number().int().nonnegative().max(MAX_ORDER_COUNT).nullish(),
     number_of_orders: z.union([z.number(), z.string()]).nullish(),
     tags: z.union([z.string(), z.array(z.string())]).nullish(),
     email_marketing_consent: consent,
@@ -41,7 +41,7 @@ const LineItem = z
     variant_title: text,
     variant_id: id.nullish(),
     product_id: id.nullish(),
-    quantity: z.number().int().nonnegative().default(1),
+    quantity: z.number().int().nonnegative().max(MAX_QUANTITY).default(1),
     price: money,
     sku: text,
     image_url: text,
@@ -173,8 +173,9 @@ function fDate(v: unknown): Date {
   const t = Date.parse(v);
   return Number.isNaN(t) ? no() : new Date(v);
 }
-function fInt(v: unknown): number {
-  return typeof v === "number" && Number.isSafeInteger(v) ? v : no();
+/** z.number().int().nonnegative().max(max) */
+function fCount(v: unknown, max: number): number {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0 && v <= max ? v : no();
 }
 function fConsent(v: unknown) {
   if (v === undefined || v === null) return v;
@@ -198,7 +199,7 @@ function fCustomer(v: unknown) {
     phone: fText(v.phone),
     first_name: fText(v.first_name),
     last_name: fText(v.last_name),
-    orders_count: v.orders_count === undefined || v.orders_count === null ? v.orders_count : fInt(v.orders_count),
+    orders_count: v.orders_count === undefined || v.orders_count === null ? v.orders_count : fCount(v.orders_count, MAX_ORDER_COUNT),
     number_of_orders: n,
     tags: Array.isArray(tags) ? [...tags] : tags,
     email_marketing_consent: fConsent(v.email_marketing_consent),
@@ -209,8 +210,7 @@ function fCustomer(v: unknown) {
 function fLineItem(v: unknown) {
   if (!isObj(v)) no();
   const image = v.image;
-  const quantity = v.quantity === undefined ? 1 : fInt(v.quantity);
-  if (quantity < 0) no();
+  const quantity = v.quantity === undefined ? 1 : fCount(v.quantity, MAX_QUANTITY);
   return {
     title: v.title === undefined ? "" : typeof v.title === "string" ? v.title : no(),
     variant_title: fText(v.variant_title),
@@ -266,6 +266,37 @@ export function checkoutFastPath(body: unknown): CheckoutInput | null {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Amounts and counts a column must hold (issue 15). An amount that is there but is not a decimal, or is beyond
+// MAX_MINOR_UNITS (app/lib/money.ts), refuses the whole payload with the field's path (a 422, nothing written): it is
+// never stored as 0 or as a number no column holds. An amount that is absent stays unknown (null), or falls back to
+// what the payload does say (a subtotal from the line items, a total from the subtotal).
+type Path = Array<string | number>;
+
+function refuse(path: Path, message: string): z.ZodError {
+  return new z.ZodError([{ code: "custom", path, message, input: undefined }]);
+}
+
+/** An amount at `path` in minor units, null when absent; throws a ZodError naming the path when refused. */
+function amountAt(value: unknown, currency: string, path: Path): number | null {
+  const r = parseMinorUnits(value, currency);
+  if (!r.ok) throw refuse(path, r.problem);
+  return r.minor;
+}
+
+/** A sum the payload implies (line items), refused like an amount when it is beyond MAX_MINOR_UNITS. */
+function boundedSum(minor: number, currency: string, path: Path): number {
+  if (Math.abs(minor) > MAX_MINOR_UNITS) throw refuse(path, `amount beyond ${MAX_MINOR_UNITS} minor units of ${currency}`);
+  return minor;
+}
+
+/** `number_of_orders` (a count as text in Admin API answers): a whole number up to MAX_ORDER_COUNT. */
+function orderCountAt(value: string | number, path: Path): number {
+  const n = typeof value === "number" ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_ORDER_COUNT) throw refuse(path, `not a count of orders (0 to ${MAX_ORDER_COUNT})`);
+  return n;
+}
+
 /** Parse a checkouts/create|update body. Throws a ZodError whose first issue names the bad field. */
 export function parseCheckout(body: unknown): CheckoutRecord {
   const p = checkoutFastPath(body) ?? CheckoutPayload.parse(body);
@@ -273,20 +304,23 @@ export function parseCheckout(body: unknown): CheckoutRecord {
   const c = p.customer ?? undefined;
   const phone = normalizePhone(p.phone ?? p.sms_marketing_phone ?? c?.phone ?? p.shipping_address?.phone ?? p.billing_address?.phone);
   const email = normalizeEmail(p.email ?? c?.email);
-  const lineItems: LineItemRecord[] = p.line_items.map((li) => ({
+  const lineItems: LineItemRecord[] = p.line_items.map((li, i) => ({
     title: li.title,
     variantTitle: li.variant_title ?? null,
     variantId: li.variant_id ?? null,
     productId: li.product_id ?? null,
     quantity: li.quantity,
-    priceMinor: toMinorUnits(li.price, currency) ?? 0,
+    // A line without a price (never in Shopify's documented payloads) shows as free; a bad one refuses the payload.
+    priceMinor: amountAt(li.price, currency, ["line_items", i, "price"]) ?? 0,
     imageUrl: li.image_url ?? (typeof li.image === "string" ? li.image : (li.image?.src ?? null)),
     sku: li.sku ?? null,
   }));
-  const subtotal = toMinorUnits(p.subtotal_price, currency) ?? lineItems.reduce((s, li) => s + li.priceMinor * li.quantity, 0);
-  const ordersCount = c?.orders_count ?? (c?.number_of_orders != null ? Number(c.number_of_orders) || 0 : 0);
+  const subtotal =
+    amountAt(p.subtotal_price, currency, ["subtotal_price"]) ??
+    boundedSum(lineItems.reduce((s, li) => s + li.priceMinor * li.quantity, 0), currency, ["line_items"]);
+  const ordersCount = c?.orders_count ?? (c?.number_of_orders != null ? orderCountAt(c.number_of_orders, ["customer", "number_of_orders"]) : 0);
   const tags = tagsOf(c?.tags);
-  const totalMinor = toMinorUnits(p.total_price, currency) ?? subtotal;
+  const totalMinor = amountAt(p.total_price, currency, ["total_price"]) ?? subtotal;
   const shopCurrency = p.currency ? p.currency.toUpperCase() : null;
   const whatsappState = c?.whats_app_marketing_consent?.state;
   return {
@@ -376,7 +410,8 @@ export interface OrderRecord {
   /** What the shopper paid, in their own currency (presentment_money); null amount when the payload does not say. */
   presentmentCurrency: string;
   presentmentTotalMinor: number | null;
-  discountCodes: { code: string; amountMinor: number }[];
+  /** The codes used, each with what it took off in shop money (null: the payload does not say, as in Admin API reads). */
+  discountCodes: { code: string; amountMinor: number | null }[];
   isTest: boolean;
   shopifyCreatedAt: Date;
 }
@@ -384,15 +419,15 @@ export interface OrderRecord {
 type Bag = z.output<typeof MoneyBag>;
 type Amount = z.output<typeof MoneyAmount>;
 
-/** A bag's side in minor units, when it is there and in the expected currency. */
-function amountIn(a: Amount, currency: string): number | null {
+/** A bag's side in minor units, when it is there and in the expected currency (a bad amount refuses the payload). */
+function amountIn(a: Amount, currency: string, path: Path): number | null {
   if (!a || (a.currency_code && a.currency_code.toUpperCase() !== currency)) return null;
-  return toMinorUnits(a.amount, currency);
+  return amountAt(a.amount, currency, [...path, "amount"]);
 }
 
 /** Shop money: the bag's shop side, else the plain field (older payloads without bags: the shop's currency too). */
-function shopMinor(bag: Bag, plain: string | number | null | undefined, currency: string): number | null {
-  return amountIn(bag?.shop_money, currency) ?? toMinorUnits(plain, currency);
+function shopMinor(bag: Bag, plain: string | number | null | undefined, currency: string, field: string): number | null {
+  return amountIn(bag?.shop_money, currency, [`${field}_set`, "shop_money"]) ?? amountAt(plain, currency, [field]);
 }
 
 export function parseOrder(body: unknown): OrderRecord {
@@ -400,8 +435,8 @@ export function parseOrder(body: unknown): OrderRecord {
   const statedCurrency = (p.total_price_set?.shop_money?.currency_code || p.currency)?.toUpperCase() || null;
   const currency = statedCurrency ?? "USD";
   const presentmentCurrency = (p.total_price_set?.presentment_money?.currency_code || p.presentment_currency || currency).toUpperCase();
-  const subtotal = shopMinor(p.subtotal_price_set, p.subtotal_price, currency) ?? 0;
-  const total = shopMinor(p.total_price_set, p.total_price, currency) ?? subtotal;
+  const subtotal = shopMinor(p.subtotal_price_set, p.subtotal_price, currency, "subtotal_price") ?? 0;
+  const total = shopMinor(p.total_price_set, p.total_price, currency, "total_price") ?? subtotal;
   const c = p.customer ?? undefined;
   const email = normalizeEmail(p.email ?? p.contact_email ?? c?.email);
   const phone = normalizePhone(p.phone ?? c?.phone ?? p.shipping_address?.phone ?? p.billing_address?.phone);
@@ -418,10 +453,11 @@ export function parseOrder(body: unknown): OrderRecord {
     statedCurrency,
     subtotalMinor: subtotal,
     totalMinor: total,
-    totalDiscountsMinor: shopMinor(p.total_discounts_set, p.total_discounts, currency) ?? 0,
+    totalDiscountsMinor: shopMinor(p.total_discounts_set, p.total_discounts, currency, "total_discounts") ?? 0, // absent: none
     presentmentCurrency,
-    presentmentTotalMinor: amountIn(p.total_price_set?.presentment_money, presentmentCurrency) ?? (presentmentCurrency === currency ? total : null),
-    discountCodes: (p.discount_codes ?? []).map((d) => ({ code: d.code, amountMinor: toMinorUnits(d.amount, currency) ?? 0 })),
+    presentmentTotalMinor:
+      amountIn(p.total_price_set?.presentment_money, presentmentCurrency, ["total_price_set", "presentment_money"]) ?? (presentmentCurrency === currency ? total : null),
+    discountCodes: (p.discount_codes ?? []).map((d, i) => ({ code: d.code, amountMinor: amountAt(d.amount, currency, ["discount_codes", i, "amount"]) })),
     isTest: p.test === true,
     shopifyCreatedAt: p.created_at,
   };

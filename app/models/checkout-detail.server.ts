@@ -2,6 +2,7 @@
 // and the same customer's other checkouts and orders. Scoped to the shop: another shop's id finds nothing.
 import type { Prisma } from "@prisma/client";
 import { db } from "../db.server";
+import { withNumbers } from "./int64-columns.server";
 
 export async function getCheckoutDetail({ shop, id }: { shop: string; id: string }) {
   const checkout = await db.checkout.findFirst({ where: { id, shop } });
@@ -37,5 +38,15 @@ export async function getCheckoutDetail({ shop, id }: { shop: string; id: string
       return [...seen.values()].sort((a, b) => b.shopifyCreatedAt.getTime() - a.shopifyCreatedAt.getTime()).slice(0, 20);
     }),
   ]);
-  return { checkout, messages, conversation, notes, audit, incentives, otherCheckouts, orders };
+  // Money columns as numbers (int64-columns.server.ts): the page's loader answers JSON.
+  return {
+    checkout: withNumbers(checkout),
+    messages,
+    conversation,
+    notes,
+    audit,
+    incentives: incentives.map(withNumbers),
+    otherCheckouts: otherCheckouts.map((o) => withNumbers(o)),
+    orders: orders.map(withNumbers),
+  };
 }

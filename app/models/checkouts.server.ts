@@ -1,5 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import { db } from "../db.server";
+import { withNumbers } from "./int64-columns.server";
 import { timelineAfterUpdate } from "../lib/abandonment";
 import type { Settings } from "../lib/settings";
 import type { CheckoutRecord } from "../lib/shopify-payloads";
@@ -95,7 +96,8 @@ export async function ingestCheckoutIn(tx: Prisma.TransactionClient, args: Inges
 }
 
 export async function getCheckout({ shop, token }: { shop: string; token: string }) {
-  return db.checkout.findUnique({ where: { shop_token: { shop, token } } });
+  const row = await db.checkout.findUnique({ where: { shop_token: { shop, token } } });
+  return row ? withNumbers(row) : null;
 }
 
 export type TxClient = Prisma.TransactionClient;

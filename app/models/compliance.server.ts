@@ -2,6 +2,7 @@
 // whole shop (shop/redact). Suppressions are stored as hashes, so keeping an opt-out holds no personal data.
 import type { Prisma } from "@prisma/client";
 import { db } from "../db.server";
+import { int64 } from "./int64-columns.server";
 import { normalizeEmail, normalizePhone } from "../lib/contact";
 import { audit } from "./audit.server";
 import { recordWebhookEvent } from "./webhook-events.server";
@@ -73,7 +74,7 @@ export async function exportCustomerData(args: { shop: string; eventId: string; 
         emailConsent: c.emailConsent,
         smsConsent: c.smsConsent,
         lineItems: JSON.parse(c.lineItems),
-        totalMinor: c.totalMinor,
+        totalMinor: int64(c.totalMinor), // a bigint column: JSON.stringify refuses bigint
         currency: c.currency,
         createdAt: c.shopifyCreatedAt,
         completedAt: c.completedAt,
@@ -81,7 +82,7 @@ export async function exportCustomerData(args: { shop: string; eventId: string; 
         conversations: c.conversations,
         notes: c.notes,
       })),
-      orders: orders.map((o) => ({ orderId: o.orderId, name: o.name, totalMinor: o.totalMinor, currency: o.currency, createdAt: o.shopifyCreatedAt })),
+      orders: orders.map((o) => ({ orderId: o.orderId, name: o.name, totalMinor: int64(o.totalMinor), currency: o.currency, createdAt: o.shopifyCreatedAt })),
       pushSubscriptions: push.map((p) => ({ endpointHost: safeHost(p.endpoint), createdAt: p.createdAt, userAgent: p.userAgent })),
     };
     const saved = await tx.dataRequest.create({

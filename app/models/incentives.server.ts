@@ -1,18 +1,22 @@
 // Incentive rows: one per (checkout, slot), written as `pending` before Shopify is called, so a code is made once
 // per checkout step however many ticks race for it.
-import { Prisma, type Incentive } from "@prisma/client";
+import { Prisma, type Incentive as IncentiveColumns } from "@prisma/client";
 import { db } from "../db.server";
 import { GIVEN_STATUSES, ISSUED_STATUSES } from "../incentives/rules";
 import { audit } from "./audit.server";
+import { int64, withNumbers, type Int64AsNumber } from "./int64-columns.server";
 
-export type { Incentive };
+/** An incentive row, its amounts as numbers (int64-columns.server.ts). */
+export type Incentive = Int64AsNumber<IncentiveColumns>;
+const row = (r: IncentiveColumns): Incentive => withNumbers(r);
+const rowOrNull = (r: IncentiveColumns | null): Incentive | null => (r ? withNumbers(r) : null);
 
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
 export async function findIncentiveBySlot(checkoutId: string, slot: string) {
-  return db.incentive.findUnique({ where: { checkoutId_slot: { checkoutId, slot } } });
+  return rowOrNull(await db.incentive.findUnique({ where: { checkoutId_slot: { checkoutId, slot } } }));
 }
 
 export interface PendingIncentiveData {
@@ -34,7 +38,7 @@ export interface PendingIncentiveData {
 /** Inserts the pending row; null when another caller holds this (checkout, slot) or this code already. */
 export async function insertPendingIncentive(d: PendingIncentiveData): Promise<Incentive | null> {
   try {
-    return await db.incentive.create({
+    return row(await db.incentive.create({
       data: {
         shop: d.shop,
         checkoutId: d.checkoutId,
@@ -52,7 +56,7 @@ export async function insertPendingIncentive(d: PendingIncentiveData): Promise<I
         createdAt: d.now,
         updatedAt: d.now,
       },
-    });
+    }));
   } catch (error) {
     if (isUniqueViolation(error)) return null;
     throw error;
@@ -66,11 +70,11 @@ export async function reclaimStalePending(id: string, staleBefore: Date, now: Da
 }
 
 export async function markIncentiveActive(id: string, shopifyDiscountId: string, now: Date) {
-  return db.incentive.update({ where: { id }, data: { status: "active", shopifyDiscountId, error: null, updatedAt: now } });
+  return row(await db.incentive.update({ where: { id }, data: { status: "active", shopifyDiscountId, error: null, updatedAt: now } }));
 }
 
 export async function markIncentiveFailed(id: string, error: string, now: Date) {
-  return db.incentive.update({ where: { id }, data: { status: "failed", error: error.slice(0, 1000), updatedAt: now } });
+  return row(await db.incentive.update({ where: { id }, data: { status: "failed", error: error.slice(0, 1000), updatedAt: now } }));
 }
 
 /**
@@ -96,11 +100,12 @@ export async function countManualIncentives(checkoutId: string) {
 
 /** Active codes whose end has passed and were never used: to deactivate. Oldest first, bounded per run. */
 export async function listExpiredActive({ shop, now, take }: { shop?: string; now: Date; take: number }) {
-  return db.incentive.findMany({
+  const rows = await db.incentive.findMany({
     where: { ...(shop ? { shop } : {}), status: "active", usedAt: null, endsAt: { lte: now } },
     orderBy: { endsAt: "asc" },
     take,
   });
+  return rows.map(row);
 }
 
 /** Pending rows that never reached Shopify and whose end has passed: nothing to deactivate, just close them. */
@@ -168,14 +173,14 @@ export async function incentiveStats({ shop }: { shop: string }): Promise<Incent
     failed: count(["failed"]),
     active: count(["active"]),
     useRate: issued > 0 ? used / issued : 0,
-    discountCostMinor: cost._sum.discountMinor ?? 0,
-    recoveredWithIncentive: { count: withInc._count._all, revenueMinor: withInc._sum.recoveredRevenueMinor ?? 0 },
-    recoveredWithoutIncentive: { count: withoutInc._count._all, revenueMinor: withoutInc._sum.recoveredRevenueMinor ?? 0 },
+    discountCostMinor: int64(cost._sum.discountMinor ?? 0),
+    recoveredWithIncentive: { count: withInc._count._all, revenueMinor: int64(withInc._sum.recoveredRevenueMinor ?? 0) },
+    recoveredWithoutIncentive: { count: withoutInc._count._all, revenueMinor: int64(withoutInc._sum.recoveredRevenueMinor ?? 0) },
   };
 }
 
 export async function listRecentIncentives({ shop, take = 25 }: { shop: string; take?: number }) {
-  return db.incentive.findMany({
+  const rows = await db.incentive.findMany({
     where: { shop },
     orderBy: { createdAt: "desc" },
     take,
@@ -197,4 +202,5 @@ export async function listRecentIncentives({ shop, take = 25 }: { shop: string; 
       discountMinor: true,
     },
   });
+  return rows.map(withNumbers);
 }

@@ -49,6 +49,9 @@ function bandCase(col: string, otherCurrency = ""): string {
 }
 const NO_BAND = "unknown";
 
+// An aggregate as a number: SQLite answers numbers; PostgreSQL counts as bigint and sums the 64-bit money columns as
+// numeric (a Decimal through Prisma's raw queries, a bigint through groupBy). A period's sum stays exact up to 2^53
+// minor units (app/lib/money.ts).
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
 export interface BreakdownRow {

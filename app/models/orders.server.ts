@@ -1,5 +1,6 @@
 import type { Order, Prisma } from "@prisma/client";
 import { db } from "../db.server";
+import { withNumbers } from "./int64-columns.server";
 import { SENT_STATUSES, isAttributable } from "../lib/attribution";
 import type { OrderRecord } from "../lib/shopify-payloads";
 import { audit } from "./audit.server";
@@ -125,5 +126,5 @@ export async function listOrdersForCustomer({ shop, customerId, email }: { shop:
   if (customerId) or.push({ customerId });
   if (email) or.push({ email });
   if (!or.length) return [];
-  return db.order.findMany({ where: { shop, OR: or }, orderBy: { shopifyCreatedAt: "desc" }, take: 50 });
+  return (await db.order.findMany({ where: { shop, OR: or }, orderBy: { shopifyCreatedAt: "desc" }, take: 50 })).map(withNumbers);
 }

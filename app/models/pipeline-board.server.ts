@@ -3,6 +3,7 @@ import type { Prisma } from "@prisma/client";
 import { db, dbProvider } from "../db.server";
 import { BOARD_PAGE_SIZE, customerName, isPriority, productSummary, type BoardFilters, type Priority } from "../lib/board";
 import { STAGES, isStage, type Stage } from "../lib/pipeline";
+import { int64, int64OrNull } from "./int64-columns.server";
 
 export interface BoardCard {
   id: string;
@@ -157,9 +158,9 @@ function toCard(r: CardRow, discount: BoardCard["discount"]): BoardCard {
     phone: r.phone,
     product,
     quantity,
-    totalMinor: r.totalMinor,
+    totalMinor: int64(r.totalMinor),
     currency: r.currency,
-    shopTotalMinor: r.shopTotalMinor,
+    shopTotalMinor: int64OrNull(r.shopTotalMinor),
     shopCurrency: r.shopCurrency,
     abandonedAt: r.abandonedAt?.toISOString() ?? null,
     followUpAt: r.followUpAt?.toISOString() ?? null,

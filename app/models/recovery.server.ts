@@ -7,6 +7,7 @@ import type { Checkout } from "@prisma/client";
 import type { Db, DbHandle, DbProvider } from "../db.server";
 import { canMove } from "../lib/pipeline";
 import { auditData, type AuditEntry } from "./audit.server";
+import type { Int64AsNumber } from "./int64-columns.server";
 
 export interface Sql {
   db: Db;
@@ -170,8 +171,8 @@ export async function claimDueCheckouts(s: Sql, a: { owner: string; now: Date; l
   return rows.map((r) => r.id);
 }
 
-/** What the engine reads of a claimed checkout. */
-export type DueCheckout = Pick<
+/** What the engine reads of a claimed checkout (64-bit money columns as numbers: see int64-columns.server.ts). */
+export type DueCheckout = Int64AsNumber<Pick<
   Checkout,
   | "id" | "shop" | "token" | "cartToken" | "customerId" | "email" | "phone" | "firstName" | "lastName" | "customerKey"
   | "emailConsent" | "smsConsent" | "returningCustomer" | "customerOrdersCount" | "locale" | "lineItems" | "currency"
@@ -179,7 +180,7 @@ export type DueCheckout = Pick<
   | "completedAt" | "status" | "abandonedAt" | "nextStepIndex" | "nextDueAt" | "stage" | "priority" | "priorityScore"
   | "handoff" | "orderId" | "customerTags" | "whatsappConsent"
   | "shopCurrency" | "shopTotalMinor" // money: the cart in the shop's currency (null = unknown), for merchant thresholds
->;
+>>;
 
 const DUE_COLUMNS: Array<[keyof DueCheckout, string, "s" | "n" | "b" | "d"]> = [
   ["id", "id", "s"], ["shop", "shop", "s"], ["token", "token", "s"], ["cartToken", "cart_token", "s"], ["customerId", "customer_id", "s"],

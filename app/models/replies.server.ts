@@ -7,6 +7,7 @@ import { checkoutViewOf } from "../lib/checkout-view";
 import type { Checkout, Shop } from "@prisma/client";
 import type { CheckoutView, ShopView, StaffNotifier } from "../channels/types";
 import { db } from "../db.server";
+import { withNumbers } from "./int64-columns.server";
 import { normalizeEmail, normalizePhone } from "../lib/contact";
 import { formatMoney } from "../lib/money";
 import { classifyReply, type ReplyClass } from "../lib/replies";
@@ -111,7 +112,7 @@ export async function recordInboundReply(r: InboundReply, notifier: StaffNotifie
     const shop = await db.shop.findUniqueOrThrow({ where: { domain: r.shop } });
     const fresh = await db.checkout.findUniqueOrThrow({ where: { id: checkout.id } });
     const shopView = toShopView(shop);
-    const view = checkoutViewOf(fresh);
+    const view = checkoutViewOf(withNumbers(fresh));
     const result = await notifier
       .notify({ shop: shopView, checkout: view, reason: "reply", summary: replySummary(view, r.channel, classification, r.body), adminUrl: adminCheckoutUrl(r.shop, checkout.id), now: r.now })
       .catch((e: unknown) => ({ kind: "failed" as const, reason: String((e as Error)?.message ?? e) }));

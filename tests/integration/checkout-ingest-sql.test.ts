@@ -105,6 +105,20 @@ describe("raw-SQL checkout batch ingestion", () => {
     expect(a2).toMatchObject({ currency: "USD", shopCurrency: "USD", shopTotalMinor: a2.totalMinor, customerTags: "[]", whatsappConsent: false });
   });
 
+  it("writes amounts and quantities past 2^31 into the 64-bit columns, as ingestCheckout does (issue 15)", async () => {
+    // 22,400,000.00 UZS (2,240,000,000 minor units of subtotal and total), and a quantity sum past 2^31 too.
+    const big = { currency: "UZS", items: [{ title: "Carpet", price: "22400000.00", quantity: 1 }] };
+    const many = (token: string, eventId: string) => {
+      const a = args(token, eventId, big);
+      return { ...a, record: { ...a.record, lineItemCount: 3_000_000_000 } };
+    };
+    expect(await ingestCheckout(many("tokA", "ev-a1"))).toBe("created");
+    expect(await ingestCheckoutBatchSql([many("tokB", "ev-b1")])).toEqual(["created"]);
+    const a = await view("tokA");
+    expect(await view("tokB")).toEqual(a);
+    expect(a).toMatchObject({ subtotalMinor: 2_240_000_000n, totalMinor: 2_240_000_000n, shopTotalMinor: 2_240_000_000n, lineItemCount: 3_000_000_000n });
+  });
+
   it("creates and updates rows identical to ingestCheckout's, read back through Prisma", async () => {
     // Created by each path, from the same payload.
     const outA = await ingestCheckout(args("tokA", "ev-a1"));
@@ -189,7 +203,7 @@ describe("raw-SQL checkout batch ingestion", () => {
     }
     expect((await view("B2")).leaseOwner).toBe("w1");
     expect((await view("B3")).leaseOwner).toBeNull();
-    expect((await view("B1")).lineItemCount).toBe(3);
+    expect((await view("B1")).lineItemCount).toBe(3n); // a 64-bit column: Prisma reads a bigint
   });
   it("after a step was sent, an update still moves shopify_updated_at, so an older delivery after it is stale (both paths)", async () => {
     expect(await ingestCheckout(args("tokS1", "ev-s1-0"))).toBe("created");

@@ -117,7 +117,7 @@ describe.runIf(process.env.CR_TEST_DB !== "postgres")("npm run demo (8 shoppers,
     const checkouts = await db.checkout.count({ where: { shop } });
     const abandoned = await db.checkout.count({ where: { shop, abandonedAt: { not: null } } });
     const recovered = await db.checkout.findMany({ where: { shop, status: "recovered" }, select: { recoveredRevenueMinor: true } });
-    const revenue = recovered.reduce((s, c) => s + (c.recoveredRevenueMinor ?? 0), 0);
+    const revenue = recovered.reduce((s, c) => s + Number(c.recoveredRevenueMinor ?? 0), 0);
     const handoffs = await db.checkout.count({ where: { shop, handoff: true } });
     expect(checkouts).toBe(8);
     expect(Number(figure(out, "Checkouts created"))).toBe(checkouts);

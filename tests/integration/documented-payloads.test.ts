@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "../../app/db.server";
+import { withNumbers } from "../../app/models/int64-columns.server";
 import { toMinorUnits } from "../../app/lib/money";
 import { forgetLearnedCurrencies } from "../../app/models/shop-currency.server";
 import * as appUninstalled from "../../app/routes/webhooks.app.uninstalled";
@@ -49,7 +50,8 @@ describe("documented webhook examples through the real routes", () => {
     const p = documentedPayload("checkouts/create");
     const res = await callAction(checkoutsCreate, signedWebhook("checkouts/create", p));
     expect(res).toEqual({ status: 200, json: { ok: true, outcome: "created" } });
-    const c = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: p.token } } });
+    // 64-bit money columns as the models hand them to the app: numbers (app/models/int64-columns.server.ts).
+    const c = withNumbers(await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: p.token } } }));
     const cur = p.presentment_currency;
     expect(c).toMatchObject({
       cartToken: p.cart_token,
@@ -102,7 +104,7 @@ describe("documented webhook examples through the real routes", () => {
     // Adjusted: a later update (one more minute, one item fewer), as Shopify sends when the cart changes.
     const later = { ...p, updated_at: new Date(Date.parse(p.updated_at) + 60_000).toISOString(), line_items: p.line_items.slice(0, 1), subtotal_price: p.line_items[0].price, total_price: p.line_items[0].price };
     expect((await callAction(checkoutsUpdate, signedWebhook("checkouts/update", later))).json.outcome).toBe("updated");
-    const c = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: p.token } } });
+    const c = withNumbers(await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: p.token } } }));
     expect(c).toMatchObject({ lineItemCount: p.line_items[0].quantity, totalMinor: minor(p.line_items[0].price, p.presentment_currency), shopTotalMinor: minor(p.line_items[0].price, p.currency) });
   });
 
@@ -110,7 +112,7 @@ describe("documented webhook examples through the real routes", () => {
     const p = documentedPayload("orders/create");
     const res = await callAction(ordersCreate, signedWebhook("orders/create", p));
     expect(res).toEqual({ status: 200, json: { ok: true, outcome: "created" } });
-    const o = await db.order.findUniqueOrThrow({ where: { shop_orderId: { shop: TEST_SHOP, orderId: String(p.id) } } });
+    const o = withNumbers(await db.order.findUniqueOrThrow({ where: { shop_orderId: { shop: TEST_SHOP, orderId: String(p.id) } } }));
     const shop = p.total_price_set.shop_money.currency_code;
     const shopper = p.total_price_set.presentment_money.currency_code;
     expect(o).toMatchObject({

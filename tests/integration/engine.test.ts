@@ -102,7 +102,7 @@ describe("cadence", () => {
     await runUntil(outbox, END);
     expect(outbox.channels.email.entries).toHaveLength(1);
     const after = await db.checkout.findUniqueOrThrow({ where: { id: checkout.id } });
-    expect(after).toMatchObject({ status: "recovered", stage: "recovered", nextDueAt: null, recoveredRevenueMinor: 9600 });
+    expect(after).toMatchObject({ status: "recovered", stage: "recovered", nextDueAt: null, recoveredRevenueMinor: 9600n });
   });
 
   it("stops at once when the order comes while the checkout is claimed", async () => {

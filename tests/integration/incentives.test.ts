@@ -117,7 +117,7 @@ describe("automatic codes: creation through the Admin API", () => {
     expect(input.minimumRequirement).toEqual({ subtotal: { greaterThanOrEqualToSubtotal: "50.00" } });
     expect(input.combinesWith).toEqual({ orderDiscounts: true, productDiscounts: true, shippingDiscounts: false });
     expect(standin.problems).toEqual([]);
-    expect(await db.incentive.findFirstOrThrow({ where: { checkoutId: c.id } })).toMatchObject({ kind: "fixed_amount", amountOffMinor: 750, currency: "USD", status: "active" });
+    expect(await db.incentive.findFirstOrThrow({ where: { checkoutId: c.id } })).toMatchObject({ kind: "fixed_amount", amountOffMinor: 750n, currency: "USD", status: "active" });
   });
 
   it("makes a free-shipping code with discountCodeFreeShippingCreate (never combined with another shipping discount)", async () => {
@@ -255,8 +255,8 @@ describe("the engine's contract (app/recovery/types.ts IncentiveIssuer)", () => 
         lastName: null,
         locale: null,
         currency: "USD",
-        subtotalMinor: c.subtotalMinor,
-        totalMinor: c.totalMinor,
+        subtotalMinor: Number(c.subtotalMinor),
+        totalMinor: Number(c.totalMinor),
         lineItems: [],
         abandonedCheckoutUrl: c.abandonedCheckoutUrl,
         emailConsent: true,
@@ -495,7 +495,7 @@ describe("tracking and stats", () => {
     await order(without.token, "50.00", []);
 
     const row = await db.incentive.findFirstOrThrow({ where: { checkoutId: withCode.id } });
-    expect(row).toMatchObject({ status: "used", discountMinor: 960 });
+    expect(row).toMatchObject({ status: "used", discountMinor: 960n });
     const { stats, recent } = await getIncentivesPage({ shop: TEST_SHOP });
     expect(stats).toMatchObject({
       issued: 2,

@@ -4,6 +4,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { db } from "../../app/db.server";
 import { renderRecoveryEmail } from "../../app/lib/email-template";
+import { withNumbers } from "../../app/models/int64-columns.server";
 import { forgetLearnedCurrencies, learnShopCurrency } from "../../app/models/shop-currency.server";
 import { forgetShopCache } from "../../app/models/shops.server";
 import * as overview from "../../app/routes/app._index";
@@ -37,9 +38,10 @@ async function recover(checkout: ReturnType<typeof checkoutPayload>, order: Para
   await db.message.create({ data: { shop: TEST_SHOP, checkoutId: c.id, stepId: "s1", stepIndex: 0, channel: "email", status: "sent", sentAt: at(80) } });
   const o = orderPayload({ checkoutToken: checkout.token, createdAt: at(120), ...order });
   expect((await callAction(ordersCreate, signedWebhook("orders/create", o))).json.outcome).toBe("created");
+  // As the models hand rows to the app: 64-bit columns as numbers (exact: app/lib/money.ts bounds every amount).
   return {
-    checkout: await db.checkout.findUniqueOrThrow({ where: { id: c.id } }),
-    order: await db.order.findUniqueOrThrow({ where: { shop_orderId: { shop: TEST_SHOP, orderId: String(o.id) } } }),
+    checkout: withNumbers(await db.checkout.findUniqueOrThrow({ where: { id: c.id } })),
+    order: withNumbers(await db.order.findUniqueOrThrow({ where: { shop_orderId: { shop: TEST_SHOP, orderId: String(o.id) } } })),
   };
 }
 

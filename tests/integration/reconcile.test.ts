@@ -84,7 +84,7 @@ describe("reconciliation in the tick", () => {
 
     const after = await db.checkout.findUniqueOrThrow({ where: { id: checkout.id } });
     const s1 = (await sentOf(checkout.id))[0];
-    expect(after).toMatchObject({ status: "recovered", stage: "recovered", stopReason: "order_completed", nextDueAt: null, attributedMessageId: s1.id, recoveredRevenueMinor: 9600 });
+    expect(after).toMatchObject({ status: "recovered", stage: "recovered", stopReason: "order_completed", nextDueAt: null, attributedMessageId: s1.id, recoveredRevenueMinor: 9600n });
     const order = await db.order.findFirstOrThrow({ where: { shop: TEST_SHOP } });
     expect(order).toMatchObject({ source: "reconcile", recovered: true, attributedStepId: "s1", attributedChannel: "email", checkoutToken: payload.token });
     expect(standin.problems).toEqual([]);
@@ -222,7 +222,7 @@ describe("reconciliation in the tick", () => {
     const r = await tick(outbox, at(80), { reconcile: reconcile() });
     expect(r.reconcile.checkouts).toBe(1);
     const c = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token } } });
-    expect(c).toMatchObject({ email: "grace@example.com", totalMinor: 5900, emailConsent: true });
+    expect(c).toMatchObject({ email: "grace@example.com", totalMinor: 5900n, emailConsent: true });
     expect((await sentOf(c.id)).map((m) => `${m.stepId}:${m.channel}`)).toEqual(["s1:email"]);
     // Read again later: nothing new, nothing written twice.
     await db.shop.update({ where: { domain: TEST_SHOP }, data: { checkoutsSyncedAt: null } });

@@ -50,7 +50,7 @@ describe("checkouts/* delivered concurrently (group commit)", () => {
     for (const [i, token] of tokens.entries()) {
       const c = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token } } });
       expect(JSON.parse(c.lineItems)[0].title).toBe(`New ${i}`);
-      expect(c.totalMinor).toBe(2000);
+      expect(c.totalMinor).toBe(2000n);
       if (i === 3) expect(c.completedAt?.toISOString()).toBe(minutes(40).toISOString());
       else expect(c.completedAt).toBeNull();
     }

@@ -61,8 +61,8 @@ describe("checkouts/create and checkouts/update", () => {
     expect(c.email).toBe("ada@example.com");
     expect(c.phone).toBe("+15550102030");
     expect(c.customerKey).toBe("email:ada@example.com");
-    expect(c.subtotalMinor).toBe(9600);
-    expect(c.lineItemCount).toBe(3);
+    expect(c.subtotalMinor).toBe(9600n);
+    expect(c.lineItemCount).toBe(3n);
     expect(JSON.parse(c.lineItems)[0]).toMatchObject({ title: "Linen Shirt", variantTitle: "M / Sand", priceMinor: 5900, quantity: 1 });
     // Default quiet period 20 min, first step 60 min after abandonment.
     expect(c.abandonedAt?.toISOString()).toBe(minutes(20).toISOString());
@@ -95,7 +95,7 @@ describe("checkouts/create and checkouts/update", () => {
     expect((await callAction(checkoutsUpdate, signedWebhook("checkouts/update", older))).json.outcome).toBe("stale");
     const c = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token } } });
     expect(JSON.parse(c.lineItems)[0].title).toBe("New Item");
-    expect(c.totalMinor).toBe(1000);
+    expect(c.totalMinor).toBe(1000n);
   });
 
   it("restarts the timeline on activity before any step was sent", async () => {
@@ -179,7 +179,7 @@ describe("orders/create", () => {
     const after = await db.checkout.findUniqueOrThrow({ where: { id: c.id } });
     expect(after.status).toBe("recovered");
     expect(after.stage).toBe("recovered");
-    expect(after.recoveredRevenueMinor).toBe(9600);
+    expect(after.recoveredRevenueMinor).toBe(9600n);
     expect(after.attributedMessageId).toBe(m.id);
     const order = await db.order.findFirstOrThrow({ where: { shop: TEST_SHOP } });
     expect(order).toMatchObject({ recovered: true, attributedStepId: "s1", attributedChannel: "email" });
