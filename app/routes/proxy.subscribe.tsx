@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { demoPushSenderOptions } from "../demo.server";
+import { describePayloadProblem, findPayloadProblem } from "../lib/payload-guard";
 import { checkPushEndpoint, parseAllowedHosts } from "../lib/push-endpoint";
 import { SUBSCRIBE_MAX_BYTES, SubscribeBodySchema } from "../lib/push-subscription";
 import { log } from "../log.server";
@@ -47,6 +48,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     body = JSON.parse(raw);
   } catch {
     return refuse(400, "Body is not JSON");
+  }
+  // The same refusal as webhooks for values no database can store (NUL, lone surrogates, over-long identifiers).
+  const poison = findPayloadProblem(body);
+  if (poison) {
+    log.info({ shop, path: poison.path, reason: poison.reason }, "proxy/subscribe: refused");
+    return refuse(422, describePayloadProblem(poison));
   }
   const parsed = SubscribeBodySchema.safeParse(body);
   if (!parsed.success) {

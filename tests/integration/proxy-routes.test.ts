@@ -217,6 +217,13 @@ describe("POST /apps/checkout-recovery/subscribe", () => {
     expect((await call(subscribeRoute.action, await post("https://fcm.googleapis.com/fcm/send/x"))).status).toBe(400); // not listed any more
   });
 
+  it("refuses a subscription carrying a value no database can store (422), writing nothing", async () => {
+    const res = await call(subscribeRoute.action, await proxied("subscribe", { method: "POST", body: { type: "subscribe", subscription: { ...subscription("nul"), keys: { ...subscription("nul").keys, auth: "a\u0000b" } }, cartToken: "c" } }));
+    expect(res.status).toBe(422);
+    expect(JSON.stringify(res.json)).toContain("subscription.keys.auth contains a NUL character");
+    expect(await db.pushSubscription.count()).toBe(0);
+  });
+
   it("refuses GET (405) and a shop that is not installed (404)", async () => {
     expect((await call(subscribeRoute.loader as Handler, await proxied("subscribe"))).status).toBe(405);
     await db.shop.update({ where: { domain: TEST_SHOP }, data: { uninstalledAt: new Date() } });
