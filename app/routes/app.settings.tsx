@@ -16,7 +16,9 @@ import { CHANNELS, validateSettings, type CadenceStep, type Settings, type Setti
 import { saveShopSettings } from "../models/shops.server";
 import { getEmbedStatus } from "../storefront/embed-status.server";
 import { adminContext } from "../shopify/admin-context.server";
-import { RELOAD_PROFILE_INTENT, StoreProfileCard } from "../components/StoreProfileCard";
+import { ChannelTestCard } from "../components/settings/ChannelTestCard";
+import { RELOAD_PROFILE_INTENT, StoreProfileCard } from "../components/settings/StoreProfileCard";
+import { WhatsAppTokenCard } from "../components/settings/WhatsAppTokenCard";
 import { storeProfileSummary } from "../lib/shop-profile";
 import { loadShopProfile } from "../models/shop-profile.server";
 
@@ -391,102 +393,5 @@ export default function SettingsPage() {
         </InlineStack>
       </BlockStack>
     </Page>
-  );
-}
-
-type IntentData = { ok: boolean; intent: string; message: string; field?: string };
-
-/** The WhatsApp access token: write-only. The page only knows whether one is stored. */
-function WhatsAppTokenCard({ set, appWide }: { set: boolean; appWide: boolean }) {
-  const fetcher = useFetcher<IntentData>();
-  const [token, setToken] = useState("");
-  const [editing, setEditing] = useState(!set);
-  const busy = fetcher.state !== "idle";
-  const answer = fetcher.state === "idle" ? fetcher.data : undefined;
-  useEffect(() => {
-    if (answer?.ok) {
-      setToken("");
-      setEditing(answer.intent === "whatsapp-token-remove");
-    }
-  }, [answer]);
-  return (
-    <Card>
-      <BlockStack gap="300" id="whatsapp-token">
-        <InlineStack gap="200" blockAlign="center">
-          <Text as="span" fontWeight="semibold">
-            Access token
-          </Text>
-          <Badge tone={set ? "success" : undefined}>{set ? "Set" : "Not set"}</Badge>
-        </InlineStack>
-        {!set && appWide ? (
-          <Text as="p" tone="subdued" variant="bodySm">
-            Until you save one, the app&apos;s own WhatsApp token is used.
-          </Text>
-        ) : null}
-        {editing ? (
-          <InlineStack gap="200" blockAlign="end">
-            <Box minWidth="320px">
-              <TextField
-                label={set ? "New access token" : "Access token"}
-                id="whatsapp-token-input"
-                type="password"
-                value={token}
-                onChange={setToken}
-                autoComplete="off"
-                helpText="A permanent token of a system user in Meta Business Settings, with whatsapp_business_messaging. Stored encrypted; never shown again."
-                error={answer && !answer.ok && answer.field === "token" ? answer.message : undefined}
-              />
-            </Box>
-            <Button loading={busy} onClick={() => fetcher.submit({ intent: "whatsapp-token-save", token }, { method: "post" })}>
-              Save token
-            </Button>
-          </InlineStack>
-        ) : (
-          <InlineStack gap="200">
-            <Button onClick={() => setEditing(true)}>Replace</Button>
-            <Button tone="critical" variant="plain" loading={busy} onClick={() => fetcher.submit({ intent: "whatsapp-token-remove" }, { method: "post" })}>
-              Remove
-            </Button>
-          </InlineStack>
-        )}
-        {answer && (answer.ok || answer.field !== "token") ? (
-          <Text as="p" tone={answer.ok ? "success" : "critical"} id="whatsapp-token-result">
-            {answer.message}
-          </Text>
-        ) : null}
-      </BlockStack>
-    </Card>
-  );
-}
-
-/** One real call to a provider with a destination the merchant types; the answer says what to fix. */
-function ChannelTestCard(p: { anchor: string; title: string; help: string; label: string; field: string; intent: string; placeholder: string }) {
-  const fetcher = useFetcher<IntentData>();
-  const [to, setTo] = useState("");
-  const answer = fetcher.state === "idle" ? fetcher.data : undefined;
-  return (
-    <Card>
-      <BlockStack gap="200" id={p.anchor}>
-        <Text as="h3" variant="headingSm">
-          {p.title}
-        </Text>
-        <Text as="p" tone="subdued" variant="bodySm">
-          {p.help}
-        </Text>
-        <InlineStack gap="200" blockAlign="end">
-          <Box minWidth="260px">
-            <TextField label={p.label} id={`${p.anchor}-to`} value={to} onChange={setTo} placeholder={p.placeholder} autoComplete="off" />
-          </Box>
-          <Button loading={fetcher.state !== "idle"} onClick={() => fetcher.submit({ intent: p.intent, [p.field]: to }, { method: "post" })} id={`${p.anchor}-send`}>
-            Send
-          </Button>
-        </InlineStack>
-        {answer ? (
-          <Text as="p" tone={answer.ok ? "success" : "critical"} id={`${p.anchor}-result`}>
-            {answer.message}
-          </Text>
-        ) : null}
-      </BlockStack>
-    </Card>
   );
 }

@@ -1,8 +1,8 @@
 // Settings: what Shopify told us about the store, what is missing and what that means, and "Reload from Shopify".
 import { useFetcher } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, InlineStack, List, Text } from "@shopify/polaris";
-import type { OrderSyncSummary } from "../lib/order-sync-status";
-import type { StoreProfileSummary } from "../lib/shop-profile";
+import type { OrderSyncSummary } from "../../lib/order-sync-status";
+import type { StoreProfileSummary } from "../../lib/shop-profile";
 
 export const RELOAD_PROFILE_INTENT = "reload-profile";
 
