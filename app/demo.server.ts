@@ -21,6 +21,7 @@ import crypto from "node:crypto";
 import { mintSessionToken } from "./lib/session-token.ts";
 import net from "node:net";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { safeEqual } from "./lib/safe-equal.ts";
 
 /** A connect-style middleware on Node's own request and response (server.mjs has no Express). */
 export type DemoMiddleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -85,8 +86,7 @@ export function sessionTokenUsable(token: string, o: { shop: string; apiSecret: 
   const parts = token.split(".");
   if (parts.length !== 3) return false;
   const expected = crypto.createHmac("sha256", o.apiSecret).update(`${parts[0]}.${parts[1]}`).digest();
-  const given = Buffer.from(parts[2], "base64url");
-  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return false;
+  if (!safeEqual(parts[2], expected.toString("base64url"))) return false;
   try {
     const p = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")) as { exp?: number; dest?: string };
     const now = o.now ?? Math.floor(Date.now() / 1000);

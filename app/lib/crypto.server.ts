@@ -67,13 +67,3 @@ export function linkSigningKey(hex: string | undefined = process.env.APP_ENCRYPT
   return key;
 }
 
-/** Constant-time string comparison (different lengths compare unequal without leaking where). */
-export function safeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a, "utf8");
-  const bb = Buffer.from(b, "utf8");
-  if (ab.length !== bb.length) {
-    crypto.timingSafeEqual(ab, ab);
-    return false;
-  }
-  return crypto.timingSafeEqual(ab, bb);
-}

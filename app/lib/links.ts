@@ -4,6 +4,7 @@
 // to either half is refused. A click token may carry a target URL, but the redirect route still accepts only that
 // checkout's recovery URL or an https URL on the shop's own domains: no open redirect even with a valid token.
 import crypto from "node:crypto";
+import { safeEqual } from "./safe-equal";
 
 export type LinkKind = "click" | "open" | "unsubscribe";
 
@@ -36,9 +37,7 @@ export function verifyLinkToken(token: string | null | undefined, key: Buffer, e
   const body = token.slice(0, dot);
   const sig = token.slice(dot + 1);
   if (!/^[A-Za-z0-9_-]+$/.test(body) || !/^[A-Za-z0-9_-]{22}$/.test(sig)) return null;
-  const want = Buffer.from(mac(key, body), "utf8");
-  const got = Buffer.from(sig, "utf8");
-  if (want.length !== got.length || !crypto.timingSafeEqual(want, got)) return null;
+  if (!safeEqual(mac(key, body), sig)) return null;
   let arr: unknown;
   try {
     arr = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));

@@ -5,6 +5,7 @@
 // - parseWhatsAppWebhook: inbound messages and delivery statuses from a webhook body.
 import crypto from "node:crypto";
 import { z } from "zod";
+import { safeEqual } from "./safe-equal";
 
 /** https://wa.me/<digits>?text=<encoded>: opens a chat with the shopper, prefilled. Null without a usable number. */
 export function clickToChatUrl(phone: string | null | undefined, text: string): string | null {
@@ -67,9 +68,7 @@ export function hubSignature(rawBody: string | Buffer, appSecret: string): strin
 
 export function verifyHubSignature(rawBody: string | Buffer, header: string | null | undefined, appSecret: string): boolean {
   if (!header || !/^sha256=[0-9a-f]{64}$/i.test(header.trim())) return false;
-  const want = Buffer.from(hubSignature(rawBody, appSecret), "utf8");
-  const got = Buffer.from(header.trim().toLowerCase(), "utf8");
-  return want.length === got.length && crypto.timingSafeEqual(want, got);
+  return safeEqual(hubSignature(rawBody, appSecret), header.trim().toLowerCase());
 }
 
 const Inbound = z

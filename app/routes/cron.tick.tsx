@@ -1,7 +1,7 @@
 // POST /cron/tick: the scheduler's entry point (system cron, a platform cron job, a Kubernetes CronJob, `npm run cron`).
 // Guarded by `Authorization: Bearer $CRON_SECRET`, compared in constant time. Runs one engine tick within a time budget
 // and answers what it did. `now` in the body is honoured only when NODE_ENV=test or DEMO_MODE=1 (never in production).
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { buildChannels, buildStaffNotifier } from "../channels/registry.server";
@@ -11,6 +11,7 @@ import { pruneStaleSubscriptions } from "../models/push-subscriptions.server";
 import { backfillShopProfiles } from "../models/shop-profile.server";
 import { runTick, tickOwner } from "../recovery/engine.server";
 import { buildIncentiveIssuer } from "../recovery/incentive-issuer.server";
+import { safeEqual } from "../lib/safe-equal";
 
 const BodySchema = z
   .object({
@@ -24,12 +25,11 @@ function json(body: unknown, status = 200) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", "Cache-Control": "no-store" } });
 }
 
-/** Constant-time comparison of the bearer token with the secret (SHA-256 digests are always the same length). */
+/** Constant-time comparison of the bearer token with the secret (as SHA-256 digests, so the length is never compared). */
 export function bearerMatches(header: string | null, secret: string): boolean {
   const m = /^Bearer\s+(.+)$/i.exec(header ?? "");
-  const given = createHash("sha256").update(m ? m[1].trim() : "").digest();
-  const expected = createHash("sha256").update(secret).digest();
-  return timingSafeEqual(given, expected) && !!m;
+  const digest = (v: string) => createHash("sha256").update(v).digest("hex");
+  return safeEqual(digest(m ? m[1].trim() : ""), digest(secret)) && !!m;
 }
 
 // Push subscriptions neither refreshed by a storefront visit nor used for a delivered push in this long are most

@@ -7,7 +7,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { buildStaffNotifier } from "../channels/registry.server";
 import { db } from "../db.server";
 import { normalizeEmail } from "../lib/contact";
-import { safeEqual } from "../lib/crypto.server";
+import { safeEqual } from "../lib/safe-equal";
 import { stripQuotedReply } from "../lib/replies";
 import { log } from "../log.server";
 import { recordInboundReply } from "../models/replies.server";

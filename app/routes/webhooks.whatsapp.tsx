@@ -5,7 +5,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { buildStaffNotifier } from "../channels/registry.server";
 import { db } from "../db.server";
-import { safeEqual } from "../lib/crypto.server";
+import { safeEqual } from "../lib/safe-equal";
 import { readBodyLimited } from "../lib/read-body.server";
 import { parseWhatsAppWebhook, verifyHubSignature } from "../lib/whatsapp";
 import { log } from "../log.server";

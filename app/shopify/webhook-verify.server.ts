@@ -11,6 +11,7 @@
 // One deliberate difference: no offline session is loaded (and no Admin API client made). A handler that needs the
 // session (app/scopes_update) reads it itself.
 import crypto from "node:crypto";
+import { safeEqual } from "../lib/safe-equal";
 
 /** Header names of classic webhooks (app-specific subscriptions in shopify.app.toml) and of Events deliveries. */
 const HEADERS = {
@@ -79,9 +80,7 @@ export function webhookHmac(body: string, secret: string): string {
 
 /** Constant-time equality of the received signature with ours (a length difference is not secret: base64 of 32 bytes). */
 function sameSignature(received: string, expected: string): boolean {
-  const a = Buffer.from(received, "utf8");
-  const b = Buffer.from(expected, "utf8");
-  return a.length === b.length && crypto.timingSafeEqual(a, b);
+  return safeEqual(received, expected);
 }
 
 /**
