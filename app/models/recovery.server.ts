@@ -197,7 +197,7 @@ export async function claimDueCheckouts(s: Sql, a: { owner: string; now: Date; l
 /** What the engine reads of a claimed checkout. */
 export type DueCheckout = Pick<
   Checkout,
-  | "id" | "shop" | "token" | "cartToken" | "customerId" | "email" | "phone" | "firstName" | "lastName" | "customerKey"
+  | "id" | "shop" | "token" | "cartToken" | "customerId" | "email" | "phone" | "firstName" | "lastName" | "customerKey" | "lineItemCount"
   | "emailConsent" | "smsConsent" | "returningCustomer" | "customerOrdersCount" | "locale" | "lineItems" | "currency"
   | "subtotalMinor" | "totalMinor" | "abandonedCheckoutUrl" | "isTest" | "isStaff" | "failedPayment" | "shopifyCreatedAt"
   | "completedAt" | "status" | "abandonedAt" | "nextStepIndex" | "nextDueAt" | "stage" | "priority" | "priorityScore"
@@ -210,7 +210,7 @@ const DUE_COLUMNS: Array<[keyof DueCheckout, string, "s" | "n" | "b" | "d"]> = [
   ["email", "email", "s"], ["phone", "phone", "s"], ["firstName", "first_name", "s"], ["lastName", "last_name", "s"],
   ["customerKey", "customer_key", "s"], ["emailConsent", "email_consent", "b"], ["smsConsent", "sms_consent", "b"],
   ["returningCustomer", "returning_customer", "b"], ["customerOrdersCount", "customer_orders_count", "n"], ["locale", "locale", "s"],
-  ["lineItems", "line_items", "s"], ["currency", "currency", "s"], ["subtotalMinor", "subtotal_minor", "n"], ["totalMinor", "total_minor", "n"],
+  ["lineItems", "line_items", "s"], ["lineItemCount", "line_item_count", "n"], ["currency", "currency", "s"], ["subtotalMinor", "subtotal_minor", "n"], ["totalMinor", "total_minor", "n"],
   ["abandonedCheckoutUrl", "abandoned_checkout_url", "s"], ["isTest", "is_test", "b"], ["isStaff", "is_staff", "b"],
   ["failedPayment", "failed_payment", "b"], ["shopifyCreatedAt", "shopify_created_at", "d"], ["completedAt", "completed_at", "d"],
   ["status", "status", "s"], ["abandonedAt", "abandoned_at", "d"], ["nextStepIndex", "next_step_index", "n"], ["nextDueAt", "next_due_at", "d"],
