@@ -2,7 +2,7 @@
 // library's authenticate.webhook, on node:crypto; bad -> 401), JSON parsing, the delivery's event id for dedupe, and
 // one-line 4xx reasons for bad input. Handlers return an outcome; a repeated delivery (its event id already in the
 // ledger) answers 200 "duplicate" and writes nothing.
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod/v4";
 import { env } from "../config.server";
 import { db } from "../db.server";
@@ -44,6 +44,15 @@ async function runHandler(handler: WebhookHandler, ctx: WebhookContext, meta: We
       if (!isUniqueViolation(error) || attempt >= 3 || (await recorded())) throw error;
     }
   }
+}
+
+/**
+ * The loader of every webhook route (POST only). Without one, Remix answers a GET on an action-only route 400 ("did
+ * not provide a loader"); a GET is not a bad body, it is the wrong method: 405 with Allow: POST.
+ */
+export function webhookLoader({ request }: LoaderFunctionArgs) {
+  log.info({ path: new URL(request.url).pathname, method: request.method }, "webhook route: method not allowed");
+  return new Response(JSON.stringify({ error: "method not allowed" }), { status: 405, headers: { "Content-Type": "application/json", Allow: "POST" } });
 }
 
 const REFUSED = { method_not_allowed: "method not allowed", missing_body: "empty body", missing_hmac: "missing HMAC header", invalid_hmac: "invalid HMAC signature", missing_headers: "missing webhook headers" } as const;
