@@ -364,9 +364,11 @@ export async function recheckCheckouts(s: Sql, ids: string[]) {
   }));
 }
 
-/** Checkouts still due at `now` (leased or not). */
+/** Checkouts still due at `now` (leased or not); on SQLite, as the claim sees them (a malformed due time is never due). */
 export async function countDue(s: Sql, now: Date): Promise<number> {
-  return s.db.checkout.count({ where: { nextDueAt: { lte: now } } });
+  if (s.provider === "postgresql") return s.db.checkout.count({ where: { nextDueAt: { lte: now } } });
+  const rows = await s.db.$queryRawUnsafe<Array<{ n: number | bigint }>>(`SELECT COUNT(*) AS n FROM checkout WHERE next_due_at <= ?1 AND ${SQLITE_WELL_FORMED_DUE}`, sqliteDateText(now));
+  return Number(rows[0]?.n ?? 0);
 }
 
 export interface LedgerRow {
