@@ -125,6 +125,7 @@ export function createEmailSender(o: EmailSenderOptions): ChannelSender {
         locale: checkout.locale,
         currency: checkout.currency,
         items: checkout.lineItems,
+        itemCount: checkout.lineItemCount,
         subtotalMinor: checkout.subtotalMinor,
         totalMinor: checkout.totalMinor,
         step: { index: message.step.index, isFinal: message.step.isFinal, label: message.step.label },
@@ -183,6 +184,7 @@ export function createEmailStaffNotifier(o: StaffNotifierOptions): StaffNotifier
         customer: { name: [checkout.firstName, checkout.lastName].filter(Boolean).join(" ") || null, email: checkout.email, phone: checkout.phone },
         currency: checkout.currency,
         items: checkout.lineItems,
+        itemCount: checkout.lineItemCount,
         totalMinor: checkout.totalMinor,
       });
       const result = await deliver(

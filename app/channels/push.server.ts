@@ -20,6 +20,7 @@ import https from "node:https";
 import type { LookupFunction } from "node:net";
 import webpush from "web-push";
 import { checkPushEndpoint, type EndpointCheck, isNonPublicAddress } from "../lib/push-endpoint";
+import { moreItemsText, summarizeItems } from "../lib/line-items";
 import { recoverLink } from "../lib/links";
 import { log } from "../log.server";
 import { backoffAt } from "./email.server";
@@ -113,8 +114,9 @@ function fitPushPayload(message: OutboundMessage, url: string): FittedPayload {
   const { shop, checkout, step, incentive } = message;
   const shopName = shop.name || shop.domain;
   const first = checkout.lineItems[0];
-  const others = checkout.lineItems.slice(1).reduce((s, li) => s + li.quantity, 0) + (first ? first.quantity - 1 : 0);
-  const itemText = first ? `${first.title}${first.variantTitle ? ` (${first.variantTitle})` : ""}${others > 0 ? ` and ${others} more item${others === 1 ? "" : "s"}` : ""}` : "Your items";
+  // Units beyond the first one, including items not stored (a cart of thousands: app/lib/line-items.ts).
+  const others = summarizeItems(checkout.lineItems, checkout.lineItemCount, 1).moreUnits + (first ? first.quantity - 1 : 0);
+  const itemText = first ? `${first.title}${first.variantTitle ? ` (${first.variantTitle})` : ""}${others > 0 ? ` ${moreItemsText(others)}` : ""}` : "Your items";
   const title = incentive
     ? `${incentive.description} on your cart at ${shopName}`
     : step.isFinal

@@ -21,7 +21,10 @@ export interface CheckoutView {
   currency: string;
   subtotalMinor: number;
   totalMinor: number;
+  /** The first stored items (at most STORED_LINE_ITEMS, app/lib/line-items.ts). */
   lineItems: LineItemRecord[];
+  /** The cart's quantity of all items, stored or not; absent: the stored items' quantity. */
+  lineItemCount?: number;
   abandonedCheckoutUrl: string | null;
   emailConsent: boolean;
   smsConsent: boolean;

@@ -5,6 +5,7 @@
 // number. Each answer that says something about the shop's setup (sent, or token / phone number id / template
 // refused) is reported through onSetupVerdict, so Settings says Ready only after a real call succeeded. 429 (or Meta's throughput error codes) -> retry later; 5xx -> backoff; other 4xx -> failed.
 import { normalizePhone } from "../lib/contact";
+import { unstoredUnits } from "../lib/line-items";
 import { messageLinks } from "../lib/links";
 import { whatsappSetupVerdict, type GraphError } from "../lib/channel-check";
 import { mayWhatsApp } from "../lib/eligibility";
@@ -34,10 +35,12 @@ export interface WhatsAppSenderOptions {
   onSetupVerdict?: (v: { shop: string; ok: boolean; detail: string | null; now: Date }) => Promise<void>;
 }
 
-function productName(message: OutboundMessage): string {
+/** The template's product text: the first item, and how many more. */
+export function whatsappProductName(message: OutboundMessage): string {
   const items = message.checkout.lineItems;
   if (!items.length) return "your items";
-  const more = items.length - 1;
+  // The other stored items, and the units of items not stored (a cart of thousands: app/lib/line-items.ts).
+  const more = items.length - 1 + unstoredUnits(items, message.checkout.lineItemCount);
   return more > 0 ? `${items[0].title} and ${more} more` : items[0].title;
 }
 
@@ -67,7 +70,7 @@ export function createWhatsAppSender(o: WhatsAppSenderOptions): ChannelSender {
         templateName: message.incentive ? wa.templates.incentive : wa.templates.reminder,
         language: wa.templateLanguage,
         firstName: checkout.firstName?.trim() || "there",
-        product: productName(message),
+        product: whatsappProductName(message),
         code: message.incentive?.code ?? null,
         link: message.incentive ? links.clickTo(message.incentive.applyUrl) : links.recover,
       });

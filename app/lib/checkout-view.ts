@@ -28,6 +28,7 @@ export function checkoutViewOf(c: CheckoutRow): CheckoutView {
     subtotalMinor: c.subtotalMinor,
     totalMinor: c.totalMinor,
     lineItems: parseLineItems(c.lineItems),
+    ...(c.lineItemCount === undefined ? {} : { lineItemCount: c.lineItemCount }),
     abandonedCheckoutUrl: c.abandonedCheckoutUrl,
     emailConsent: c.emailConsent,
     smsConsent: c.smsConsent,

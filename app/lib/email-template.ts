@@ -1,5 +1,6 @@
 // The recovery email and the staff alert email, rendered as HTML (table layout, inline styles, no scripts) and plain
 // text. Pure. Every merchant- or shopper-provided value goes through escapeHtml (text) or safeUrl (attributes).
+import { EMAIL_LINE_ITEMS, moreItemsText, summarizeItems } from "./line-items";
 import { formatMoney } from "./money";
 import type { LineItemRecord } from "./shopify-payloads";
 
@@ -46,7 +47,10 @@ export interface RecoveryEmailInput {
   firstName: string | null;
   locale: string | null;
   currency: string;
+  /** The stored items: the email lists the first EMAIL_LINE_ITEMS, then "and M more items" (app/lib/line-items.ts). */
   items: LineItemRecord[];
+  /** The cart's quantity of all items (lineItemCount); absent: the listed items' quantity. */
+  itemCount?: number;
   subtotalMinor: number;
   totalMinor: number;
   step: { index: number; isFinal: boolean; label?: string };
@@ -92,7 +96,9 @@ export function renderRecoveryEmail(input: RecoveryEmailInput): RenderedEmail {
   const logo = safeUrl(input.brand.logoUrl);
   const fmt = (m: number) => money(m, input.currency, input.locale);
 
-  const rows = input.items
+  const listed = summarizeItems(input.items, input.itemCount, EMAIL_LINE_ITEMS);
+  const moreRow = listed.moreUnits > 0 ? `\n<tr><td colspan="3" style="padding:4px 0 8px;font-size:14px;color:#6d7175;">${escapeHtml(moreItemsText(listed.moreUnits))}</td></tr>` : "";
+  const rows = listed.shown
     .map((li) => {
       const img = safeUrl(li.imageUrl);
       const imgCell = img
@@ -105,7 +111,7 @@ export function renderRecoveryEmail(input: RecoveryEmailInput): RenderedEmail {
 <td valign="top" align="right" style="padding:8px 0;font-size:15px;color:#202223;white-space:nowrap;">${escapeHtml(fmt(li.priceMinor * li.quantity))}</td>
 </tr>`;
     })
-    .join("\n");
+    .join("\n") + moreRow;
 
   const inc = input.incentive;
   const incHref = inc ? (safeUrl(inc.applyLink) ?? recoverHref) : null;
@@ -144,9 +150,10 @@ ${incentiveBlock}
 </body></html>`;
 
   const lines: string[] = [shop, "", heading, "", body, ""];
-  for (const li of input.items) {
+  for (const li of listed.shown) {
     lines.push(`- ${li.title}${li.variantTitle ? ` (${li.variantTitle})` : ""} x ${li.quantity}: ${fmt(li.priceMinor * li.quantity)}`);
   }
+  if (listed.moreUnits > 0) lines.push(`  ${moreItemsText(listed.moreUnits)}`);
   lines.push("", `Total: ${fmt(input.totalMinor)}`, "");
   if (inc) lines.push(`${inc.description} with code ${inc.code} (valid until ${inc.endsAt.toUTCString()})`, `Apply it: ${inc.applyLink}`, "");
   lines.push(`Return to your cart: ${input.links.recover}`, "", "--", shop);
@@ -164,6 +171,8 @@ export interface StaffAlertEmailInput {
   customer: { name: string | null; email: string | null; phone: string | null };
   currency: string;
   items: LineItemRecord[];
+  /** The cart's quantity of all items; the alert lists the first EMAIL_LINE_ITEMS. */
+  itemCount?: number;
   totalMinor: number;
 }
 
@@ -179,9 +188,11 @@ export function renderStaffAlertEmail(a: StaffAlertEmailInput): RenderedEmail {
   const fmt = (m: number) => formatMoney(m, a.currency);
   const who = a.customer.name || a.customer.email || a.customer.phone || "A shopper";
   const subject = headerSafe(`[${a.shopName}] ${reason}: ${who}, ${fmt(a.totalMinor)}`);
-  const rows = a.items
+  const listed = summarizeItems(a.items, a.itemCount, EMAIL_LINE_ITEMS);
+  const more = listed.moreUnits > 0 ? moreItemsText(listed.moreUnits) : null;
+  const rows = listed.shown
     .map((li) => `<tr><td style="padding:4px 0;font-size:14px;">${escapeHtml(li.title)}${li.variantTitle ? ` <span style="color:#6d7175;">(${escapeHtml(li.variantTitle)})</span>` : ""} x ${escapeHtml(li.quantity)}</td><td align="right" style="padding:4px 0;font-size:14px;">${escapeHtml(fmt(li.priceMinor * li.quantity))}</td></tr>`)
-    .join("\n");
+    .join("\n") + (more ? `\n<tr><td colspan="2" style="padding:4px 0;font-size:14px;color:#6d7175;">${escapeHtml(more)}</td></tr>` : "");
   const admin = safeUrl(a.adminUrl) ?? "#";
   const html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="margin:0;padding:16px;background:#f6f6f7;font-family:Arial,Helvetica,sans-serif;">
@@ -199,7 +210,8 @@ export function renderStaffAlertEmail(a: StaffAlertEmailInput): RenderedEmail {
     a.summary,
     "",
     `${who}${a.customer.email ? ` · ${a.customer.email}` : ""}${a.customer.phone ? ` · ${a.customer.phone}` : ""}`,
-    ...a.items.map((li) => `- ${li.title}${li.variantTitle ? ` (${li.variantTitle})` : ""} x ${li.quantity}: ${fmt(li.priceMinor * li.quantity)}`),
+    ...listed.shown.map((li) => `- ${li.title}${li.variantTitle ? ` (${li.variantTitle})` : ""} x ${li.quantity}: ${fmt(li.priceMinor * li.quantity)}`),
+    ...(more ? [`  ${more}`] : []),
     `Total: ${fmt(a.totalMinor)}`,
     "",
     `Open the checkout: ${a.adminUrl}`,

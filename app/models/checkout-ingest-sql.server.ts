@@ -21,8 +21,11 @@ import pg from "pg";
 import { withSqliteConnection } from "../db.server";
 import { timelineAfterUpdate } from "../lib/abandonment";
 import { timeOrderedId } from "../lib/ids";
+import { checkoutDateProblem, clampCheckoutDates } from "../lib/sane-dates";
+import { compareUpdate, mergeSameSecond } from "../lib/update-order";
 import { databaseProvider } from "../../scripts/database-url.mjs";
 import { recordData, type IngestCheckoutArgs, type IngestOutcome } from "./checkouts.server";
+import { sqliteDateText } from "./recovery.server";
 
 type Row = Record<string, unknown>;
 
@@ -50,7 +53,8 @@ type Dialect = SqliteDialect | PgDialect;
 // ---------------------------------------------------------------------------------------------------------- SQLite
 // The libsql adapter writes a DateTime as ISO 8601 with "+00:00" instead of "Z" ("2026-11-20T10:00:00.000+00:00")
 // and reads back both that text and integer milliseconds; booleans are 0/1.
-const sqliteDate = (d: Date) => d.toISOString().replace("Z", "+00:00");
+// Years past 9999 are refused (sqliteDateText): their text would sort before today.
+const sqliteDate = sqliteDateText;
 
 function sqliteDialect(): SqliteDialect {
   const exclusive = withSqliteConnection;
@@ -198,6 +202,12 @@ interface Existing {
   stopReason: string | null;
   shopifyUpdatedAt: Date;
   completedAt: Date | null;
+  /** Contact data held: a same-second update that brings more is merged (app/lib/update-order.ts). */
+  email: string | null;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  customerId: string | null;
 }
 
 function readDate(v: unknown): Date | null {
@@ -252,13 +262,22 @@ interface Decision {
 function decide(batch: IngestCheckoutArgs[], { existing, orderFor, seen }: Read, now: Date): Decision {
   const out: Decision = { outcomes: [], ledger: [], inserts: [], updates: [] };
   for (const a of batch) {
-    const { record, settings } = a;
+    const { settings } = a;
+    // Times out of range are refused by ingestCheckoutIn (a 422 naming the field): that delivery runs alone.
+    if (checkoutDateProblem(a.record, a.now)) {
+      out.outcomes.push(null);
+      continue;
+    }
+    let record = clampCheckoutDates(a.record, a.now);
     const prior = existing.get(key(a.shop, record.token)) ?? null;
     if (seen.has(a.eventId)) {
       out.outcomes.push("duplicate"); // a repeat: writes nothing (the one-by-one path's ledger violation answers this)
       continue;
     }
-    const stale = !!prior && prior.shopifyUpdatedAt >= record.shopifyUpdatedAt;
+    // Same updated_at second: merged when it brings contact data, else a repeat (app/lib/update-order.ts).
+    const verdict = prior ? compareUpdate(prior, record) : "newer";
+    const stale = verdict === "stale";
+    if (prior && verdict === "merge") record = mergeSameSecond(prior, record);
     // An order waiting for a checkout that is neither stale nor completed yet: that delivery must attribute it, so
     // it runs alone through Prisma afterwards.
     if (!stale && !prior?.completedAt && orderFor.has(key(a.shop, record.token))) {
@@ -354,10 +373,17 @@ function existingFrom(r: Row): Existing {
     stopReason: r.stop_reason === null || r.stop_reason === undefined ? null : String(r.stop_reason),
     shopifyUpdatedAt: readDate(r.shopify_updated_at) as Date,
     completedAt: readDate(r.completed_at),
+    email: textOrNull(r.email),
+    phone: textOrNull(r.phone),
+    firstName: textOrNull(r.first_name),
+    lastName: textOrNull(r.last_name),
+    customerId: textOrNull(r.customer_id),
   };
 }
 
-const EXISTING_COLUMNS = "id, status, abandoned_at, next_step_index, next_due_at, stop_reason, shopify_updated_at, completed_at";
+const textOrNull = (v: unknown) => (v === null || v === undefined ? null : String(v));
+
+const EXISTING_COLUMNS = "id, status, abandoned_at, next_step_index, next_due_at, stop_reason, shopify_updated_at, completed_at, email, phone, first_name, last_name, customer_id";
 
 /** Every field written, checked against the column list (a field without a column is a bug: fail the batch). */
 function fields(data: Record<string, unknown>): string[] {

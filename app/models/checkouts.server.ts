@@ -2,7 +2,10 @@ import type { Prisma } from "@prisma/client";
 import { db } from "../db.server";
 import { withNumbers } from "./int64-columns.server";
 import { timelineAfterUpdate } from "../lib/abandonment";
+import { InputError } from "../lib/errors";
+import { checkoutDateProblem, clampCheckoutDates, describeDateProblem } from "../lib/sane-dates";
 import type { Settings } from "../lib/settings";
+import { compareUpdate, mergeSameSecond } from "../lib/update-order";
 import type { CheckoutRecord } from "../lib/shopify-payloads";
 import { audit } from "./audit.server";
 import { attributeOrder } from "./orders.server";
@@ -62,18 +65,35 @@ export interface IngestCheckoutArgs {
   now: Date;
 }
 
+/**
+ * The record as it may be written: its completed_at clamped to the sane range (app/lib/sane-dates.ts); a created_at or
+ * updated_at out of range is refused (422 naming the field), whoever the caller (webhook, group commit, reconcile).
+ */
+export function saneCheckoutRecord(record: CheckoutRecord, now: Date): CheckoutRecord {
+  const problem = checkoutDateProblem(record, now);
+  if (problem) throw new InputError(422, `invalid payload: ${describeDateProblem(problem)}`, { field: problem.field });
+  return clampCheckoutDates(record, now);
+}
+
 /** ingestCheckout's work inside a transaction the caller owns (group commit: app/models/checkout-batch.server.ts). */
 export async function ingestCheckoutIn(tx: Prisma.TransactionClient, args: IngestCheckoutArgs): Promise<IngestOutcome> {
-  const { shop, eventId, topic, record, settings } = args;
+  const { shop, eventId, topic, settings } = args;
+  let record = saneCheckoutRecord(args.record, args.now);
   {
     const existing = await tx.checkout.findUnique({
       where: { shop_token: { shop, token: record.token } },
-      select: { id: true, status: true, abandonedAt: true, nextStepIndex: true, nextDueAt: true, stopReason: true, shopifyUpdatedAt: true, completedAt: true },
+      select: {
+        id: true, status: true, abandonedAt: true, nextStepIndex: true, nextDueAt: true, stopReason: true, shopifyUpdatedAt: true, completedAt: true,
+        email: true, phone: true, firstName: true, lastName: true, customerId: true,
+      },
     });
-    if (existing && existing.shopifyUpdatedAt >= record.shopifyUpdatedAt) {
+    // Same updated_at second: merged when it brings contact data, else a repeat (app/lib/update-order.ts).
+    const verdict = existing ? compareUpdate(existing, record) : "newer";
+    if (verdict === "stale") {
       await recordWebhookEvent(tx, { shop, eventId, topic, outcome: "stale" });
       return "stale";
     }
+    if (existing && verdict === "merge") record = mergeSameSecond(existing, record);
     await recordWebhookEvent(tx, { shop, eventId, topic });
     const order = existing?.completedAt
       ? null

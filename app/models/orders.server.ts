@@ -1,3 +1,4 @@
+import { clampOrderDates } from "../lib/sane-dates";
 import type { Order, Prisma } from "@prisma/client";
 import { db } from "../db.server";
 import { withNumbers } from "./int64-columns.server";
@@ -63,7 +64,9 @@ export async function ingestOrder(args: {
   source?: "webhook" | "reconcile";
   now?: Date;
 }): Promise<"created" | "repeat"> {
-  const { shop, eventId, topic, record } = args;
+  const { shop, eventId, topic } = args;
+  // A created_at out of the sane range is clamped, never refused: refusing would lose a real purchase (app/lib/sane-dates.ts).
+  const record = clampOrderDates(args.record, args.now ?? new Date());
   const actor = args.source === "reconcile" ? "system:reconcile" : `webhook:${topic}`;
   return db.$transaction(async (tx) => {
     const known = await tx.order.findUnique({ where: { shop_orderId: { shop, orderId: record.orderId } }, select: { id: true } });

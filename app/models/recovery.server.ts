@@ -52,8 +52,9 @@ export function literal(provider: DbProvider, v: unknown): string {
   if (typeof v === "boolean") return provider === "postgresql" ? (v ? "TRUE" : "FALSE") : v ? "1" : "0";
   if (v instanceof Date) {
     if (Number.isNaN(v.getTime())) throw new Error("literal: invalid date");
-    const iso = v.toISOString();
-    return provider === "postgresql" ? `CAST('${iso.slice(0, -1)}' AS timestamp(3))` : `'${iso.slice(0, -1)}+00:00'`;
+    // Years 0000-9999 on both: PostgreSQL would store a later one, but Prisma cannot read it back.
+    const text = sqliteDateText(v);
+    return provider === "postgresql" ? `CAST('${text.slice(0, -6)}' AS timestamp(3))` : `'${text}'`;
   }
   if (typeof v === "string") {
     if (v.includes("\u0000")) throw new Error("literal: NUL in string");
@@ -70,10 +71,7 @@ function sqliteValue(v: unknown): string | number | null {
     if (!Number.isSafeInteger(v)) throw new Error("bound value: only safe integers");
     return v;
   }
-  if (v instanceof Date) {
-    if (Number.isNaN(v.getTime())) throw new Error("bound value: invalid date");
-    return `${v.toISOString().slice(0, -1)}+00:00`;
-  }
+  if (v instanceof Date) return sqliteDateText(v);
   if (typeof v === "string") return v;
   throw new Error(`bound value: unsupported ${typeof v}`);
 }
@@ -152,21 +150,47 @@ export function newMessageId(): string {
 }
 
 /**
+ * SQLite stores a DateTime as text ("2026-11-20T10:00:00.000+00:00", what the libsql adapter and every raw statement
+ * here write) and compares it as text. Only that form sorts like time: a year past 9999 (toISOString's
+ * "+010000-01-01T...") or anything else sorts before today and was claimed again and again. Every date we write on
+ * SQLite goes through this (years 0000-9999 only; ingest refuses times outside 2000 to a year ahead long before).
+ */
+export function sqliteDateText(d: Date): string {
+  const t = d.getTime();
+  if (!Number.isFinite(t)) throw new Error("invalid date");
+  const year = d.getUTCFullYear();
+  if (year < 0 || year > 9999) throw new Error(`date out of range for SQLite text (year ${year})`);
+  return `${d.toISOString().slice(0, -1)}+00:00`;
+}
+
+/**
+ * On SQLite, a due time that is not in that form is never due: text below "2000-" ("+010000-...", "-000001-...") or
+ * of another type (an integer) fails this, and a row that holds one is left alone rather than claimed in a loop.
+ */
+const SQLITE_WELL_FORMED_DUE = "typeof(next_due_at) = 'text' AND next_due_at >= '2000-01-01T00:00:00.000+00:00'";
+
+/**
  * Claim up to `limit` due checkouts for `owner` until `leaseUntil`. A checkout is due when next_due_at <= now and it
  * holds no live lease (an expired lease is reclaimed: its owner crashed or ran out of time). On PostgreSQL, FOR UPDATE
  * SKIP LOCKED lets concurrent claimers take disjoint rows without waiting; SQLite has a single writer.
+ * `exclude`: the ids this tick already claimed. A row is claimed at most once per tick: a step whose next step is
+ * already due (a late catch-up, a due time in the past) waits for the next tick instead of going out in the same
+ * millisecond, and nothing can make one tick loop over the same row.
  */
-export async function claimDueCheckouts(s: Sql, a: { owner: string; now: Date; leaseUntil: Date; limit: number }): Promise<string[]> {
+export async function claimDueCheckouts(s: Sql, a: { owner: string; now: Date; leaseUntil: Date; limit: number; exclude?: Iterable<string> }): Promise<string[]> {
   const limit = Math.max(1, Math.floor(a.limit));
+  const exclude = JSON.stringify([...(a.exclude ?? [])]);
   const sql =
     s.provider === "postgresql"
       ? `UPDATE checkout SET lease_owner = $1, lease_until = $2 WHERE id IN (
            SELECT id FROM checkout WHERE next_due_at <= $3 AND (lease_until IS NULL OR lease_until < $3)
+             AND NOT (id = ANY (ARRAY(SELECT json_array_elements_text($4::json))))
            ORDER BY next_due_at LIMIT ${limit} FOR UPDATE SKIP LOCKED) RETURNING id`
-      : `UPDATE checkout SET lease_owner = ?, lease_until = ? WHERE id IN (
-           SELECT id FROM checkout WHERE next_due_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+      : `UPDATE checkout SET lease_owner = ?1, lease_until = ?2 WHERE id IN (
+           SELECT id FROM checkout WHERE next_due_at <= ?3 AND ${SQLITE_WELL_FORMED_DUE} AND (lease_until IS NULL OR lease_until < ?3)
+             AND id NOT IN (SELECT value FROM json_each(?4))
            ORDER BY next_due_at LIMIT ${limit}) RETURNING id`;
-  const params = s.provider === "postgresql" ? [a.owner, a.leaseUntil, a.now] : [a.owner, a.leaseUntil, a.now, a.now];
+  const params = s.provider === "postgresql" ? [a.owner, a.leaseUntil, a.now, exclude] : [a.owner, sqliteDateText(a.leaseUntil), sqliteDateText(a.now), exclude];
   const rows = await s.db.$queryRawUnsafe<Array<{ id: string }>>(sql, ...params);
   return rows.map((r) => r.id);
 }
@@ -174,7 +198,7 @@ export async function claimDueCheckouts(s: Sql, a: { owner: string; now: Date; l
 /** What the engine reads of a claimed checkout (64-bit money columns as numbers: see int64-columns.server.ts). */
 export type DueCheckout = Int64AsNumber<Pick<
   Checkout,
-  | "id" | "shop" | "token" | "cartToken" | "customerId" | "email" | "phone" | "firstName" | "lastName" | "customerKey"
+  | "id" | "shop" | "token" | "cartToken" | "customerId" | "email" | "phone" | "firstName" | "lastName" | "customerKey" | "lineItemCount"
   | "emailConsent" | "smsConsent" | "returningCustomer" | "customerOrdersCount" | "locale" | "lineItems" | "currency"
   | "subtotalMinor" | "totalMinor" | "abandonedCheckoutUrl" | "isTest" | "isStaff" | "failedPayment" | "shopifyCreatedAt"
   | "completedAt" | "status" | "abandonedAt" | "nextStepIndex" | "nextDueAt" | "stage" | "priority" | "priorityScore"
@@ -187,7 +211,7 @@ const DUE_COLUMNS: Array<[keyof DueCheckout, string, "s" | "n" | "b" | "d"]> = [
   ["email", "email", "s"], ["phone", "phone", "s"], ["firstName", "first_name", "s"], ["lastName", "last_name", "s"],
   ["customerKey", "customer_key", "s"], ["emailConsent", "email_consent", "b"], ["smsConsent", "sms_consent", "b"],
   ["returningCustomer", "returning_customer", "b"], ["customerOrdersCount", "customer_orders_count", "n"], ["locale", "locale", "s"],
-  ["lineItems", "line_items", "s"], ["currency", "currency", "s"], ["subtotalMinor", "subtotal_minor", "n"], ["totalMinor", "total_minor", "n"],
+  ["lineItems", "line_items", "s"], ["lineItemCount", "line_item_count", "n"], ["currency", "currency", "s"], ["subtotalMinor", "subtotal_minor", "n"], ["totalMinor", "total_minor", "n"],
   ["abandonedCheckoutUrl", "abandoned_checkout_url", "s"], ["isTest", "is_test", "b"], ["isStaff", "is_staff", "b"],
   ["failedPayment", "failed_payment", "b"], ["shopifyCreatedAt", "shopify_created_at", "d"], ["completedAt", "completed_at", "d"],
   ["status", "status", "s"], ["abandonedAt", "abandoned_at", "d"], ["nextStepIndex", "next_step_index", "n"], ["nextDueAt", "next_due_at", "d"],
@@ -341,9 +365,11 @@ export async function recheckCheckouts(s: Sql, ids: string[]) {
   }));
 }
 
-/** Checkouts still due at `now` (leased or not). */
+/** Checkouts still due at `now` (leased or not); on SQLite, as the claim sees them (a malformed due time is never due). */
 export async function countDue(s: Sql, now: Date): Promise<number> {
-  return s.db.checkout.count({ where: { nextDueAt: { lte: now } } });
+  if (s.provider === "postgresql") return s.db.checkout.count({ where: { nextDueAt: { lte: now } } });
+  const rows = await s.db.$queryRawUnsafe<Array<{ n: number | bigint }>>(`SELECT COUNT(*) AS n FROM checkout WHERE next_due_at <= ?1 AND ${SQLITE_WELL_FORMED_DUE}`, sqliteDateText(now));
+  return Number(rows[0]?.n ?? 0);
 }
 
 export interface LedgerRow {

@@ -23,6 +23,7 @@ import { quietHoursEnd } from "../lib/quiet-hours";
 import { averageOrderMinor, scoreCheckout, type Score } from "../lib/scoring";
 import { CHANNELS, enabledSteps, parseSettings, type CadenceStep, type Channel, type Settings } from "../lib/settings";
 import { normalizeEmail, normalizePhone } from "../lib/contact";
+import { isNewerCheckout } from "../lib/update-order";
 import { hashAddress, suppressionKeys } from "../lib/suppression";
 import { log } from "../log.server";
 import { audit } from "../models/audit.server";
@@ -216,10 +217,13 @@ export async function runTick(opts: TickOptions): Promise<TickResult> {
     await reconcileSweep({ now: clock(), options: opts.reconcile, stats: ctx.res.reconcile, done: ctx.synced });
     ctx.reconcileUntil = performance.now() + (opts.reconcile.budgetMs ?? RECONCILE_DEFAULTS.budgetMs);
   }
+  // Each row at most once per tick (claimDueCheckouts): a row whose next step is due at once waits for the next tick.
+  const claimedThisTick = new Set<string>();
   while (performance.now() - started < budgetMs) {
     const now = clock();
-    const ids = await claimDueCheckouts(ctx.sql, { owner: opts.owner, now, leaseUntil: new Date(now.getTime() + leaseMs), limit: batchSize });
+    const ids = await claimDueCheckouts(ctx.sql, { owner: opts.owner, now, leaseUntil: new Date(now.getTime() + leaseMs), limit: batchSize, exclude: claimedThisTick });
     if (!ids.length) break;
+    for (const id of ids) claimedThisTick.add(id);
     ctx.res.claimed += ids.length;
     ctx.res.batches += 1;
     await processBatch(ctx, ids, now);
@@ -351,7 +355,8 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
             newerSibling = { completed: true };
             break;
           }
-          if (!s.completedAt && s.shopifyCreatedAt > c.shopifyCreatedAt) newerSibling = { completed: false };
+          // Created in the same second (two devices): the later id carries the sequence (app/lib/update-order.ts).
+          if (!s.completedAt && isNewerCheckout(s, c)) newerSibling = { completed: false };
         }
       }
       const decision = checkoutDecision(

@@ -25,6 +25,9 @@ import { db } from "../db.server";
 import { reconcileEventId, abandonedCheckoutNodeToPayload, orderNodeToPayload, updatedSinceQuery } from "../lib/reconcile-payloads";
 import { parseSettings, type Settings } from "../lib/settings";
 import { parseCheckout, parseOrder, type OrderRecord } from "../lib/shopify-payloads";
+import { describePayloadProblem, findPayloadProblem } from "../lib/payload-guard";
+import { checkoutDateProblem, describeDateProblem } from "../lib/sane-dates";
+import { compareUpdate } from "../lib/update-order";
 import { normalizePhone } from "../lib/contact";
 import { log } from "../log.server";
 import { ingestCheckout } from "../models/checkouts.server";
@@ -99,11 +102,25 @@ export interface ShopSyncResult {
   reason: string | null;
   orders: number;
   checkouts: number;
+  /**
+   * Records read back that were refused before ingest: a value no database can take (app/lib/payload-guard.ts, what
+   * webhookAction refuses with a 422) or a checkout's time out of range (app/lib/sane-dates.ts). Each is skipped and
+   * logged by path or field only; the others are ingested.
+   */
+  refused: number;
   ordersSyncedAt: Date | null;
 }
 
-function bump(map: Record<string, number>, key: string) {
-  map[key] = (map[key] ?? 0) + 1;
+function bump(map: Record<string, number>, key: string, by = 1) {
+  map[key] = (map[key] ?? 0) + by;
+}
+
+/** Why a record read back may not be ingested (the path or field only, never the value), or null. */
+function refusal(payload: unknown, now: Date, record?: { shopifyCreatedAt: Date; shopifyUpdatedAt: Date }): string | null {
+  const poison = findPayloadProblem(payload);
+  if (poison) return describePayloadProblem(poison);
+  const date = record ? checkoutDateProblem(record, now) : null;
+  return date ? describeDateProblem(date) : null;
 }
 
 function describe(error: unknown): string {
@@ -123,19 +140,20 @@ export async function reconcileShop(shop: Shop, now: Date, options: ReconcileOpt
   if (!(await hasOfflineToken(domain))) {
     await db.shop.update({ where: { domain }, data: { syncAttemptAt: now, syncError: "no_session" } });
     log.debug({ shop: domain }, "reconcile: skipped, no offline session");
-    return { ok: false, reason: "no_session", orders: 0, checkouts: 0, ordersSyncedAt: shop.ordersSyncedAt };
+    return { ok: false, reason: "no_session", orders: 0, checkouts: 0, refused: 0, ordersSyncedAt: shop.ordersSyncedAt };
   }
   await db.shop.update({ where: { domain }, data: { syncAttemptAt: now } });
   const settings = parseSettings(shop.settings);
   const admin = o.admin(domain);
   const lookback = new Date(now.getTime() - settings.cadence.windowHours * 60 * MIN);
-  const result: ShopSyncResult = { ok: false, reason: null, orders: 0, checkouts: 0, ordersSyncedAt: shop.ordersSyncedAt };
+  const result: ShopSyncResult = { ok: false, reason: null, orders: 0, checkouts: 0, refused: 0, ordersSyncedAt: shop.ordersSyncedAt };
   let ordersSyncedAt = shop.ordersSyncedAt;
   let checkoutsSyncedAt = shop.checkoutsSyncedAt;
   let error: string | null = null;
   try {
     const read = await readOrders(admin, domain, ordersSyncedAt ?? lookback, now, o, deadline);
     result.orders = read.ingested;
+    result.refused += read.refused;
     ordersSyncedAt = read.syncedTo ?? ordersSyncedAt;
     result.ok = read.complete;
     if (!read.complete) result.reason = "orders_partial";
@@ -147,6 +165,7 @@ export async function reconcileShop(shop: Shop, now: Date, options: ReconcileOpt
     try {
       const read = await readCheckouts(admin, domain, settings, checkoutsSyncedAt ?? lookback, now, o, deadline);
       result.checkouts = read.ingested;
+      result.refused += read.refused;
       if (read.complete) checkoutsSyncedAt = now;
     } catch (err) {
       error = `abandoned checkouts: ${describe(err)}`;
@@ -163,9 +182,10 @@ async function readOrders(admin: AdminGraphql, shop: string, since: Date, now: D
   const query = updatedSinceQuery(new Date(since.getTime() - o.overlapMs));
   let after: string | null = null;
   let ingested = 0;
+  let refused = 0;
   let last: Date | null = null;
   for (let page = 0; page < o.maxPages; page++) {
-    if (performance.now() > deadline) return { ingested, syncedTo: last, complete: false };
+    if (performance.now() > deadline) return { ingested, refused, syncedTo: last, complete: false };
     const data: OrdersUpdatedSinceData = await admin.request(OrdersUpdatedSince, { first: o.pageSize, after, query });
     const nodes = data.orders.nodes;
     const known = new Set(
@@ -173,6 +193,12 @@ async function readOrders(admin: AdminGraphql, shop: string, since: Date, now: D
     );
     for (const node of nodes) {
       const payload = orderNodeToPayload(node);
+      const refuse = refusal(payload, now);
+      if (refuse) {
+        refused += 1;
+        log.warn({ shop, order: node.id, reason: refuse }, "reconcile: order refused (a value no database can store); skipped");
+        continue;
+      }
       let record: OrderRecord;
       try {
         record = parseOrder(payload);
@@ -192,23 +218,29 @@ async function readOrders(admin: AdminGraphql, shop: string, since: Date, now: D
       const updated = new Date(node.updatedAt);
       if (!Number.isNaN(updated.getTime()) && (!last || updated > last)) last = updated;
     }
-    if (!data.orders.pageInfo.hasNextPage) return { ingested, syncedTo: now, complete: true };
+    if (!data.orders.pageInfo.hasNextPage) return { ingested, refused, syncedTo: now, complete: true };
     after = data.orders.pageInfo.endCursor;
   }
-  return { ingested, syncedTo: last, complete: false };
+  return { ingested, refused, syncedTo: last, complete: false };
 }
 
 async function readCheckouts(admin: AdminGraphql, shop: string, settings: Settings, since: Date, now: Date, o: Resolved, deadline: number) {
   const query = updatedSinceQuery(new Date(since.getTime() - o.overlapMs));
   let after: string | null = null;
   let ingested = 0;
+  let refused = 0;
   for (let page = 0; page < o.maxPages; page++) {
-    if (performance.now() > deadline) return { ingested, complete: false };
+    if (performance.now() > deadline) return { ingested, refused, complete: false };
     const data: AbandonedCheckoutsUpdatedSinceData = await admin.request(AbandonedCheckoutsUpdatedSince, { first: o.pageSize, after, query });
     const payloads = data.abandonedCheckouts.nodes.map((n) => abandonedCheckoutNodeToPayload(n));
     const tokens = payloads.flatMap((p) => (p ? [p.token] : []));
     const held = new Map(
-      (await db.checkout.findMany({ where: { shop, token: { in: tokens } }, select: { token: true, shopifyUpdatedAt: true } })).map((r) => [r.token, r.shopifyUpdatedAt]),
+      (
+        await db.checkout.findMany({
+          where: { shop, token: { in: tokens } },
+          select: { token: true, shopifyUpdatedAt: true, email: true, phone: true, firstName: true, lastName: true, customerId: true },
+        })
+      ).map((r) => [r.token, r]),
     );
     for (const payload of payloads) {
       if (!payload) continue; // no token in the recovery URL: cannot be matched with webhooks
@@ -219,8 +251,15 @@ async function readCheckouts(admin: AdminGraphql, shop: string, settings: Settin
         log.warn({ shop, err: describe(err) }, "reconcile: abandoned checkout not understood; skipped");
         continue;
       }
+      // What webhookAction would answer 422: skipped and counted, never stored, never blocking the others.
+      const refuse = refusal(payload, now, record);
+      if (refuse) {
+        refused += 1;
+        log.warn({ shop, reason: refuse }, "reconcile: abandoned checkout refused; skipped");
+        continue;
+      }
       const mine = held.get(record.token);
-      if (mine && mine >= record.shopifyUpdatedAt) continue; // nothing new
+      if (mine && compareUpdate(mine, record) === "stale") continue; // nothing new (same second: no new contact data)
       try {
         const outcome = await ingestCheckout({ shop, eventId: reconcileEventId("checkout", shop, record.token, payload.updated_at), topic: "checkouts/update", record, settings, now });
         if (outcome === "created") {
@@ -231,10 +270,10 @@ async function readCheckouts(admin: AdminGraphql, shop: string, settings: Settin
         if (!isUniqueViolation(err)) throw err;
       }
     }
-    if (!data.abandonedCheckouts.pageInfo.hasNextPage) return { ingested, complete: true };
+    if (!data.abandonedCheckouts.pageInfo.hasNextPage) return { ingested, refused, complete: true };
     after = data.abandonedCheckouts.pageInfo.endCursor;
   }
-  return { ingested, complete: false };
+  return { ingested, refused, complete: false };
 }
 
 function add(stats: ReconcileStats, r: ShopSyncResult) {
@@ -245,6 +284,7 @@ function add(stats: ReconcileStats, r: ShopSyncResult) {
   stats.shops += 1;
   stats.orders += r.orders;
   stats.checkouts += r.checkouts;
+  if (r.refused) bump(stats.skipped, "refused", r.refused);
   if (r.reason === "orders_failed") stats.failed += 1;
 }
 
@@ -263,7 +303,7 @@ export async function reconcileSweep(a: { now: Date; options: ReconcileOptions; 
       if (performance.now() > deadline) break;
       const r = await reconcileShop(shop, a.now, a.options, deadline).catch((err) => {
         log.error({ shop: shop.domain, err: describe(err) }, "reconcile: shop failed");
-        return { ok: false, reason: "orders_failed", orders: 0, checkouts: 0, ordersSyncedAt: shop.ordersSyncedAt } satisfies ShopSyncResult;
+        return { ok: false, reason: "orders_failed", orders: 0, checkouts: 0, refused: 0, ordersSyncedAt: shop.ordersSyncedAt } satisfies ShopSyncResult;
       });
       a.done.set(shop.domain, r);
       add(a.stats, r);

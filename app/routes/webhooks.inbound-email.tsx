@@ -11,6 +11,7 @@ import { safeEqual } from "../lib/safe-equal";
 import { stripQuotedReply } from "../lib/replies";
 import { log } from "../log.server";
 import { recordInboundReply } from "../models/replies.server";
+import { webhookLoader } from "../shopify/webhooks.server";
 
 const MAX_BYTES = 10 * 1024 * 1024;
 const json = (status: number, body: Record<string, unknown>) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
@@ -76,3 +77,6 @@ export async function action({ request }: ActionFunctionArgs) {
   const r = await recordInboundReply({ shop, channel: "email", from, body: text, providerMessageId, messageId, now: new Date() }, buildStaffNotifier());
   return json(200, { ok: true, outcome: r.outcome });
 }
+
+// POST only: a GET answers 405 (app/shopify/webhooks.server.ts).
+export const loader = webhookLoader;

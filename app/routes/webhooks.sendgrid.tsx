@@ -7,6 +7,7 @@ import { EventWebhook, EventWebhookHeader } from "@sendgrid/eventwebhook";
 import { log } from "../log.server";
 import { applySendGridEvents, SendGridEventBatch } from "../models/sendgrid-events.server";
 import { readBodyLimited } from "../lib/read-body.server";
+import { webhookLoader } from "../shopify/webhooks.server";
 
 const MAX_BYTES = 5 * 1024 * 1024;
 const json = (status: number, body: Record<string, unknown>) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
@@ -54,3 +55,6 @@ export async function action({ request }: ActionFunctionArgs) {
   log.info(result, "sendgrid events processed");
   return json(200, { ok: true, ...result });
 }
+
+// POST only: a GET answers 405 (app/shopify/webhooks.server.ts).
+export const loader = webhookLoader;

@@ -3,6 +3,7 @@ import { z } from "zod/v4";
 import { InputError } from "../lib/errors";
 import { parseCheckout, parseOrder } from "../lib/shopify-payloads";
 import { ingestCheckoutGrouped } from "../models/checkout-batch.server";
+import { saneCheckoutRecord } from "../models/checkouts.server";
 import { exportCustomerData, redactCustomer, redactShop } from "../models/compliance.server";
 import { ingestOrder } from "../models/orders.server";
 import { LATE_GRACE_MINUTES } from "../lib/late-steps";
@@ -21,7 +22,8 @@ async function knownShop(domain: string) {
 }
 
 export async function handleCheckoutWebhook(ctx: WebhookContext, { eventId, topic, now }: WebhookMeta) {
-  const record = parseCheckout(ctx.payload);
+  // Times out of the sane range: 422 naming the field, before anything is written (app/lib/sane-dates.ts).
+  const record = saneCheckoutRecord(parseCheckout(ctx.payload), now);
   const shop = await knownShop(ctx.shop);
   await learnShopCurrency(shop, record.shopCurrency); // money: the shop's currency until the profile states it
   // Group commit: answered once the transaction holding this write has committed (app/models/checkout-batch.server.ts).

@@ -2,7 +2,7 @@
 // library's authenticate.webhook, on node:crypto; bad -> 401), JSON parsing, the delivery's event id for dedupe, and
 // one-line 4xx reasons for bad input. Handlers return an outcome; a repeated delivery (its event id already in the
 // ledger) answers 200 "duplicate" and writes nothing.
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod/v4";
 import { env } from "../config.server";
 import { db } from "../db.server";
@@ -46,12 +46,16 @@ async function runHandler(handler: WebhookHandler, ctx: WebhookContext, meta: We
   }
 }
 
-const REFUSED = { method_not_allowed: "method not allowed", missing_body: "empty body", missing_hmac: "missing HMAC header", invalid_hmac: "invalid HMAC signature", missing_headers: "missing webhook headers" } as const;
-
-/** Every webhook route's loader: Shopify only POSTs; anything else is told so (405, Allow: POST). */
-export function webhookLoader() {
-  return new Response(JSON.stringify({ error: "method not allowed: webhooks are POST requests" }), { status: 405, headers: { "Content-Type": "application/json", Allow: "POST" } });
+/**
+ * The loader of every webhook route (POST only). Without one, Remix answers a GET on an action-only route 400 ("did
+ * not provide a loader"); a GET is not a bad body, it is the wrong method: 405 with Allow: POST.
+ */
+export function webhookLoader({ request }: LoaderFunctionArgs) {
+  log.info({ path: new URL(request.url).pathname, method: request.method }, "webhook route: method not allowed");
+  return new Response(JSON.stringify({ error: "method not allowed" }), { status: 405, headers: { "Content-Type": "application/json", Allow: "POST" } });
 }
+
+const REFUSED = { method_not_allowed: "method not allowed", missing_body: "empty body", missing_hmac: "missing HMAC header", invalid_hmac: "invalid HMAC signature", missing_headers: "missing webhook headers" } as const;
 
 export function webhookAction(route: string, handler: WebhookHandler) {
   return async ({ request }: ActionFunctionArgs) => {
