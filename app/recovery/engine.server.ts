@@ -61,6 +61,7 @@ import { RECONCILE_DEFAULTS, emptyReconcileStats, ordersGate, reconcileSweep, ty
 export const ENGINE_ACTOR = "system:engine";
 const COUNTED_STATUSES = ["pending", "sending", "sent", "delivered", "opened", "clicked"];
 const OPEN_STATUSES = new Set(["pending", "sending"]);
+const SENT_STATUSES = new Set(["sent", "delivered", "opened", "clicked"]);
 const HANDOFF_STEP = "handoff";
 /** Checkouts per batch at most (batch reads inline their id lists; this bounds statement size and memory). */
 export const MAX_BATCH = 1000;
@@ -120,6 +121,8 @@ interface StepPlan {
   /** Earliest retry already scheduled for a channel of this step (the step is not done before). */
   waitUntil: Date | null;
   sentNow: number;
+  /** A channel of this step was sent by an earlier owner that died before advancing the checkout. */
+  sentBefore: boolean;
 }
 
 interface HandoffPlan {
@@ -499,7 +502,8 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
         if (r.status === "pending") resendPending.push(r.id);
         sends.push({ messageId: r.id, checkoutId: c.id, channel: r.channel as ChannelName, step, attempts: r.attempts, isNew: false, leftSending: r.status === "sending" });
       }
-      plans.set(c.id, { c, shop, step, view, incentive, windowEnd, score, waitUntil, sentNow: 0 });
+      const sentBefore = stepRows.some((r) => SENT_STATUSES.has(r.status));
+      plans.set(c.id, { c, shop, step, view, incentive, windowEnd, score, waitUntil, sentNow: 0, sentBefore });
     } catch (err) {
       // Left leased: it comes back after the lease, and the error is in the log.
       log.error({ checkoutId: c.id, shop: c.shop, err: String(err) }, "recovery: checkout not processed");
@@ -590,10 +594,11 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
     if (plan.waitUntil) {
       advance = advanceOf(c, step.index, plan.waitUntil, "abandoned", score);
     } else {
-      const next = scheduleAfter({ settings: plan.shop.settings, abandonedAt: c.abandonedAt ?? c.shopifyCreatedAt, doneIndex: step.index, now, justSent: plan.sentNow > 0 });
+      const next = scheduleAfter({ settings: plan.shop.settings, abandonedAt: c.abandonedAt ?? c.shopifyCreatedAt, doneIndex: step.index, now, justSent: plan.sentNow > 0 || plan.sentBefore });
       advance = advanceOf(c, next.nextStepIndex, next.nextDueAt, "abandoned", score);
     }
-    advance.contact = plan.sentNow > 0 && c.stage === "abandoned";
+    // Sent now, or by an owner that recorded the send and died before advancing: the first message went out.
+    advance.contact = (plan.sentNow > 0 || plan.sentBefore) && c.stage === "abandoned";
     advances.push(advance);
   }
   // One checkout whose advance a statement refuses is released for a visit later (its messages are recorded, so the
