@@ -14,7 +14,12 @@
 // stand-in receives again later is a "duplicate among recorded sends" (must be 0). Duplicates otherwise are messages
 // that were in flight (sent to the provider, answer not recorded) when the process died: at most one group of sends
 // (sendConcurrency, 64) per kill.
-// Options: --db sqlite|postgres, --shoppers 120, --kills 20, --ticks 3, --batch 20, --delay 25, --seed 1.
+// With --events on (the default), the providers report each message they took to the restarted server before the
+// next tick, as they do within seconds: SendGrid's Event Webhook ("processed", our message id in custom_args, signed
+// like SendGrid signs it) and WhatsApp's status webhook ("sent", our id in biz_opaque_callback_data, signed like Meta):
+// a row a dead owner left "sending" that a provider reported is then recorded, not sent again
+// (TickResult.alreadyAccepted). --events off shows the bare bound (every message in flight at a kill is sent again).
+// Options: --db sqlite|postgres, --shoppers 300, --kills 20, --ticks 3, --batch 20, --delay 25, --events on|off, --seed 1.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -24,7 +29,7 @@ import webpush from "web-push";
 import { demoServerEnv, DEMO_SHOP } from "../app/demo.server";
 import { build, buildStaleReason, cleanup, freePort, freshDatabase, onCleanup, startServer, type ServerHandle } from "../demo/processes";
 import { createDemoShop } from "../demo/shop";
-import { webhookHmac } from "../demo/signing";
+import { hubSignature, webhookHmac } from "../demo/signing";
 import { startStandins } from "../demo/standins";
 import { startPostgres } from "../scripts/embedded-pg.mjs";
 import { checkoutPayload, orderPayload } from "../tests/helpers/factories";
@@ -36,11 +41,13 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
 }
 const WHICH = arg("db", "sqlite") === "postgres" ? "postgres" : "sqlite";
-const SHOPPERS = Number(arg("shoppers", "120"));
+const SHOPPERS = Number(arg("shoppers", "300"));
 const KILLS = Number(arg("kills", "20"));
 const TICKS = Number(arg("ticks", "3"));
 const BATCH = Number(arg("batch", "20"));
 const DELAY = Number(arg("delay", "25"));
+/** The providers report what they took: SendGrid "processed" events (custom_args), WhatsApp "sent" statuses. */
+const EVENTS = arg("events", "on") !== "off";
 let seed = Number(arg("seed", "1")) >>> 0 || 1;
 function random(): number {
   // mulberry32: the same run for the same --seed
@@ -82,16 +89,53 @@ async function main() {
   const apiSecret = crypto.randomBytes(24).toString("hex");
   const cronSecret = crypto.randomBytes(24).toString("hex");
   const adminToken = `shpat_faults_${crypto.randomBytes(8).toString("hex")}`;
-  const standins = await startStandins(dir, { adminToken, whatsappAppSecret: crypto.randomBytes(16).toString("hex") });
+  const whatsappAppSecret = crypto.randomBytes(16).toString("hex");
+  const standins = await startStandins(dir, { adminToken, whatsappAppSecret });
   standins.sendgrid.delayMs = DELAY;
   standins.whatsapp.delayMs = DELAY;
   const settings = await createDemoShop(db, { shop: DEMO_SHOP, accessToken: adminToken });
   // No quiet hours (the run's clock starts at the real time of day) and no frequency cap trimming the run.
   await db.shop.update({ where: { domain: DEMO_SHOP }, data: { settings: JSON.stringify({ ...settings, quietHours: { ...settings.quietHours, enabled: false } }) } });
 
+  const eventKeys = crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const port = await freePort();
   const env = demoServerEnv({ port, databaseUrl, apiKey: "faults-app", apiSecret, cronSecret, encryptionKey: crypto.randomBytes(32).toString("hex"), vapid: webpush.generateVAPIDKeys(), standins: standins.urls, logLevel: "error" });
+  env.SENDGRID_EVENT_PUBLIC_KEY = eventKeys.publicKey.export({ type: "spki", format: "der" }).toString("base64");
   let server: ServerHandle = await startServer(root, env, path.join(dir, "server-0.log"));
+  let reported = 0;
+  let reportedWa = 0;
+  let eventsPosted = 0;
+  /**
+   * SendGrid's Event Webhook: "processed" for every email taken since the last report, signed (ECDSA P-256); and
+   * WhatsApp's status webhook: "sent" for every WhatsApp message taken.
+   */
+  async function reportEvents() {
+    const mails = standins.sendgrid.captured.slice(reported);
+    reported += mails.length;
+    const events = mails
+      .filter((m) => m.body.custom_args?.message_id)
+      .map((m, i) => ({ email: m.body.personalizations[0].to[0].email, timestamp: Math.floor(Date.now() / 1000), event: "processed", sg_event_id: `evt-${reported}-${i}-${crypto.randomBytes(4).toString("hex")}`, message_id: m.body.custom_args!.message_id, shop: DEMO_SHOP }));
+    const body = JSON.stringify(events);
+    const ts = String(Math.floor(Date.now() / 1000));
+    const sig = crypto.sign("sha256", Buffer.from(ts + body), eventKeys.privateKey).toString("base64");
+    const res = await fetch(`${server.url}/webhooks/sendgrid`, { method: "POST", headers: { "Content-Type": "application/json", "X-Twilio-Email-Event-Webhook-Signature": sig, "X-Twilio-Email-Event-Webhook-Timestamp": ts }, body });
+    if (res.status !== 200) throw new Error(`event webhook answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+    await res.text();
+    eventsPosted += events.length;
+    // WhatsApp: a "sent" status per message taken, with our id echoed in biz_opaque_callback_data, signed like Meta.
+    const taken = standins.whatsapp.captured.slice(reportedWa);
+    const first = reportedWa;
+    reportedWa += taken.length;
+    const statuses = taken
+      .map((c, i) => ({ id: `wamid.TEST${first + i + 1}`, status: "sent", timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: c.body.to, biz_opaque_callback_data: c.body.biz_opaque_callback_data }))
+      .filter((st) => st.biz_opaque_callback_data);
+    if (!statuses.length) return;
+    const waBody = JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "faults", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { phone_number_id: settings.whatsapp.phoneNumberId }, statuses } }] }] });
+    const wa = await fetch(`${server.url}/webhooks/whatsapp`, { method: "POST", headers: { "Content-Type": "application/json", "X-Hub-Signature-256": hubSignature(waBody, whatsappAppSecret) }, body: waBody });
+    if (wa.status !== 200) throw new Error(`WhatsApp webhook answered ${wa.status}: ${(await wa.text()).slice(0, 200)}`);
+    await wa.text();
+    eventsPosted += statuses.length;
+  }
 
   // What the providers received, by our message id (SendGrid custom_args.message_id; WhatsApp biz_opaque_callback_data).
   const sgIds = (from = 0) => standins.sendgrid.captured.slice(from).map((c) => c.body.custom_args?.message_id).filter((id): id is string => !!id);
@@ -227,7 +271,7 @@ async function main() {
     if (due > clock) clock = due;
     const from = position();
     const before = received().length;
-    const target = before + 1 + Math.floor(random() * 40);
+    const target = before + 1 + Math.floor(random() * 80);
     const ticks = Array.from({ length: TICKS }, () => tickOnce(clock));
     tickCalls += TICKS;
     let settled = false;
@@ -247,6 +291,7 @@ async function main() {
       snapshots.push({ from, at: position(), recorded: await recordedNow() });
       restarts += 1;
       server = await startServer(root, env, path.join(dir, `server-${restarts}.log`));
+      if (EVENTS) await reportEvents();
       clock = new Date(clock.getTime() + LEASE_MS + 1_000); // the dead ticks' leases run out
     } else {
       for (const r of await all) {
@@ -301,17 +346,22 @@ async function main() {
   const alertDupes = alerts.length - new Set(alerts).size;
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
 
-  console.log(`bench:faults [${WHICH}] ${SHOPPERS} shoppers, ${KILLS} kills wanted, ${TICKS} concurrent ticks of batch ${BATCH}, stand-ins answer after ${DELAY} ms, seed ${arg("seed", "1")} (${secs} s)`);
+  console.log(`bench:faults [${WHICH}] ${SHOPPERS} shoppers, ${KILLS} kills wanted, ${TICKS} concurrent ticks of batch ${BATCH}, stand-ins answer after ${DELAY} ms, provider events ${EVENTS ? `on (${eventsPosted} posted)` : "off"}, seed ${arg("seed", "1")} (${secs} s)`);
   console.log(`  deliveries sent       ${delivered} (${Object.entries(statuses).sort().map(([k, v]) => `${k}: ${v}`).join(", ")})`);
   console.log(`  rows expected/stored  checkouts ${SHOPPERS}/${[...storedTokens].filter((t) => tokens.includes(t)).length}, orders ${ordered}/${orders}, poison ${poison} delivered / ${poisonStored} stored`);
   console.log(`  kills                 ${kills} kill -9 mid-batch, ${restarts} restarts, ${tickCalls} tick calls (${rounds} rounds before completion)`);
   console.log(`  messages expected     ${expectedIds.size} (ledger: email and WhatsApp rows sent or still open; ${open} still open)`);
   console.log(`  messages sent         ${[...expectedIds].filter((id) => times.has(id)).length} distinct, ${ids.length} received in all (${unknown} not in the ledger)`);
   console.log(`  in flight at kills    ${inFlight.reduce((a, b) => a + b, 0)} in all, at most ${Math.max(0, ...inFlight)} at one kill (received by a stand-in, answer not recorded when the process died)`);
-  console.log(`  duplicates            ${duplicates} message ids received twice or more (${extraSends} extra sends; each one was in flight at a kill)`);
+  const extraOf = (list: string[]) => {
+    const m = new Map<string, number>();
+    for (const id of list) m.set(id, (m.get(id) ?? 0) + 1);
+    return [...m.values()].reduce((a, n) => a + n - 1, 0);
+  };
+  console.log(`  duplicates            ${duplicates} message ids received twice or more (${extraSends} extra sends: email ${extraOf(sgIds())}, WhatsApp ${extraOf(waIds())}; each one was in flight at a kill)`);
   console.log(`  duplicates of recorded sends ${recordedDuplicates} (must be 0)`);
   console.log(`  lost                  ${lost} (expected but never received)`);
-  console.log(`  staff alerts          ${alerts.length} (${alertDupes} repeated); ticks: failed ${tickTotals.failed}, recordedApart ${tickTotals.recordedApart}, alreadyAccepted ${tickTotals.alreadyAccepted}`);
+  console.log(`  staff alerts          ${alerts.length} (${alertDupes} repeated); ticks that answered (killed ones not counted): failed ${tickTotals.failed}, recordedApart ${tickTotals.recordedApart}, alreadyAccepted ${tickTotals.alreadyAccepted}`);
   const ok = recordedDuplicates === 0 && lost === 0 && poisonStored === 0 && open === 0 && extraSends <= inFlight.reduce((a, b) => a + b, 0);
   console.log(ok ? "  OK: 0 lost, 0 duplicates of recorded sends, no poison stored" : "  PROBLEM: see the figures above");
   return ok ? 0 : 1;
