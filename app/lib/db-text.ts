@@ -14,7 +14,7 @@ export function textProblem(value: string): "nul_character" | "lone_surrogate" |
 
 export function storableText(value: string): string {
   if (!textProblem(value)) return value;
-  return value.replace(/\u0000/g, "\uFFFD").replace(LONE_SURROGATES, "\uFFFD");
+  return value.replaceAll("\u0000", "\uFFFD").replace(LONE_SURROGATES, "\uFFFD");
 }
 
 /** `storableText` for a nullable value; any other type becomes its string form (a channel answered a number). */
