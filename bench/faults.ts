@@ -19,7 +19,7 @@
 // like SendGrid signs it) and WhatsApp's status webhook ("sent", our id in biz_opaque_callback_data, signed like Meta):
 // a row a dead owner left "sending" that a provider reported is then recorded, not sent again
 // (TickResult.alreadyAccepted). --events off shows the bare bound (every message in flight at a kill is sent again).
-// Options: --db sqlite|postgres, --shoppers 300, --kills 20, --ticks 3, --batch 20, --delay 25, --events on|off, --seed 1.
+// Options: --db sqlite|postgres, --shoppers 800, --kills 20, --ticks 3, --batch 50, --delay 25 (each answer after 0 to 2 x delay ms), --events on|off, --seed 1.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -41,10 +41,10 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
 }
 const WHICH = arg("db", "sqlite") === "postgres" ? "postgres" : "sqlite";
-const SHOPPERS = Number(arg("shoppers", "300"));
+const SHOPPERS = Number(arg("shoppers", "800"));
 const KILLS = Number(arg("kills", "20"));
 const TICKS = Number(arg("ticks", "3"));
-const BATCH = Number(arg("batch", "20"));
+const BATCH = Number(arg("batch", "50"));
 const DELAY = Number(arg("delay", "25"));
 /** The providers report what they took: SendGrid "processed" events (custom_args), WhatsApp "sent" statuses. */
 const EVENTS = arg("events", "on") !== "off";
@@ -91,8 +91,8 @@ async function main() {
   const adminToken = `shpat_faults_${crypto.randomBytes(8).toString("hex")}`;
   const whatsappAppSecret = crypto.randomBytes(16).toString("hex");
   const standins = await startStandins(dir, { adminToken, whatsappAppSecret });
-  standins.sendgrid.delayMs = DELAY;
-  standins.whatsapp.delayMs = DELAY;
+  // Each answer between 0 and 2 x --delay ms: answers come back one by one, as a real provider's do.
+  for (const s of [standins.sendgrid, standins.whatsapp]) Object.defineProperty(s, "delayMs", { get: () => Math.round(random() * 2 * DELAY) });
   const settings = await createDemoShop(db, { shop: DEMO_SHOP, accessToken: adminToken });
   // No quiet hours (the run's clock starts at the real time of day) and no frequency cap trimming the run.
   await db.shop.update({ where: { domain: DEMO_SHOP }, data: { settings: JSON.stringify({ ...settings, quietHours: { ...settings.quietHours, enabled: false } }) } });
@@ -271,7 +271,7 @@ async function main() {
     if (due > clock) clock = due;
     const from = position();
     const before = received().length;
-    const target = before + 1 + Math.floor(random() * 80);
+    const target = before + 1 + Math.floor(random() * 250); // anywhere in the round: first group or a later one
     const ticks = Array.from({ length: TICKS }, () => tickOnce(clock));
     tickCalls += TICKS;
     let settled = false;
@@ -346,7 +346,7 @@ async function main() {
   const alertDupes = alerts.length - new Set(alerts).size;
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
 
-  console.log(`bench:faults [${WHICH}] ${SHOPPERS} shoppers, ${KILLS} kills wanted, ${TICKS} concurrent ticks of batch ${BATCH}, stand-ins answer after ${DELAY} ms, provider events ${EVENTS ? `on (${eventsPosted} posted)` : "off"}, seed ${arg("seed", "1")} (${secs} s)`);
+  console.log(`bench:faults [${WHICH}] ${SHOPPERS} shoppers, ${KILLS} kills wanted, ${TICKS} concurrent ticks of batch ${BATCH}, stand-ins answer after 0-${2 * DELAY} ms, provider events ${EVENTS ? `on (${eventsPosted} posted)` : "off"}, seed ${arg("seed", "1")} (${secs} s)`);
   console.log(`  deliveries sent       ${delivered} (${Object.entries(statuses).sort().map(([k, v]) => `${k}: ${v}`).join(", ")})`);
   console.log(`  rows expected/stored  checkouts ${SHOPPERS}/${[...storedTokens].filter((t) => tokens.includes(t)).length}, orders ${ordered}/${orders}, poison ${poison} delivered / ${poisonStored} stored`);
   console.log(`  kills                 ${kills} kill -9 mid-batch, ${restarts} restarts, ${tickCalls} tick calls (${rounds} rounds before completion)`);
