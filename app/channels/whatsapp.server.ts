@@ -79,7 +79,9 @@ export function createWhatsAppSender(o: WhatsAppSenderOptions): ChannelSender {
         res = await fetch(`${base}/${WHATSAPP_API_VERSION}/${encodeURIComponent(wa.phoneNumberId)}/messages`, {
           method: "POST",
           headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-          body: JSON.stringify(body),
+          // Our message id rides along: Meta returns it in the status webhooks of this message (up to 512 characters),
+          // so a status can be matched to the ledger row even when the send's own answer was lost.
+          body: JSON.stringify({ ...body, biz_opaque_callback_data: message.messageId }),
           signal: AbortSignal.timeout(o.timeoutMs ?? 15_000),
         });
       } catch (e) {

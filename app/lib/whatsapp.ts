@@ -83,7 +83,8 @@ const Inbound = z
   })
   .passthrough();
 
-const Status = z.object({ id: z.string(), status: z.string(), timestamp: z.string().optional(), recipient_id: z.string().optional() }).passthrough();
+// biz_opaque_callback_data: what we sent with the message (our message id), echoed back in its statuses.
+const Status = z.object({ id: z.string(), status: z.string(), timestamp: z.string().optional(), recipient_id: z.string().optional(), biz_opaque_callback_data: z.string().optional() }).passthrough();
 
 const Webhook = z
   .object({
@@ -130,6 +131,8 @@ export interface WhatsAppStatus {
   id: string;
   status: string;
   at: Date | null;
+  /** Our message id, as we sent it in biz_opaque_callback_data (null for messages sent without it). */
+  ourMessageId: string | null;
 }
 
 export function parseWhatsAppWebhook(body: unknown): { messages: InboundWhatsApp[]; statuses: WhatsAppStatus[] } | null {
@@ -147,7 +150,7 @@ export function parseWhatsAppWebhook(body: unknown): { messages: InboundWhatsApp
         const name = v.contacts?.find((c) => c.wa_id === m.from)?.profile?.name ?? null;
         messages.push({ phoneNumberId: pnid, from: m.from, id: m.id, at: ts(m.timestamp), text: text || `[${m.type}]`, profileName: name });
       }
-      for (const s of v.statuses ?? []) statuses.push({ phoneNumberId: pnid, id: s.id, status: s.status, at: ts(s.timestamp) });
+      for (const s of v.statuses ?? []) statuses.push({ phoneNumberId: pnid, id: s.id, status: s.status, at: ts(s.timestamp), ourMessageId: s.biz_opaque_callback_data ?? null });
     }
   }
   return { messages, statuses };

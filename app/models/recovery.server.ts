@@ -5,6 +5,7 @@
 import { timeOrderedId } from "../lib/ids";
 import type { Checkout } from "@prisma/client";
 import type { Db, DbHandle, DbProvider } from "../db.server";
+import { textProblem, storableOrNull } from "../lib/db-text";
 import { canMove } from "../lib/pipeline";
 import { auditData, type AuditEntry } from "./audit.server";
 import type { Int64AsNumber } from "./int64-columns.server";
@@ -40,8 +41,10 @@ const SQLITE_SHAPES = [1, 4, 16, 64, ROWS_PER_STATEMENT];
 
 /**
  * A value as an SQL literal. Strings: quotes doubled (PostgreSQL: an E'' string with backslashes doubled too, so the
- * result does not depend on standard_conforming_strings); NUL is refused. Numbers: safe integers only. Dates: UTC,
- * in the text form Prisma stores on SQLite, cast to timestamp(3) on PostgreSQL.
+ * result does not depend on standard_conforming_strings); NUL and lone surrogates are refused (neither database stores
+ * them as given: PostgreSQL refuses NUL, both drivers turn a lone surrogate into U+FFFD). Numbers: safe integers only.
+ * Dates: UTC, in the text form Prisma stores on SQLite, cast to timestamp(3) on PostgreSQL. A refusal throws before
+ * any statement is sent: the caller records the row apart (see `eachApart`).
  */
 export function literal(provider: DbProvider, v: unknown): string {
   if (v === null || v === undefined) return "NULL";
@@ -57,7 +60,8 @@ export function literal(provider: DbProvider, v: unknown): string {
     return provider === "postgresql" ? `CAST('${text.slice(0, -6)}' AS timestamp(3))` : `'${text}'`;
   }
   if (typeof v === "string") {
-    if (v.includes("\u0000")) throw new Error("literal: NUL in string");
+    const problem = textProblem(v);
+    if (problem) throw new Error(`literal: ${problem} in string`);
     return provider === "postgresql" ? `E'${v.replace(/\\/g, "\\\\").replace(/'/g, "''")}'` : `'${v.replace(/'/g, "''")}'`;
   }
   throw new Error(`literal: unsupported ${typeof v}`);
@@ -72,7 +76,12 @@ function sqliteValue(v: unknown): string | number | null {
     return v;
   }
   if (v instanceof Date) return sqliteDateText(v);
-  if (typeof v === "string") return v;
+  if (typeof v === "string") {
+    // The same refusals as `literal`, so that a value is accepted or refused alike on both databases.
+    const problem = textProblem(v);
+    if (problem) throw new Error(`bound value: ${problem} in string`);
+    return v;
+  }
   throw new Error(`bound value: unsupported ${typeof v}`);
 }
 
@@ -443,15 +452,99 @@ export async function markSent(s: Sql, rows: SentRow[], now: Date): Promise<void
 export async function markRetry(s: Sql, a: { id: string; at: Date; reason: string; now: Date }) {
   await s.db.message.update({
     where: { id: a.id },
-    data: { status: "pending", attempts: { increment: 1 }, nextAttemptAt: a.at, lastError: a.reason.slice(0, 500), updatedAt: a.now },
+    data: { status: "pending", attempts: { increment: 1 }, nextAttemptAt: a.at, lastError: storableOrNull(a.reason, 500), updatedAt: a.now },
   });
 }
 
 export async function markFailed(s: Sql, a: { id: string; reason: string; now: Date }) {
   await s.db.message.update({
     where: { id: a.id },
-    data: { status: "failed", attempts: { increment: 1 }, nextAttemptAt: null, failedAt: a.now, lastError: a.reason.slice(0, 500), updatedAt: a.now },
+    data: { status: "failed", attempts: { increment: 1 }, nextAttemptAt: null, failedAt: a.now, lastError: storableOrNull(a.reason, 500), updatedAt: a.now },
   });
+}
+
+/**
+ * Runs `batch` over all rows; if it throws, runs `one` over each row apart, so that one row a statement refuses does
+ * not stop the others. Returns the rows that failed apart, with their errors (the caller records each its own way).
+ */
+export async function eachApart<T>(rows: T[], batch: (rows: T[]) => Promise<unknown>, one: (row: T) => Promise<unknown>): Promise<Array<{ row: T; error: unknown }>> {
+  if (!rows.length) return [];
+  try {
+    await batch(rows);
+    return [];
+  } catch (error) {
+    if (rows.length === 1) return [{ row: rows[0], error }];
+  }
+  const failed: Array<{ row: T; error: unknown }> = [];
+  for (const row of rows) {
+    try {
+      await one(row);
+    } catch (error) {
+      failed.push({ row, error });
+    }
+  }
+  return failed;
+}
+
+/** Why a statement failed, short and without values (a refused value may be personal data). */
+export function statementError(error: unknown): string {
+  const text = String((error as Error)?.message ?? error);
+  if (/^(literal|bound value):/.test(text)) return text.slice(0, 120);
+  const code = (error as { code?: unknown })?.code;
+  const first = text.split("\n").find((l) => /error|invalid|violat|refus|out of range|overflow|too/i.test(l)) ?? text.split("\n")[0];
+  return `${code ? `${String(code)}: ` : ""}${first.replace(/'[^']*'/g, "'…'").trim()}`.slice(0, 200);
+}
+
+/**
+ * A send the provider accepted whose full record a statement refused (a value neither database stores as given):
+ * recorded as sent all the same, with its content made storable (NUL and lone surrogates become U+FFFD) and the
+ * reason in last_error, through Prisma's bound parameters. Without content at all if even that fails. Never sent again.
+ */
+export async function markSentApart(s: Sql, row: SentRow, now: Date, reason: string): Promise<void> {
+  const note = storableOrNull(`sent; recorded apart: ${reason}`, 500);
+  const base = { status: "sent", sentAt: now, updatedAt: now, attempts: { increment: 1 }, nextAttemptAt: null, lastError: note };
+  try {
+    await s.db.message.update({
+      where: { id: row.id },
+      data: { ...base, providerId: storableOrNull(row.providerId, 500), ...(row.recipient != null ? { recipient: storableOrNull(row.recipient, 500) } : {}), subject: storableOrNull(row.subject), bodyHtml: storableOrNull(row.bodyHtml), bodyText: storableOrNull(row.bodyText) },
+    });
+  } catch {
+    await s.db.message.update({ where: { id: row.id }, data: { ...base, providerId: null, subject: null, bodyHtml: null, bodyText: null } });
+  }
+}
+
+/**
+ * A checkout whose advance a statement refused: released and visited again at `at` (its messages are recorded, so
+ * nothing is sent twice; the visit decides again). Guarded by the lease like advanceCheckouts.
+ */
+export async function releaseForRetry(s: Sql, a: { id: string; owner: string; at: Date; now: Date }): Promise<void> {
+  await s.db.checkout.updateMany({ where: { id: a.id, leaseOwner: a.owner }, data: { nextDueAt: a.at, leaseOwner: null, leaseUntil: null, updatedAt: a.now } });
+}
+
+/**
+ * A ledger row whose insert a statement refused (a recipient neither database stores): written as failed with the
+ * reason instead, without the refused values, so the step is recorded and never sent. Returns whether it was written.
+ */
+export async function insertFailedLedgerRow(s: Sql, row: LedgerRow, reason: string, now: Date): Promise<boolean> {
+  try {
+    await s.db.message.create({
+      data: { id: row.id, shop: row.shop, checkoutId: row.checkoutId, stepId: row.stepId, stepIndex: row.stepIndex, channel: row.channel, status: "failed", failedAt: now, lastError: storableOrNull(`not recorded: ${reason}`, 500), attempts: 0, createdAt: row.createdAt, updatedAt: now },
+    });
+    return true;
+  } catch {
+    return false; // another owner's row for this step (unique), or the database refuses even this: nothing sent
+  }
+}
+
+/**
+ * Of rows left "sending" by an owner that died, those the provider has already told us about (any provider event for
+ * the message id: SendGrid's Event Webhook carries our message id in custom_args, from "processed" on): accepted, so
+ * not to be sent again. The provider's own answer was lost with the process; its events are what remains.
+ */
+export async function acceptedByProvider(s: Sql, ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await inChunks(ids, (part) => s.db.messageEvent.findMany({ where: { messageId: { in: part } }, select: { messageId: true }, distinct: ["messageId"] }));
+  return new Set(rows.map((r) => r.messageId!).filter(Boolean));
 }
 
 /** Rows planned for sending that must not go out after all (order completed meanwhile, conversation started). */

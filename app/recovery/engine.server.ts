@@ -30,8 +30,14 @@ import { audit } from "../models/audit.server";
 import { loadWhatsAppConsents } from "../models/customer-consent.server";
 import { moveStageTx } from "../models/pipeline.server";
 import {
+  acceptedByProvider,
   advanceCheckouts,
   claimDueCheckouts,
+  eachApart,
+  insertFailedLedgerRow,
+  markSentApart,
+  releaseForRetry,
+  statementError,
   countDue,
   insertLedgerRows,
   loadBatchContext,
@@ -56,6 +62,7 @@ import { RECONCILE_DEFAULTS, emptyReconcileStats, ordersGate, reconcileSweep, ty
 export const ENGINE_ACTOR = "system:engine";
 const COUNTED_STATUSES = ["pending", "sending", "sent", "delivered", "opened", "clicked"];
 const OPEN_STATUSES = new Set(["pending", "sending"]);
+const SENT_STATUSES = new Set(["sent", "delivered", "opened", "clicked"]);
 const HANDOFF_STEP = "handoff";
 /** Checkouts per batch at most (batch reads inline their id lists; this bounds statement size and memory). */
 export const MAX_BATCH = 1000;
@@ -100,6 +107,8 @@ interface PlannedSend {
   step: StepView;
   attempts: number;
   isNew: boolean;
+  /** A row an earlier owner left "sending" (it may have reached the provider before that owner died). */
+  leftSending: boolean;
 }
 
 interface StepPlan {
@@ -113,6 +122,8 @@ interface StepPlan {
   /** Earliest retry already scheduled for a channel of this step (the step is not done before). */
   waitUntil: Date | null;
   sentNow: number;
+  /** A channel of this step was sent by an earlier owner that died before advancing the checkout. */
+  sentBefore: boolean;
 }
 
 interface HandoffPlan {
@@ -141,6 +152,8 @@ function emptyResult(): TickResult {
     trimmedSteps: 0,
     deferred: {},
     failed: 0,
+    recordedApart: 0,
+    alreadyAccepted: 0,
     retried: 0,
     lost: 0,
     contacted: 0,
@@ -235,8 +248,8 @@ export async function runTick(opts: TickOptions): Promise<TickResult> {
   }
   ctx.res.stillDue = await countDue(ctx.sql, clock());
   ctx.res.ms = Math.round(performance.now() - started);
-  const { sent, skipped, trimmedSteps, deferred, claimed, failed, stillDue, ms } = ctx.res;
-  if (claimed > 0 || ctx.res.purged > 0) log.info({ owner: opts.owner, claimed, sent, skipped, trimmedSteps, deferred, failed, stillDue, ms }, "recovery tick");
+  const { sent, skipped, trimmedSteps, deferred, claimed, failed, recordedApart, alreadyAccepted, stillDue, ms } = ctx.res;
+  if (claimed > 0 || ctx.res.purged > 0) log.info({ owner: opts.owner, claimed, sent, skipped, trimmedSteps, deferred, failed, recordedApart, alreadyAccepted, stillDue, ms }, "recovery tick");
   return ctx.res;
 }
 
@@ -488,13 +501,14 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
           incentiveCode: incentive?.code ?? null,
         });
         newRows.push(row);
-        sends.push({ messageId: row.id, checkoutId: c.id, channel, step, attempts: 0, isNew: true });
+        sends.push({ messageId: row.id, checkoutId: c.id, channel, step, attempts: 0, isNew: true, leftSending: false });
       }
       for (const r of resends) {
         if (r.status === "pending") resendPending.push(r.id);
-        sends.push({ messageId: r.id, checkoutId: c.id, channel: r.channel as ChannelName, step, attempts: r.attempts, isNew: false });
+        sends.push({ messageId: r.id, checkoutId: c.id, channel: r.channel as ChannelName, step, attempts: r.attempts, isNew: false, leftSending: r.status === "sending" });
       }
-      plans.set(c.id, { c, shop, step, view, incentive, windowEnd, score, waitUntil, sentNow: 0 });
+      const sentBefore = stepRows.some((r) => SENT_STATUSES.has(r.status));
+      plans.set(c.id, { c, shop, step, view, incentive, windowEnd, score, waitUntil, sentNow: 0, sentBefore });
     } catch (err) {
       // Left leased: it comes back after the lease, and the error is in the log.
       log.error({ checkoutId: c.id, shop: c.shop, err: String(err) }, "recovery: checkout not processed");
@@ -503,22 +517,38 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
 
   lap("plan");
   // 1. The ledger, before any provider is called.
-  const inserted = await insertLedgerRows(sql, newRows);
+  const inserted = await insertLedger(ctx, newRows, now);
   await markSendingAgain(sql, resendPending, now);
-  const toSend = sends.filter((s) => !s.isNew || inserted.has(s.messageId));
+  let toSend = sends.filter((s) => !s.isNew || inserted.has(s.messageId));
+  // Rows a dead owner left "sending": the provider may have accepted them before it died. Those it has told us about
+  // (provider events carry our message id) are recorded as sent, not sent again (issue 15).
+  const leftSending = toSend.filter((g) => g.leftSending).map((g) => g.messageId);
+  if (leftSending.length) {
+    const accepted = await acceptedByProvider(sql, leftSending);
+    if (accepted.size) {
+      await markSent(sql, [...accepted].map((id) => ({ id, providerId: null, recipient: null, subject: null, bodyHtml: null, bodyText: null })), now);
+      for (const g of toSend) if (accepted.has(g.messageId)) plans.get(g.checkoutId)!.sentNow += 1;
+      res.alreadyAccepted += accepted.size;
+      log.warn({ count: accepted.size }, "recovery: rows left sending were already accepted by the provider; not sent again");
+      toSend = toSend.filter((g) => !accepted.has(g.messageId));
+    }
+  }
 
   lap("ledger");
   // 2. Stops (order completed, window passed, exclusions, handed off).
-  for (const st of stops) await stopCheckout(ctx, st, now);
+  // One checkout whose statement fails is logged and left leased (it comes back after the lease); the rest go on.
+  for (const st of stops) await apart(ctx, st.c, "stop", () => stopCheckout(ctx, st, now));
 
   // 3. Handoffs and staff alerts (exactly once, through the ledger).
-  for (const h of handoffs) await handOff(ctx, h, now);
+  for (const h of handoffs) await apart(ctx, h.c, "handoff", () => handOff(ctx, h, now));
 
   lap("stops+handoffs");
-  // 4. Send, re-checking each group of checkouts right before its messages go out.
-  const sent: SentRow[] = [];
+  // 4. Send, re-checking each group of checkouts right before its messages go out. Each answer is recorded as soon as
+  // it comes (Recorder): a kill -9 at any moment repeats only messages whose answer was not yet written, at most one
+  // group (sendConcurrency) of them, and the group in flight is the only one: the next starts once this one is written.
   const dropped = new Set<string>(); // checkouts that must not be advanced by us (order came, lease lost)
   const concurrency = Math.max(1, opts.sendConcurrency ?? 64);
+  const recorder = new Recorder(ctx, plans, now);
   for (let i = 0; i < toSend.length; i += concurrency) {
     const group = toSend.slice(i, i + concurrency);
     const fresh = await recheckCheckouts(sql, [...new Set(group.map((g) => g.checkoutId))]);
@@ -554,36 +584,10 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
       await markSkipped(sql, skipPaused, "negotiating", now);
       bump(res.skipped, "negotiating", skipPaused.length);
     }
-    const results = await Promise.all(go.map((g) => sendOne(ctx, plans.get(g.checkoutId)!, g, now)));
-    for (let k = 0; k < go.length; k++) {
-      const g = go[k];
-      const r = results[k];
-      const plan = plans.get(g.checkoutId)!;
-      if (r.kind === "sent") {
-        sent.push({ id: g.messageId, providerId: r.providerId, recipient: r.recipient ?? null, subject: r.subject ?? null, bodyHtml: r.bodyHtml ?? null, bodyText: r.bodyText ?? null });
-        res.sent[g.channel] += 1;
-        plan.sentNow += 1;
-      } else if (r.kind === "retry") {
-        const at = retryAt({ attempts: g.attempts + 1, providerAt: r.at, now, deadline: plan.windowEnd });
-        if (at) {
-          await markRetry(sql, { id: g.messageId, at, reason: r.reason, now });
-          res.retried += 1;
-          bump(res.deferred, "retry");
-          if (!plan.waitUntil || at < plan.waitUntil) plan.waitUntil = at;
-        } else {
-          await markFailed(sql, { id: g.messageId, reason: `retries exhausted: ${r.reason}`, now });
-          res.failed += 1;
-        }
-      } else {
-        await markFailed(sql, { id: g.messageId, reason: r.reason, now });
-        res.failed += 1;
-        if (r.permanentAddressFailure) await suppressAddress(ctx, plan.c, g.channel, now);
-      }
-    }
+    await Promise.all(go.map((g) => sendOne(ctx, plans.get(g.checkoutId)!, g, now).then((r) => recorder.answer(g, r))));
+    await recorder.written();
   }
-  lap("send");
-  await markSent(sql, sent, now);
-  lap("record");
+  lap("send+record");
 
   // 5. Timelines: the next step (or a retry, or the window's end), the lease released, and Abandoned -> Contacted
   // on a first send.
@@ -595,15 +599,151 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
     if (plan.waitUntil) {
       advance = advanceOf(c, step.index, plan.waitUntil, "abandoned", score);
     } else {
-      const next = scheduleAfter({ settings: plan.shop.settings, abandonedAt: c.abandonedAt ?? c.shopifyCreatedAt, doneIndex: step.index, now, justSent: plan.sentNow > 0 });
+      const next = scheduleAfter({ settings: plan.shop.settings, abandonedAt: c.abandonedAt ?? c.shopifyCreatedAt, doneIndex: step.index, now, justSent: plan.sentNow > 0 || plan.sentBefore });
       advance = advanceOf(c, next.nextStepIndex, next.nextDueAt, "abandoned", score);
     }
-    advance.contact = plan.sentNow > 0 && c.stage === "abandoned";
+    // Sent now, or by an owner that recorded the send and died before advancing: the first message went out.
+    advance.contact = (plan.sentNow > 0 || plan.sentBefore) && c.stage === "abandoned";
     advances.push(advance);
   }
-  const { contacted } = await advanceCheckouts(sql, { owner: opts.owner, rows: advances, now, shopOf: new Map(checkouts.map((c) => [c.id, c.shop])), actor: ENGINE_ACTOR });
-  res.contacted += contacted.length;
+  // One checkout whose advance a statement refuses is released for a visit later (its messages are recorded, so the
+  // visit sends nothing twice); the others advance as one statement.
+  const shopOf = new Map(checkouts.map((c) => [c.id, c.shop]));
+  const advanceAll = async (rows: Advance[]) => {
+    const { contacted } = await advanceCheckouts(sql, { owner: opts.owner, rows, now, shopOf, actor: ENGINE_ACTOR });
+    res.contacted += contacted.length;
+  };
+  const refused = await eachApart(advances, advanceAll, (a) => advanceAll([a]));
+  for (const { row, error } of refused) {
+    res.recordedApart += 1;
+    log.error({ checkoutId: row.id, shop: shopOf.get(row.id), err: statementError(error) }, "recovery: checkout not advanced; visited again in 15 min");
+    await releaseForRetry(sql, { id: row.id, owner: opts.owner, at: new Date(now.getTime() + RECORD_RETRY_MS), now }).catch((err: unknown) =>
+      log.error({ checkoutId: row.id, err: statementError(err) }, "recovery: checkout not released; claimed again after its lease"),
+    );
+  }
   lap("advance+stage");
+}
+
+/** A checkout whose advance could not be written is visited again this much later. */
+const RECORD_RETRY_MS = 15 * 60_000;
+
+/** Runs one checkout's work; a failure is logged and counted, and the batch goes on (the checkout stays leased). */
+async function apart(ctx: Ctx, c: DueCheckout, what: string, fn: () => Promise<void>) {
+  try {
+    await fn();
+  } catch (err) {
+    ctx.res.recordedApart += 1;
+    log.error({ checkoutId: c.id, shop: c.shop, err: statementError(err) }, `recovery: ${what} not recorded; the checkout comes back after its lease`);
+  }
+}
+
+/**
+ * The ledger rows, before any provider is called. A row a statement refuses (a recipient neither database stores) is
+ * written as failed without its values, so that step is recorded, never sent, and the rest of the batch is not held.
+ */
+async function insertLedger(ctx: Ctx, rows: LedgerRow[], now: Date): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  const refused = await eachApart(
+    rows,
+    async (all) => {
+      for (const id of await insertLedgerRows(ctx.sql, all)) inserted.add(id);
+    },
+    async (row) => {
+      for (const id of await insertLedgerRows(ctx.sql, [row])) inserted.add(id);
+    },
+  );
+  for (const { row, error } of refused) {
+    const reason = statementError(error);
+    ctx.res.recordedApart += 1;
+    if (row.status === "sending") ctx.res.failed += 1;
+    log.error({ checkoutId: row.checkoutId, shop: row.shop, channel: row.channel, stepId: row.stepId, err: reason }, "recovery: ledger row refused; recorded as failed");
+    await insertFailedLedgerRow(ctx.sql, row, reason, now);
+  }
+  return inserted;
+}
+
+/**
+ * Writes provider answers as they come. An answer waits only for the write in progress: each write takes every
+ * answer that arrived meanwhile (one statement for the sent ones). So at any moment the answered-but-unwritten are
+ * at most those that arrived during one write, and all of them belong to the group in flight (<= sendConcurrency).
+ * A row a statement refuses is recorded apart (markSentApart); the rest of the write is unaffected.
+ */
+class Recorder {
+  private queue: Array<{ g: PlannedSend; r: SendResult }> = [];
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly plans: Map<string, StepPlan>,
+    private readonly now: Date,
+  ) {}
+
+  answer(g: PlannedSend, r: SendResult): Promise<void> {
+    this.queue.push({ g, r });
+    this.running ??= this.loop();
+    return this.running;
+  }
+
+  async written(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (this.queue.length) await this.write(this.queue.splice(0));
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private async write(answers: Array<{ g: PlannedSend; r: SendResult }>): Promise<void> {
+    const { sql, res, opts } = this.ctx;
+    const now = this.now;
+    const sent: SentRow[] = [];
+    const ids: string[] = [];
+    for (const { g, r } of answers) {
+      if (r.kind === "sent") sent.push({ id: g.messageId, providerId: r.providerId, recipient: r.recipient ?? null, subject: r.subject ?? null, bodyHtml: r.bodyHtml ?? null, bodyText: r.bodyText ?? null });
+    }
+    const refused = await eachApart(sent, (rows) => markSent(sql, rows, now), (row) => markSent(sql, [row], now));
+    for (const { row, error } of refused) {
+      const reason = statementError(error);
+      res.recordedApart += 1;
+      const plan = this.plans.get(answers.find((a) => a.g.messageId === row.id)!.g.checkoutId)!;
+      log.error({ messageId: row.id, checkoutId: plan.c.id, shop: plan.c.shop, err: reason }, "recovery: sent message refused by a statement; recorded apart");
+      await markSentApart(sql, row, now, reason).catch((err: unknown) => log.error({ messageId: row.id, err: statementError(err) }, "recovery: sent message not recorded"));
+    }
+    for (const { g, r } of answers) {
+      const plan = this.plans.get(g.checkoutId)!;
+      ids.push(g.messageId);
+      if (r.kind === "sent") {
+        res.sent[g.channel] += 1;
+        plan.sentNow += 1;
+        continue;
+      }
+      try {
+        if (r.kind === "retry") {
+          const at = retryAt({ attempts: g.attempts + 1, providerAt: r.at, now, deadline: plan.windowEnd });
+          if (at) {
+            await markRetry(sql, { id: g.messageId, at, reason: r.reason, now });
+            res.retried += 1;
+            bump(res.deferred, "retry");
+            if (!plan.waitUntil || at < plan.waitUntil) plan.waitUntil = at;
+          } else {
+            await markFailed(sql, { id: g.messageId, reason: `retries exhausted: ${r.reason}`, now });
+            res.failed += 1;
+          }
+        } else {
+          await markFailed(sql, { id: g.messageId, reason: r.reason, now });
+          res.failed += 1;
+          if (r.permanentAddressFailure) await suppressAddress(this.ctx, plan.c, g.channel, now);
+        }
+      } catch (err) {
+        res.recordedApart += 1;
+        log.error({ messageId: g.messageId, checkoutId: plan.c.id, shop: plan.c.shop, err: statementError(err) }, "recovery: send outcome not recorded");
+      }
+    }
+    opts.hooks?.recorded?.(ids);
+  }
 }
 
 function endpointHost(endpoint: string | null): string | null {

@@ -55,6 +55,11 @@ export interface TickOptions {
    * orders known up to the last sync before a shop's steps go out. Off when absent (the cron route turns it on).
    */
   reconcile?: ReconcileOptions;
+  /**
+   * Test seams (never set by the app): `recorded` is called after each write of provider answers with the message ids
+   * it recorded, so a test can "crash" the tick between two answers and check what a restart does.
+   */
+  hooks?: { recorded?: (messageIds: string[]) => void };
 }
 
 export interface TickResult {
@@ -67,6 +72,14 @@ export interface TickResult {
   /** Steps that wait (quiet hours, a retry later, a conversation in progress), by reason. */
   deferred: Record<string, number>;
   failed: number;
+  /**
+   * Rows whose record a statement refused (a value neither database stores as given), recorded apart instead: a sent
+   * message as sent with its content made storable, a ledger row as failed, a checkout's advance as a retry later.
+   * The rest of the batch is unaffected. Each is also logged.
+   */
+  recordedApart: number;
+  /** Rows left "sending" by a process that died, which the provider had already accepted (its events say so): not re-sent. */
+  alreadyAccepted: number;
   retried: number;
   lost: number;
   contacted: number;

@@ -106,6 +106,8 @@ export async function action({ request }: ActionFunctionArgs) {
       skipped: r.skipped,
       deferred: r.deferred,
       failed: r.failed,
+      recordedApart: r.recordedApart,
+      alreadyAccepted: r.alreadyAccepted,
       retried: r.retried,
       lost: r.lost,
       handoffs: r.handoffs,

@@ -66,7 +66,13 @@ export async function action({ request }: ActionFunctionArgs) {
     outcomes.push(r.outcome);
   }
   for (const s of parsed.statuses) {
-    const msg = await db.message.findFirst({ where: { providerId: s.id, channel: "whatsapp" }, select: { id: true } });
+    // By Meta's message id; else by ours (biz_opaque_callback_data): a send whose answer was lost with a crashed
+    // process has no provider id yet, and its status is what tells the engine it was accepted (not to send again).
+    let msg = await db.message.findFirst({ where: { providerId: s.id, channel: "whatsapp" }, select: { id: true } });
+    if (!msg && s.ourMessageId && s.ourMessageId.length <= 64) {
+      msg = await db.message.findFirst({ where: { id: s.ourMessageId, channel: "whatsapp" }, select: { id: true } });
+      if (msg) await db.message.updateMany({ where: { id: msg.id, providerId: null }, data: { providerId: s.id.slice(0, 200) } });
+    }
     const at = s.at ?? now;
     await recordProviderEvent({
       eventKey: `whatsapp:${s.id}:${s.status}`.slice(0, 190),

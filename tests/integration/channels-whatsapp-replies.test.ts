@@ -167,6 +167,22 @@ describe("WhatsApp webhook and replies", () => {
   });
 });
 
+describe("WhatsApp statuses by our message id (issue 15)", () => {
+  it("the send carries our message id; a status for a row whose answer was lost (no provider id) is matched by it", async () => {
+    const { message, messageId } = await seedOutbound({ channel: "whatsapp", phone: "+15550102030", acceptsSms: true });
+    const sent = await sender().send(message);
+    expect(sent.kind).toBe("sent");
+    expect(wa.captured[0].body.biz_opaque_callback_data).toBe(messageId);
+    // The process died before the answer was recorded: the row is still "sending", without Meta's id.
+    const wamid = sent.kind === "sent" ? sent.providerId! : "none";
+    const statusBody = { object: "whatsapp_business_account", entry: [{ changes: [{ field: "messages", value: { metadata: { phone_number_id: PNID }, statuses: [{ id: wamid, status: "sent", timestamp: "1763640100", recipient_id: "15550102030", biz_opaque_callback_data: messageId }] } }] }] };
+    expect((await post(signed(statusBody))).status).toBe(200);
+    const m = await db.message.findUniqueOrThrow({ where: { id: messageId } });
+    expect(m.providerId).toBe(wamid);
+    expect(await db.messageEvent.count({ where: { messageId, type: "sent" } })).toBe(1);
+  });
+});
+
 describe("email replies through SendGrid Inbound Parse", () => {
   function parseRequest(fields: Record<string, string>, token = "inbound-secret") {
     const form = new FormData();

@@ -34,6 +34,8 @@ export interface SendGridStandIn {
   queue: QueuedReply[];
   /** Keep only a count (bench). */
   countOnly: boolean;
+  /** Answer this much after taking the message (bench/faults.ts: so a kill lands while sends are in flight). */
+  delayMs: number;
   count: number;
   close(): Promise<void>;
 }
@@ -54,15 +56,17 @@ function validate(body: CapturedMail["body"]): string | null {
 
 export async function startSendGridStandIn(apiKey = "SG.test-key"): Promise<SendGridStandIn> {
   let n = 0;
-  const state: Omit<SendGridStandIn, "url" | "close"> = { apiKey, captured: [], queue: [], countOnly: false, count: 0 };
+  const state: Omit<SendGridStandIn, "url" | "close"> = { apiKey, captured: [], queue: [], countOnly: false, count: 0, delayMs: 0 };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { "Content-Type": "application/json", ...headers });
-        res.end(body === undefined ? "" : JSON.stringify(body));
-      };
+      const later = (fn: () => void) => (state.delayMs > 0 ? void setTimeout(fn, state.delayMs) : fn());
+      const send = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+        later(() => {
+          res.writeHead(status, { "Content-Type": "application/json", ...headers });
+          res.end(body === undefined ? "" : JSON.stringify(body));
+        });
       if (req.method !== "POST" || req.url !== "/v3/mail/send") return send(404, { errors: [{ message: "not found" }] });
       if (req.headers.authorization !== `Bearer ${state.apiKey}`) return send(401, { errors: [{ message: "The provided authorization grant is invalid, expired, or revoked" }] });
       let body: CapturedMail["body"];
@@ -78,8 +82,11 @@ export async function startSendGridStandIn(apiKey = "SG.test-key"): Promise<Send
       const queued = state.queue.shift();
       if (queued) return send(queued.status, queued.body, queued.headers);
       n += 1;
-      res.writeHead(202, { "X-Message-Id": `sg-msg-${n}` });
-      res.end();
+      const id = `sg-msg-${n}`;
+      later(() => {
+        res.writeHead(202, { "X-Message-Id": id });
+        res.end();
+      });
     });
   });
   server.keepAliveTimeout = 30_000;

@@ -13,6 +13,8 @@ export interface CapturedWhatsApp {
     to: string;
     type: string;
     template: { name: string; language: { code: string }; components: Array<{ type: string; parameters: Array<{ type: string; text: string }> }> };
+    /** Our message id (Meta echoes it in status webhooks). */
+    biz_opaque_callback_data?: string;
   };
 }
 
@@ -21,6 +23,8 @@ export interface WhatsAppStandIn {
   token: string;
   captured: CapturedWhatsApp[];
   queue: Array<{ status: number; headers?: Record<string, string>; body: unknown }>;
+  /** Answer this much after taking the message (bench/faults.ts). */
+  delayMs: number;
   close(): Promise<void>;
 }
 
@@ -32,15 +36,19 @@ export interface WhatsAppAccount {
 }
 
 export async function startWhatsAppStandIn(token = "EAAG-test-token", account: WhatsAppAccount = {}): Promise<WhatsAppStandIn> {
-  const state = { token, captured: [] as CapturedWhatsApp[], queue: [] as WhatsAppStandIn["queue"] };
+  const state = { token, captured: [] as CapturedWhatsApp[], queue: [] as WhatsAppStandIn["queue"], delayMs: 0 };
   let n = 0;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { "Content-Type": "application/json", ...headers });
-        res.end(JSON.stringify(body));
+        const write = () => {
+          res.writeHead(status, { "Content-Type": "application/json", ...headers });
+          res.end(JSON.stringify(body));
+        };
+        if (state.delayMs > 0) setTimeout(write, state.delayMs);
+        else write();
       };
       const m = /^\/v21\.0\/(\d+)\/messages$/.exec(req.url ?? "");
       if (req.method !== "POST" || !m) return send(404, { error: { message: "Unknown path", code: 100 } });
