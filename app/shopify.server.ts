@@ -1,14 +1,15 @@
 // The only caller of shopifyApp(). Auth, webhooks, app proxy and the Admin API client all come from here.
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { DEFAULT_SCOPES, env } from "./config.server";
 import { db } from "./db.server";
 import { afterAuth } from "./shopify/after-auth.server";
 import { CachedSessionStorage } from "./shopify/session-storage.server";
 
-/** Keep equal to `[webhooks] api_version` in shopify.app.toml (a test checks). */
-export const API_VERSION = ApiVersion.October26;
+import { API_VERSION } from "./shopify/api-version";
+
+export { API_VERSION };
 
 const config = env();
 if (!config.SHOPIFY_API_SECRET || !config.SHOPIFY_API_KEY) {

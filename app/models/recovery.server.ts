@@ -182,24 +182,22 @@ const SQLITE_WELL_FORMED_DUE = "typeof(next_due_at) = 'text' AND next_due_at >= 
  * Claim up to `limit` due checkouts for `owner` until `leaseUntil`. A checkout is due when next_due_at <= now and it
  * holds no live lease (an expired lease is reclaimed: its owner crashed or ran out of time). On PostgreSQL, FOR UPDATE
  * SKIP LOCKED lets concurrent claimers take disjoint rows without waiting; SQLite has a single writer.
- * `exclude`: the ids this tick already claimed. A row is claimed at most once per tick: a step whose next step is
- * already due (a late catch-up, a due time in the past) waits for the next tick instead of going out in the same
- * millisecond, and nothing can make one tick loop over the same row.
+ * A row is claimed at most once per tick: the engine claims with the tick's start as `now`, and every advance it writes
+ * in that tick lands after it (runTick), so a step whose next step is already due (a late catch-up, a due time in the
+ * past) waits for the next tick instead of going out in the same millisecond, and nothing can make one tick loop
+ * over the same row. (Cheaper than excluding the tick's claimed ids: that list grew with every batch.)
  */
-export async function claimDueCheckouts(s: Sql, a: { owner: string; now: Date; leaseUntil: Date; limit: number; exclude?: Iterable<string> }): Promise<string[]> {
+export async function claimDueCheckouts(s: Sql, a: { owner: string; now: Date; leaseUntil: Date; limit: number }): Promise<string[]> {
   const limit = Math.max(1, Math.floor(a.limit));
-  const exclude = JSON.stringify([...(a.exclude ?? [])]);
   const sql =
     s.provider === "postgresql"
       ? `UPDATE checkout SET lease_owner = $1, lease_until = $2 WHERE id IN (
            SELECT id FROM checkout WHERE next_due_at <= $3 AND (lease_until IS NULL OR lease_until < $3)
-             AND NOT (id = ANY (ARRAY(SELECT json_array_elements_text($4::json))))
            ORDER BY next_due_at LIMIT ${limit} FOR UPDATE SKIP LOCKED) RETURNING id`
       : `UPDATE checkout SET lease_owner = ?1, lease_until = ?2 WHERE id IN (
            SELECT id FROM checkout WHERE next_due_at <= ?3 AND ${SQLITE_WELL_FORMED_DUE} AND (lease_until IS NULL OR lease_until < ?3)
-             AND id NOT IN (SELECT value FROM json_each(?4))
            ORDER BY next_due_at LIMIT ${limit}) RETURNING id`;
-  const params = s.provider === "postgresql" ? [a.owner, a.leaseUntil, a.now, exclude] : [a.owner, sqliteDateText(a.leaseUntil), sqliteDateText(a.now), exclude];
+  const params = s.provider === "postgresql" ? [a.owner, a.leaseUntil, a.now] : [a.owner, sqliteDateText(a.leaseUntil), sqliteDateText(a.now)];
   const rows = await s.db.$queryRawUnsafe<Array<{ id: string }>>(sql, ...params);
   return rows.map((r) => r.id);
 }

@@ -142,6 +142,8 @@ interface Ctx {
   /** Reconciliation runs of this tick, per shop, and when the gates stop reconciling (issue 14). */
   synced: Map<string, ShopSyncResult>;
   reconcileUntil: number;
+  /** The tick's start: what claims compare due times with, and what every advance written this tick lands after. */
+  claimCutoff: Date;
 }
 
 function emptyResult(): TickResult {
@@ -222,6 +224,7 @@ export async function runTick(opts: TickOptions): Promise<TickResult> {
     shops: new Map(),
     synced: new Map(),
     reconcileUntil: 0,
+    claimCutoff: new Date(0),
   };
   const clock = () => opts.now ?? new Date();
   if (opts.purge !== false) ctx.res.purged = await purgeRetention(ctx, clock());
@@ -230,13 +233,13 @@ export async function runTick(opts: TickOptions): Promise<TickResult> {
     await reconcileSweep({ now: clock(), options: opts.reconcile, stats: ctx.res.reconcile, done: ctx.synced });
     ctx.reconcileUntil = performance.now() + (opts.reconcile.budgetMs ?? RECONCILE_DEFAULTS.budgetMs);
   }
-  // Each row at most once per tick (claimDueCheckouts): a row whose next step is due at once waits for the next tick.
-  const claimedThisTick = new Set<string>();
+  // Each row at most once per tick: claims compare due times with the tick's start, and every advance this tick writes
+  // lands after it (advanceAll in processBatch), so a row whose next step is due at once waits for the next tick.
+  ctx.claimCutoff = clock();
   while (performance.now() - started < budgetMs) {
     const now = clock();
-    const ids = await claimDueCheckouts(ctx.sql, { owner: opts.owner, now, leaseUntil: new Date(now.getTime() + leaseMs), limit: batchSize, exclude: claimedThisTick });
+    const ids = await claimDueCheckouts(ctx.sql, { owner: opts.owner, now: ctx.claimCutoff, leaseUntil: new Date(now.getTime() + leaseMs), limit: batchSize });
     if (!ids.length) break;
-    for (const id of ids) claimedThisTick.add(id);
     ctx.res.claimed += ids.length;
     ctx.res.batches += 1;
     await processBatch(ctx, ids, now);
@@ -246,7 +249,8 @@ export async function runTick(opts: TickOptions): Promise<TickResult> {
     // requests wait, and so does the native clean-up of collected libsql statements.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  ctx.res.stillDue = await countDue(ctx.sql, clock());
+  // Due at the tick's end, counting the rows this tick landed just after its cutoff (due at once, for the next tick).
+  ctx.res.stillDue = await countDue(ctx.sql, new Date(Math.max(clock().getTime(), ctx.claimCutoff.getTime() + 1)));
   ctx.res.ms = Math.round(performance.now() - started);
   const { sent, skipped, trimmedSteps, deferred, claimed, failed, recordedApart, alreadyAccepted, stillDue, ms } = ctx.res;
   if (claimed > 0 || ctx.res.purged > 0) log.info({ owner: opts.owner, claimed, sent, skipped, trimmedSteps, deferred, failed, recordedApart, alreadyAccepted, stillDue, ms }, "recovery tick");
@@ -609,8 +613,11 @@ async function processBatch(ctx: Ctx, ids: string[], now: Date) {
   // One checkout whose advance a statement refuses is released for a visit later (its messages are recorded, so the
   // visit sends nothing twice); the others advance as one statement.
   const shopOf = new Map(checkouts.map((c) => [c.id, c.shop]));
+  const notBefore = new Date(ctx.claimCutoff.getTime() + 1);
   const advanceAll = async (rows: Advance[]) => {
-    const { contacted } = await advanceCheckouts(sql, { owner: opts.owner, rows, now, shopOf, actor: ENGINE_ACTOR });
+    // A next step already due lands just after the tick's cutoff: due at once, but for the next tick (claimed once per tick).
+    const landed = rows.map((r) => (r.nextDueAt && r.nextDueAt < notBefore ? { ...r, nextDueAt: notBefore } : r));
+    const { contacted } = await advanceCheckouts(sql, { owner: opts.owner, rows: landed, now, shopOf, actor: ENGINE_ACTOR });
     res.contacted += contacted.length;
   };
   const refused = await eachApart(advances, advanceAll, (a) => advanceAll([a]));

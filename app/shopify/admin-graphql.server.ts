@@ -15,7 +15,7 @@
 // SHOPIFY_ADMIN_API_BASE_URL (tests and the local demo only; unset in production) replaces `https://<shop>`;
 // a `{shop}` in it is replaced by the shop's domain, so one stand-in can serve several shops.
 import { log } from "../log.server";
-import { API_VERSION, unauthenticated } from "../shopify.server";
+import { API_VERSION } from "./api-version";
 import type { GraphqlOperation } from "./graphql/operation";
 
 export type AdminGraphqlErrorKind = "no_session" | "throttled" | "network" | "http" | "graphql";
@@ -70,6 +70,8 @@ export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeo
 
 async function offlineAccessToken(shop: string): Promise<string | null> {
   try {
+    // Loaded on first use: the engine imports this module, and shopifyApp() needs the app's credentials.
+    const { unauthenticated } = await import("../shopify.server");
     const { session } = await unauthenticated.admin(shop);
     return session.accessToken ?? null;
   } catch (error) {
