@@ -200,11 +200,15 @@ interface Ev {
   token: string;
 }
 
+const BENCH_EPOCH = Date.now() - 10 * 60_000;
+
 const hmac = (body: Buffer) => crypto.createHmac("sha256", SECRET).update(body).digest("base64");
 
 function makeEvent(runId: string, topic: "checkouts/create" | "checkouts/update", n: number, seq: number): Ev {
   const token = `${runId}${n.toString(36).padStart(6, "0")}${crypto.randomBytes(6).toString("hex")}`;
-  const created = new Date(Date.UTC(2026, 10, 20, 10, 0, 0) + n * 1000);
+  // Recent, as live traffic is: Shopify triggered each delivery minutes ago (a delivery more than 30 minutes late also
+  // skips the steps already past, a rarer and costlier path that this bench does not measure).
+  const created = new Date(BENCH_EPOCH + n * 10);
   const updated = new Date(created.getTime() + (topic === "checkouts/update" ? 5 * 60_000 : 0));
   const body = Buffer.from(checkoutBody(token, n, created, updated));
   const eventId = `${runId}-ev-${seq}-${crypto.randomBytes(4).toString("hex")}`;
