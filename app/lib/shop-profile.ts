@@ -3,7 +3,7 @@
 // Shopify client. A value Shopify did not send (null, blank, or a time zone that is not an IANA name) is left out of
 // the update, so a known value is never overwritten with nothing.
 import { z } from "zod/v4";
-import { formatShopAddress, type ShopAddress } from "./shop-view";
+import { formatShopAddress, parseShopAddress, type ShopAddress } from "./shop-view";
 
 export interface StoredAddress extends ShopAddress {
   provinceCode?: string | null;
@@ -217,16 +217,6 @@ export function profileErrorText(kind: string, status?: number): string {
   }
 }
 
-function parseStoredAddress(json: string | null): StoredAddress | null {
-  if (!json) return null;
-  try {
-    const v = JSON.parse(json) as unknown;
-    return v && typeof v === "object" && !Array.isArray(v) ? (v as StoredAddress) : null;
-  } catch {
-    return null;
-  }
-}
-
 export interface StoreProfileSummary {
   /** The name Shopify gave, or null (the page then shows the myshopify domain). */
   name: string | null;
@@ -261,7 +251,7 @@ export function storeProfileSummary(
     timezone: shop.timezone,
     plan: shop.planName,
     devStore: shop.devStore,
-    address: formatShopAddress(shop.name || shop.domain, parseStoredAddress(shop.billingAddress)),
+    address: formatShopAddress(shop.name || shop.domain, parseShopAddress(shop.billingAddress)),
     syncedAt,
     missing: missingProfile(shop),
   };

@@ -42,7 +42,8 @@ export interface StoredShopProfile {
   billingAddress?: string | null;
 }
 
-function parseAddress(json: string | null | undefined): ShopAddress | null {
+/** Shop.billingAddress (JSON) as an address, or null when absent or unreadable. */
+export function parseShopAddress(json: string | null | undefined): ShopAddress | null {
   if (!json) return null;
   try {
     const v = JSON.parse(json) as unknown;
@@ -62,7 +63,7 @@ export function toShopView(shop: StoredShopProfile, settings: Settings): ShopVie
     timezone: shop.timezone,
     primaryDomain: shop.primaryDomain,
     primaryLocale: shop.primaryLocale ?? null,
-    billingAddress: parseAddress(shop.billingAddress),
+    billingAddress: parseShopAddress(shop.billingAddress),
     settings,
   };
 }
