@@ -2,6 +2,7 @@
 // a conversation entry, classified, and then either an opt-out (STOP and friends: the address is suppressed on that
 // channel) or a move to Negotiating (automation pauses; audited with the webhook as actor) plus a staff alert with
 // the cart summary. A repeated delivery of the same provider message id is recorded once.
+import { adminCheckoutUrl as adminLink } from "../lib/admin-links";
 import { toShopView as shopViewOf } from "../lib/shop-view";
 import { checkoutViewOf } from "../lib/checkout-view";
 import type { Checkout, Shop } from "@prisma/client";
@@ -40,9 +41,9 @@ export function toShopView(s: Shop): ShopView {
 
 
 /** The embedded admin page for a checkout (Shopify admin -> the app -> pipeline, focused on the checkout). */
+/** The alert's link: the checkout inside the embedded admin (one builder: app/lib/admin-links.ts). */
 export function adminCheckoutUrl(shop: string, checkoutId: string, apiKey: string | undefined = process.env.SHOPIFY_API_KEY): string {
-  const store = shop.replace(/\.myshopify\.com$/, "");
-  return `https://admin.shopify.com/store/${encodeURIComponent(store)}/apps/${encodeURIComponent(apiKey ?? "checkout-recovery")}/app/pipeline?checkout=${encodeURIComponent(checkoutId)}`;
+  return adminLink(shop, checkoutId, apiKey);
 }
 
 async function findCheckout(r: InboundReply): Promise<Checkout | null> {

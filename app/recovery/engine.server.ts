@@ -7,6 +7,7 @@
 // is never sent again. A tick that dies after claiming leaves its checkouts leased until the lease runs out; the next
 // tick reclaims them and sends the rows still marked "sending" (the provider was never reached, or the outcome was
 // never recorded: at-least-once toward the provider in that one case; the message id is passed as the key).
+import { adminCheckoutUrl } from "../lib/admin-links";
 import { toShopView } from "../lib/shop-view";
 import { checkoutViewOf } from "../lib/checkout-view";
 import { randomBytes } from "node:crypto";
@@ -180,8 +181,7 @@ function bump(map: Record<string, number>, key: string, n = 1) {
 }
 
 function defaultAdminUrl(shop: string, checkoutId: string): string {
-  const key = process.env.SHOPIFY_API_KEY ?? "checkout-recovery";
-  return `https://${shop}/admin/apps/${key}/app/pipeline?checkout=${encodeURIComponent(checkoutId)}`;
+  return adminCheckoutUrl(shop, checkoutId, process.env.SHOPIFY_API_KEY);
 }
 
 export function shopView(shop: Shop, settings: Settings): ShopView {
