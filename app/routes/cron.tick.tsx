@@ -12,6 +12,7 @@ import { backfillShopProfiles } from "../models/shop-profile.server";
 import { runTick, tickOwner } from "../recovery/engine.server";
 import { buildIncentiveIssuer } from "../recovery/incentive-issuer.server";
 import { safeEqual } from "../lib/safe-equal";
+import { jsonResponse } from "../lib/json-response";
 
 const BodySchema = z
   .object({
@@ -21,9 +22,7 @@ const BodySchema = z
   })
   .strict();
 
-function json(body: unknown, status = 200) {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", "Cache-Control": "no-store" } });
-}
+const json = (body: unknown, status = 200) => jsonResponse(status, body, { "Cache-Control": "no-store" });
 
 /** Constant-time comparison of the bearer token with the secret (as SHA-256 digests, so the length is never compared). */
 export function bearerMatches(header: string | null, secret: string): boolean {

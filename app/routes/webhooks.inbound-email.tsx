@@ -12,9 +12,10 @@ import { stripQuotedReply } from "../lib/replies";
 import { log } from "../log.server";
 import { recordInboundReply } from "../models/replies.server";
 import { webhookLoader } from "../shopify/webhooks.server";
+import { jsonResponse } from "../lib/json-response";
 
 const MAX_BYTES = 10 * 1024 * 1024;
-const json = (status: number, body: Record<string, unknown>) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+const json = (status: number, body: Record<string, unknown>) => jsonResponse(status, body);
 
 function addressesIn(value: string): string[] {
   const out: string[] = [];

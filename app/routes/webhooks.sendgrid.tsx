@@ -8,9 +8,10 @@ import { log } from "../log.server";
 import { applySendGridEvents, SendGridEventBatch } from "../models/sendgrid-events.server";
 import { readBodyLimited } from "../lib/read-body.server";
 import { webhookLoader } from "../shopify/webhooks.server";
+import { jsonResponse } from "../lib/json-response";
 
 const MAX_BYTES = 5 * 1024 * 1024;
-const json = (status: number, body: Record<string, unknown>) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+const json = (status: number, body: Record<string, unknown>) => jsonResponse(status, body);
 
 const verifier = new EventWebhook();
 let cachedKey: { pem: string; key: ReturnType<EventWebhook["convertPublicKeyToECDSA"]> } | null = null;

@@ -11,9 +11,10 @@ import { parseWhatsAppWebhook, verifyHubSignature } from "../lib/whatsapp";
 import { log } from "../log.server";
 import { markDelivered, markDropped, markOpened, recordProviderEvent } from "../models/message-tracking.server";
 import { findShopByWhatsAppNumber, recordInboundReply } from "../models/replies.server";
+import { jsonResponse } from "../lib/json-response";
 
 const MAX_BYTES = 1024 * 1024;
-const json = (status: number, body: Record<string, unknown>) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+const json = (status: number, body: Record<string, unknown>) => jsonResponse(status, body);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);

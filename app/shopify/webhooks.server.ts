@@ -13,6 +13,7 @@ import { describeZodError } from "../lib/shopify-payloads";
 import { log } from "../log.server";
 import { isUniqueViolation } from "../models/webhook-events.server";
 import { topicForStorage, verifyShopifyWebhook, type VerifiedWebhook } from "./webhook-verify.server";
+import { jsonResponse } from "../lib/json-response";
 
 export type WebhookContext = VerifiedWebhook;
 
@@ -25,9 +26,7 @@ export interface WebhookMeta {
 
 export type WebhookHandler = (ctx: WebhookContext, meta: WebhookMeta) => Promise<string>;
 
-function reply(status: number, body: Record<string, unknown>) {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
+const reply = (status: number, body: Record<string, unknown>) => jsonResponse(status, body);
 
 
 /**
@@ -52,7 +51,7 @@ async function runHandler(handler: WebhookHandler, ctx: WebhookContext, meta: We
  */
 export function webhookLoader({ request }: LoaderFunctionArgs) {
   log.info({ path: new URL(request.url).pathname, method: request.method }, "webhook route: method not allowed");
-  return new Response(JSON.stringify({ error: "method not allowed" }), { status: 405, headers: { "Content-Type": "application/json", Allow: "POST" } });
+  return jsonResponse(405, { error: "method not allowed" }, { Allow: "POST" });
 }
 
 const REFUSED = { method_not_allowed: "method not allowed", missing_body: "empty body", missing_hmac: "missing HMAC header", invalid_hmac: "invalid HMAC signature", missing_headers: "missing webhook headers" } as const;
