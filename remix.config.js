@@ -1,6 +1,7 @@
 /** @type {import('@remix-run/dev').AppConfig} */
 export default {
-  ignoredRouteFiles: ["**/.*", "**/*.test.*"],
+  // The benchmark's empty action (app/routes/bench.empty.tsx) is built only for `npm run bench:ingest` (BENCH_BUILD=1).
+  ignoredRouteFiles: ["**/.*", "**/*.test.*", ...(process.env.BENCH_BUILD === "1" ? [] : ["**/bench.*"])],
   appDirectory: "app",
   serverModuleFormat: "esm",
   serverPlatform: "node",
