@@ -1,6 +1,8 @@
 // What Settings says about reconciliation (app/recovery/reconcile.server.ts): when the app last confirmed with Shopify
 // which orders exist, and what that means for reminders. Pure; words for the merchant, never the internal error.
 
+import { formatInZone } from "./shop-view";
+
 /** Keep equal to RECONCILE_DEFAULTS.maxDeferMs: how long reminders wait for Shopify's orders before going out anyway. */
 export const ORDER_SYNC_WAIT_HOURS = 2;
 
@@ -19,9 +21,7 @@ export interface OrderSyncSummary {
 }
 
 export function orderSyncSummary(s: OrderSyncState): OrderSyncSummary {
-  const zone = s.timezone ?? "UTC";
-  const fmt = (d: Date) => `${new Intl.DateTimeFormat("en-GB", { timeZone: zone, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(d)} (${zone})`;
-  const checkedAt = s.ordersSyncedAt ? fmt(s.ordersSyncedAt) : null;
+  const checkedAt = s.ordersSyncedAt ? formatInZone(s.ordersSyncedAt, s.timezone) : null;
   const why =
     "Before each reminder the app checks with Shopify that the shopper has not ordered, in case an order notification was late or lost.";
   if (s.syncError === "no_session") {

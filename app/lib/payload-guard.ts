@@ -4,6 +4,8 @@
 // these, once stored or half-stored, failed every retry of the delivery or a whole tick batch after it; refused here,
 // the delivery gets one 422 and nothing is written. The scan is skipped for bodies that cannot hold such a value.
 
+import { textProblem } from "./db-text";
+
 /** Keys whose values are stored in indexed columns or used as identifiers: at most this many characters. */
 export const IDENTIFIER_KEYS = new Set(["token", "cart_token", "checkout_token", "email", "phone", "sms_marketing_phone", "contact_email", "id", "customer_id", "name", "code"]);
 export const IDENTIFIER_MAX_CHARS = 512;
@@ -18,14 +20,10 @@ export interface PayloadProblem {
   reason: "nul_character" | "lone_surrogate" | "too_long" | "too_deep";
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 function stringProblem(value: string, key: string): PayloadProblem["reason"] | null {
   const max = IDENTIFIER_KEYS.has(key) ? IDENTIFIER_MAX_CHARS : TEXT_MAX_CHARS;
   if (value.length > max) return "too_long";
-  if (value.includes("\u0000")) return "nul_character";
-  if (LONE_SURROGATE.test(value)) return "lone_surrogate";
-  return null;
+  return textProblem(value); // the same rule the statements apply (app/lib/db-text.ts)
 }
 
 /** The first value in `body` that no database of ours can take, or null. The path is built only for a problem. */

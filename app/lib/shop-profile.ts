@@ -3,7 +3,8 @@
 // Shopify client. A value Shopify did not send (null, blank, or a time zone that is not an IANA name) is left out of
 // the update, so a known value is never overwritten with nothing.
 import { z } from "zod/v4";
-import { formatShopAddress, parseShopAddress, type ShopAddress } from "./shop-view";
+import { isValidTimeZone } from "./settings";
+import { formatInZone, formatShopAddress, parseShopAddress, type ShopAddress } from "./shop-view";
 
 export interface StoredAddress extends ShopAddress {
   provinceCode?: string | null;
@@ -28,13 +29,7 @@ const text = (v: unknown): string | undefined => (typeof v === "string" && v.tri
 /** An IANA zone name this runtime knows ("Asia/Tokyo"); Shopify's display form "(GMT-05:00) Eastern Time" is not one. */
 export function ianaZone(v: unknown): string | undefined {
   const zone = text(v);
-  if (!zone || zone.startsWith("(")) return undefined;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return zone;
-  } catch {
-    return undefined;
-  }
+  return zone && !zone.startsWith("(") && isValidTimeZone(zone) ? zone : undefined;
 }
 
 const currencyCode = (v: unknown): string | undefined => {
@@ -238,9 +233,8 @@ export interface StoreProfileSummary {
 export function storeProfileSummary(
   shop: StoredProfileState & { domain: string; contactEmail: string | null; planName: string | null; devStore: boolean | null },
 ): StoreProfileSummary {
-  const zone = shop.timezone ?? "UTC";
   const syncedAt = shop.profileSyncedAt
-    ? `${new Intl.DateTimeFormat("en-GB", { timeZone: zone, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(shop.profileSyncedAt)} (${zone})`
+    ? formatInZone(shop.profileSyncedAt, shop.timezone)
     : null;
   return {
     name: shop.name || null,

@@ -80,3 +80,9 @@ export function formatShopAddress(name: string, a: ShopAddress | null): string |
 export function merchantCurrency(shop: { currency: string | null }, fallback = "USD"): string {
   return shop.currency ?? fallback;
 }
+
+/** "4 Dec 2026, 10:15 (Asia/Tokyo)": a moment as Settings shows it, in the shop's zone (UTC while unknown). */
+export function formatInZone(d: Date, timezone: string | null): string {
+  const zone = timezone ?? "UTC";
+  return `${new Intl.DateTimeFormat("en-GB", { timeZone: zone, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(d)} (${zone})`;
+}
