@@ -117,8 +117,7 @@ export async function ingestOrder(args: {
     }
     // Issue 14: no stored checkout for this order: the same shopper's open sequences end (ordered elsewhere).
     if (!checkout && !record.isTest) {
-      const phone = (record as OrderRecord & { phone?: string | null }).phone ?? null;
-      await endShopperSequences(tx, { shop, orderId: record.orderId, email: record.email, phone, orderedAt: record.shopifyCreatedAt, actor, now: args.now ?? new Date() });
+      await endShopperSequences(tx, { shop, orderId: record.orderId, email: record.email, phone: record.phone, orderedAt: record.shopifyCreatedAt, actor, now: args.now ?? new Date() });
     }
     return "created";
   });
