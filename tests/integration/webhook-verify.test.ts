@@ -223,7 +223,7 @@ const generatedCase = fc.record({
     { weight: 1, arbitrary: fc.constant("") },
   ),
   signature: fc.constantFrom(...SIGNATURES),
-  drop: fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray([...OPTIONAL_FIELDS], { maxLength: 3 }) }),
+  drop: fc.oneof({ weight: 2, arbitrary: fc.constant([] as Array<(typeof OPTIONAL_FIELDS)[number]>) }, { weight: 1, arbitrary: fc.subarray([...OPTIONAL_FIELDS], { maxLength: 3 }) }),
   values: fc.record(Object.fromEntries(OPTIONAL_FIELDS.map((f) => [f, fieldValue(f)])) as Record<(typeof OPTIONAL_FIELDS)[number], fc.Arbitrary<string | null>>),
 });
 
