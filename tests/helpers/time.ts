@@ -18,6 +18,11 @@ export function addHours(base: Date, h: number): Date {
   return new Date(base.getTime() + h * HOUR_MS);
 }
 
+/** `base` plus `d` days of 24 hours (negative: before). */
+export function addDays(base: Date, d: number): Date {
+  return new Date(base.getTime() + d * DAY_MS);
+}
+
 /** T0 plus `m` minutes: `at(30)` is 10:30. */
 export function at(m: number): Date {
   return addMinutes(T0, m);

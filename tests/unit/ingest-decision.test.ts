@@ -131,7 +131,7 @@ describe("decideIngest: one delivery", () => {
 
 // ------------------------------------------------------------------------------------------ any order of delivery
 /** A stored row in memory: what the database paths write (fields over the held row; the lease kept unless cleared). */
-type Row = HeldCheckout & Partial<CheckoutFields> & { leaseOwner: string | null; leaseUntil: Date | null };
+type Row = HeldCheckout & Omit<Partial<CheckoutFields>, "leaseOwner" | "leaseUntil"> & { leaseOwner: string | null; leaseUntil: Date | null };
 
 function apply(row: Row | null, incoming: CheckoutRecord): Row | null {
   const d = decideIngest({ existing: row, incoming, settings, now: NOW, waitingOrder: null });
