@@ -151,10 +151,12 @@ describe("orders/create", () => {
 
   it("completes the checkout when the order arrives first", async () => {
     const payload = checkoutPayload({ createdAt: T0 });
-    await callAction(ordersCreate, signedWebhook("orders/create", orderPayload({ checkoutToken: payload.token, createdAt: minutes(3) })));
+    const order = orderPayload({ checkoutToken: payload.token, createdAt: minutes(3) });
+    await callAction(ordersCreate, signedWebhook("orders/create", order));
     await callAction(checkoutsCreate, signedWebhook("checkouts/create", payload));
     const c = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: payload.token } } });
     expect(c.completedAt?.toISOString()).toBe(minutes(3).toISOString());
+    expect(c.orderId).toBe(String(order.id)); // attributed to the checkout that arrived after it
     expect(c.nextDueAt).toBeNull();
     expect(c.stopReason).toBe("order_completed");
   });
