@@ -8,7 +8,7 @@ import { ATTRIBUTION_WINDOW_DAYS } from "../lib/attribution";
 import { HOUR_BUCKETS, PERIODS, VALUE_BANDS, formatRate, niceMax, parsePeriod } from "../lib/metrics";
 import { formatMoney } from "../lib/money";
 import { channelLabel, ledgerStepLabel } from "../lib/message-kinds";
-import { loadSetupChecklist } from "../channels/setup-checklist.server";
+import { loadSetupChecklist } from "../recovery/setup-checklist.server";
 import type { SetupItem } from "../lib/setup-checklist";
 import { getOverviewMetrics } from "../models/metrics.server";
 import { adminContext } from "../shopify/admin-context.server";

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { buildChannels, buildStaffNotifier } from "../channels/registry.server";
+import { buildChannels, buildStaffNotifier } from "../recovery/wiring.server";
 import { expireIncentives } from "../incentives/service.server";
 import { log } from "../log.server";
 import { pruneStaleSubscriptions } from "../models/push-subscriptions.server";

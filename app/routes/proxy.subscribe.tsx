@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { demoPushSenderOptions } from "../demo.server";
+import { demoOverrides } from "../demo-hook.server";
 import { describePayloadProblem, findPayloadProblem } from "../lib/payload-guard";
 import { checkPushEndpoint, parseAllowedHosts } from "../lib/push-endpoint";
 import { SUBSCRIBE_MAX_BYTES, SubscribeBodySchema } from "../lib/push-subscription";
@@ -73,7 +73,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
   // The push channel will POST to this URL: only known push services (PUSH_ALLOWED_HOSTS) on 443, never a private
   // address; the same relaxation as the sender's in the local demo only (its push receiver is on a loopback port).
-  const check = checkPushEndpoint(input.subscription.endpoint, parseAllowedHosts(process.env.PUSH_ALLOWED_HOSTS), demoPushSenderOptions());
+  const check = checkPushEndpoint(input.subscription.endpoint, parseAllowedHosts(process.env.PUSH_ALLOWED_HOSTS), { allowNonPublic: demoOverrides().allowNonPublicPushEndpoints });
   if (!check.ok) {
     log.info({ shop, reason: check.reason }, "proxy/subscribe: endpoint refused");
     return refuse(400, `subscription.endpoint: ${check.reason}`);

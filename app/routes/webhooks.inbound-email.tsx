@@ -4,7 +4,7 @@
 // token is the only authentication Inbound Parse offers: without a configured token the endpoint refuses everything.
 import crypto from "node:crypto";
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { buildStaffNotifier } from "../channels/registry.server";
+import { buildStaffNotifier } from "../recovery/wiring.server";
 import { db } from "../db.server";
 import { normalizeEmail } from "../lib/contact";
 import { safeEqual } from "../lib/safe-equal";

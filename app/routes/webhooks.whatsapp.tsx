@@ -3,7 +3,7 @@
 // messages and delivery statuses, signed with X-Hub-Signature-256 (HMAC-SHA256 of the raw body with
 // WHATSAPP_APP_SECRET): a bad or missing signature gets 401. Replies become handoffs (app/models/replies.server.ts).
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { buildStaffNotifier } from "../channels/registry.server";
+import { buildStaffNotifier } from "../recovery/wiring.server";
 import { db } from "../db.server";
 import { safeEqual } from "../lib/safe-equal";
 import { readBodyLimited } from "../lib/read-body.server";
