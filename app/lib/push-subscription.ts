@@ -1,7 +1,7 @@
 // What the storefront may send to /apps/checkout-recovery/subscribe, validated before anything is written.
 // Pure: no Remix, Prisma or Shopify here. Which push hosts are accepted is app/lib/push-endpoint.ts (shared with the
 // push channel, so the storefront never stores an endpoint the channel would refuse to call).
-import { z } from "zod";
+import { z } from "zod/v4";
 
 /** A request body larger than this is refused before parsing (a subscription is well under 1 KB). */
 export const SUBSCRIBE_MAX_BYTES = 8 * 1024;

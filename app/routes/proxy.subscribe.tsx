@@ -9,6 +9,7 @@ import { savePushSubscription, unsubscribePushSubscription } from "../models/pus
 import { getShopCached } from "../models/shops.server";
 import { readBodyLimited } from "../lib/read-body.server";
 import { RateLimiter } from "../lib/rate-limit";
+import { v3Message } from "../lib/validation-messages";
 import { authenticateProxy } from "../storefront/proxy.server";
 
 const noStore = { "Cache-Control": "no-store" };
@@ -55,7 +56,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     log.info({ shop, path: poison.path, reason: poison.reason }, "proxy/subscribe: refused");
     return refuse(422, describePayloadProblem(poison));
   }
-  const parsed = SubscribeBodySchema.safeParse(body);
+  const parsed = SubscribeBodySchema.safeParse(body, { error: v3Message });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     log.info({ shop, path: issue.path.join("."), reason: issue.message }, "proxy/subscribe: refused");
