@@ -147,3 +147,11 @@ export async function findShopByWhatsAppNumber(phoneNumberId: string): Promise<s
   const candidates = await db.shop.findMany({ where: { settings: { contains: phoneNumberId }, uninstalledAt: null }, select: { domain: true, settings: true } });
   return candidates.find((s) => parseSettings(s.settings).whatsapp.phoneNumberId === phoneNumberId)?.domain ?? null;
 }
+
+/** The shop an emailed reply belongs to: the message it answers (reply+<id>@), else the sender's latest emailed checkout. */
+export async function findShopForEmailReply(r: { messageId: string | null; from: string }): Promise<string | null> {
+  let shop: string | null = null;
+  if (r.messageId) shop = (await db.message.findUnique({ where: { id: r.messageId }, select: { shop: true } }))?.shop ?? null;
+  if (!shop) shop = (await db.checkout.findFirst({ where: { email: r.from, messages: { some: { channel: "email" } } }, orderBy: { createdAt: "desc" }, select: { shop: true } }))?.shop ?? null;
+  return shop;
+}
