@@ -108,3 +108,25 @@ describe("layering", () => {
     expect(code("server.mjs")).toMatch(/process\.env\.DEMO_MODE[\s\S]{0,200}await import\("\.\/demo\/demo\.server\.ts"\)/);
   });
 });
+
+describe("one place for each rule", () => {
+  const appFiles = filesIn("app", true);
+  const holders = (pattern: RegExp) => appFiles.filter((f) => pattern.test(code(f)));
+
+  it("one constant-time compare (app/lib/safe-equal.ts)", () => {
+    expect(holders(/timingSafeEqual/)).toEqual(["app/lib/safe-equal.ts"]);
+  });
+
+  it("one builder of links into the Shopify admin (app/lib/admin-links.ts)", () => {
+    expect(holders(/admin\.shopify\.com\/store|\/admin\/apps\//)).toEqual(["app/lib/admin-links.ts"]);
+  });
+
+  it("one JSON response helper (app/lib/json-response.ts)", () => {
+    expect(holders(/new Response\(\s*JSON\.stringify|Response\.json\(/)).toEqual(["app/lib/json-response.ts"]);
+  });
+
+  it("one shop view builder (app/lib/shop-view.ts): elsewhere only callers", () => {
+    expect(holders(/billingAddress:\s*parseShopAddress\(/)).toEqual(["app/lib/shop-view.ts"]);
+  });
+});
+
