@@ -42,7 +42,7 @@ export const DEFAULT_STEPS: CadenceStep[] = [
 
 // `.prefault(x)`: a missing value becomes x and is then parsed (zod 3's `.default`), so a missing section gets every
 // default of its fields.
-export const SettingsSchema = z
+const SettingsObject = z
   .object({
     cadence: z
       .object({
@@ -151,30 +151,38 @@ export const SettingsSchema = z
           .prefault({}),
       })
       .prefault({}),
-  })
-  .superRefine((s, ctx) => {
-    const steps = s.cadence.steps;
-    const ids = new Set<string>();
-    steps.forEach((step, i) => {
-      if (ids.has(step.id)) ctx.addIssue({ code: "custom", path: ["cadence", "steps", i, "id"], message: "duplicate step id" });
-      ids.add(step.id);
-      if (i > 0 && step.offsetMinutes <= steps[i - 1].offsetMinutes) {
-        ctx.addIssue({ code: "custom", path: ["cadence", "steps", i, "offsetMinutes"], message: "must come after the previous step" });
-      }
-      if (step.offsetMinutes > s.cadence.windowHours * 60) {
-        ctx.addIssue({ code: "custom", path: ["cadence", "steps", i, "offsetMinutes"], message: `must be inside the ${s.cadence.windowHours}-hour window` });
-      }
-    });
-    if (!steps.some((st) => st.enabled)) {
-      ctx.addIssue({ code: "custom", path: ["cadence", "steps"], message: "enable at least one step" });
+  });
+
+// The rules across fields (step order, the window, one incentive step, WhatsApp's number). As in zod 3, they still run
+// when a field only broke a check (a non-integer, a bound, a pattern), so the merchant sees every problem at once; not
+// when a value has the wrong type (there is nothing to compare then).
+const crossFieldRules = z.superRefine<z.output<typeof SettingsObject>>((s, ctx) => {
+  const steps = s.cadence.steps;
+  const ids = new Set<string>();
+  steps.forEach((step, i) => {
+    if (ids.has(step.id)) ctx.addIssue({ code: "custom", path: ["cadence", "steps", i, "id"], message: "duplicate step id" });
+    ids.add(step.id);
+    if (i > 0 && step.offsetMinutes <= steps[i - 1].offsetMinutes) {
+      ctx.addIssue({ code: "custom", path: ["cadence", "steps", i, "offsetMinutes"], message: "must come after the previous step" });
     }
-    if (steps.filter((st) => st.carriesIncentive).length > 1) {
-      ctx.addIssue({ code: "custom", path: ["cadence", "steps"], message: "only one step can carry the incentive" });
-    }
-    if (s.whatsapp.enabled && !s.whatsapp.phoneNumberId) {
-      ctx.addIssue({ code: "custom", path: ["whatsapp", "phoneNumberId"], message: "required to send WhatsApp messages" });
+    if (step.offsetMinutes > s.cadence.windowHours * 60) {
+      ctx.addIssue({ code: "custom", path: ["cadence", "steps", i, "offsetMinutes"], message: `must be inside the ${s.cadence.windowHours}-hour window` });
     }
   });
+  if (!steps.some((st) => st.enabled)) {
+    ctx.addIssue({ code: "custom", path: ["cadence", "steps"], message: "enable at least one step" });
+  }
+  if (steps.filter((st) => st.carriesIncentive).length > 1) {
+    ctx.addIssue({ code: "custom", path: ["cadence", "steps"], message: "only one step can carry the incentive" });
+  }
+  if (s.whatsapp.enabled && !s.whatsapp.phoneNumberId) {
+    ctx.addIssue({ code: "custom", path: ["whatsapp", "phoneNumberId"], message: "required to send WhatsApp messages" });
+  }
+});
+crossFieldRules._zod.def.when = (payload) =>
+  payload.issues.every((i) => i.continue === true || (i.code === "invalid_type" && i.expected === "int" && typeof i.input === "number"));
+
+export const SettingsSchema = SettingsObject.check(crossFieldRules);
 
 export type Settings = z.infer<typeof SettingsSchema>;
 
