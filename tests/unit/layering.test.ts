@@ -107,6 +107,14 @@ describe("layering", () => {
     expect(demoImports).toEqual(["server.mjs imports ./demo/demo.server.ts"]);
     expect(code("server.mjs")).toMatch(/process\.env\.DEMO_MODE[\s\S]{0,200}await import\("\.\/demo\/demo\.server\.ts"\)/);
   });
+
+  it("production asks the demo hook one thing: demoOverrides()", () => {
+    const asked = productionFiles.flatMap((f) =>
+      [...code(f).matchAll(/import\s*\{([^}]*)\}\s*from\s*["'][^"']*demo-hook\.server(?:\.ts)?["']/g)].flatMap((m) => m[1].split(",").map((n) => `${f}: ${n.trim()}`)),
+    );
+    expect(asked.length).toBeGreaterThanOrEqual(3); // the wiring, the subscribe request, the cron route
+    expect(asked.filter((a) => !a.endsWith(": demoOverrides"))).toEqual([]);
+  });
 });
 
 describe("one place for each rule", () => {
