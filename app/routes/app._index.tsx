@@ -8,7 +8,7 @@ import { ATTRIBUTION_WINDOW_DAYS } from "../lib/attribution";
 import { PERIODS, parsePeriod } from "../lib/metrics";
 import { formatMoney } from "../lib/money";
 import { ledgerStepLabel } from "../lib/message-kinds";
-import { loadSetupChecklist } from "../channels/setup-checklist.server";
+import { loadSetupChecklist } from "../recovery/setup-checklist.server";
 import { getOverviewMetrics } from "../models/metrics.server";
 import { adminContext } from "../shopify/admin-context.server";
 import { AttributionNote } from "../components/overview/AttributionNote";

@@ -7,8 +7,8 @@ import { json } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Button, InlineStack, Layout, Page } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { loadChannelSetup } from "../channels/channel-setup.server";
-import { afterSettingsSaved, asReviewed, isChannelIntent, runChannelIntent } from "../channels/setup-actions.server";
+import { loadChannelSetup } from "../recovery/channel-setup.server";
+import { afterSettingsSaved, asReviewed, isChannelIntent, runChannelIntent } from "../recovery/channel-setup-actions.server";
 import { getShopSecret, WHATSAPP_TOKEN_SECRET } from "../models/shop-secrets.server";
 import { validateSettings, type Settings, type SettingsErrors } from "../lib/settings";
 import { saveShopSettings } from "../models/shops.server";
@@ -37,7 +37,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     version: shopRecord.settingsVersion,
     currency: merchantCurrency(shopRecord),
     shopTimezone: shopRecord.timezone,
-    // Channel setup: Ready only after a real provider call succeeded (app/channels/channel-setup.server.ts).
+    // Channel setup: Ready only after a real provider call succeeded (app/recovery/channel-setup.server.ts).
     channels: await loadChannelSetup(view, { embedActive: embed.active }),
     // The WhatsApp access token is write-only: the page learns only whether one is stored.
     whatsappToken: { set: token !== null, appWide: !!process.env.WHATSAPP_ACCESS_TOKEN },

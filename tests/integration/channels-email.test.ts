@@ -3,7 +3,7 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEmailSender, createEmailStaffNotifier } from "../../app/channels/email.server";
-import { buildChannels, buildStaffNotifier } from "../../app/channels/registry.server";
+import { buildChannels, buildStaffNotifier } from "../../app/recovery/wiring.server";
 import { channelStatuses } from "../../app/channels/status.server";
 import { db } from "../../app/db.server";
 import { linkSigningKey } from "../../app/lib/crypto.server";

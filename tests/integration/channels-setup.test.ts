@@ -3,8 +3,8 @@
 // "Send test email" make one real call and record it; the status says Ready only after one succeeded and says why
 // not otherwise. The Overview shows the setup checklist until every item is done.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { buildChannels, forgetSendVerdicts } from "../../app/channels/registry.server";
-import { WHATSAPP_TOKEN_SECRET } from "../../app/channels/status.server";
+import { buildChannels, forgetSendVerdicts } from "../../app/recovery/wiring.server";
+import { WHATSAPP_TOKEN_SECRET } from "../../app/models/shop-secrets.server";
 import { db } from "../../app/db.server";
 import { decryptSecret } from "../../app/lib/crypto.server";
 import { DEFAULT_SETTINGS } from "../../app/lib/settings";

@@ -4,11 +4,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildChannels, forgetSendVerdicts } from "../../app/channels/registry.server";
-import { WHATSAPP_TOKEN_SECRET } from "../../app/channels/status.server";
+import { buildChannels, forgetSendVerdicts } from "../../app/recovery/wiring.server";
 import { db } from "../../app/db.server";
 import { DEFAULT_SETTINGS } from "../../app/lib/settings";
-import { saveShopSecret } from "../../app/models/shop-secrets.server";
+import { saveShopSecret, WHATSAPP_TOKEN_SECRET } from "../../app/models/shop-secrets.server";
 import * as consentWebhook from "../../app/routes/webhooks.customers_whats_app_marketing_consent.update";
 import * as customersRedact from "../../app/routes/webhooks.customers.redact";
 import { TEST_SHOP } from "../helpers/constants";

@@ -5,7 +5,7 @@ import { ChannelTestCard } from "./ChannelTestCard";
 import type { SettingsDraft } from "./settings-draft";
 import { NullableTextField } from "./SettingsFields";
 
-/** One channel's setup as the loader sends it (app/channels/channel-setup.server.ts ChannelSetup). */
+/** One channel's setup as the loader sends it (app/recovery/channel-setup.server.ts ChannelSetup). */
 export interface ChannelSetupView {
   ready: boolean;
   configured: boolean;
