@@ -1,5 +1,5 @@
 // Every environment variable the app reads, in one place. Secrets come only from here (never the repo, never logs).
-import { z } from "zod/v4";
+import { z } from "zod";
 import { v3Message } from "./lib/validation-messages";
 
 const optional = z

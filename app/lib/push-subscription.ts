@@ -1,7 +1,7 @@
 // What the storefront may send to /apps/checkout-recovery/subscribe, validated before anything is written.
 // Pure: no Remix, Prisma or Shopify here. Which push hosts are accepted is app/lib/push-endpoint.ts (shared with the
 // push channel, so the storefront never stores an endpoint the channel would refuse to call).
-import { z } from "zod/v4";
+import { z } from "zod";
 import { describePayloadProblem, findPayloadProblem } from "./payload-guard";
 import { v3Message } from "./validation-messages";
 

@@ -1,7 +1,7 @@
 // A shop's settings: one validated JSON document (Shop.settings). Defaults fill what a shop never set, so a new
 // shop runs the standard cadence. parseSettings never throws (bad stored data falls back to defaults field by
 // field); validateSettings is for merchant input and returns every error by path.
-import { z } from "zod/v4";
+import { z } from "zod";
 import { capProblem } from "./frequency-cap";
 import { v3Message } from "./validation-messages";
 
@@ -22,10 +22,16 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
+/**
+ * A whole number. Not zod's .int(): since zod 4.1 a non-integer aborts the parse, so the rules across fields would not
+ * run and the merchant would see one problem at a time; this check reports it (with zod 3's wording) and lets them run.
+ */
+const wholeNumber = () => z.number().refine((n) => Number.isInteger(n), { message: "Expected integer, received float", abort: false });
+
 export const StepSchema = z.object({
   id: z.string().regex(/^[a-z0-9_-]{1,32}$/i, "letters, digits, - and _ only"),
   label: z.string().trim().min(1, "required").max(60),
-  offsetMinutes: z.number().int().min(15, "at least 15 minutes after abandonment"),
+  offsetMinutes: wholeNumber().min(15, "at least 15 minutes after abandonment"),
   channels: z.array(z.enum(CHANNELS)).min(1, "pick at least one channel"),
   enabled: z.boolean(),
   carriesIncentive: z.boolean(),
@@ -46,14 +52,14 @@ const SettingsObject = z
   .object({
     cadence: z
       .object({
-        windowHours: z.number().int().min(1).max(WINDOW_HOURS_MAX).prefault(48),
+        windowHours: wholeNumber().min(1).max(WINDOW_HOURS_MAX).prefault(48),
         steps: z.array(StepSchema).min(1, "at least one step").max(10, "at most 10 steps").prefault(DEFAULT_STEPS),
       })
       .prefault({}),
     abandonment: z
       .object({
         // No activity for this long (and at least LINK_LIVE_DELAY_MINUTES after creation) = abandoned.
-        quietPeriodMinutes: z.number().int().min(LINK_LIVE_DELAY_MINUTES).max(24 * 60).prefault(20),
+        quietPeriodMinutes: wholeNumber().min(LINK_LIVE_DELAY_MINUTES).max(24 * 60).prefault(20),
       })
       .prefault({}),
     consent: z
@@ -73,28 +79,28 @@ const SettingsObject = z
       .object({
         // At most this many reminders per shopper (all their checkouts) in any `perHours`; a reminder is one step,
         // whatever channels it uses (app/lib/frequency-cap.ts). 4 per 24 h fits the default cadence.
-        maxMessages: z.number().int().min(1).max(50).prefault(4),
-        perHours: z.number().int().min(1).max(168).prefault(24),
+        maxMessages: wholeNumber().min(1).max(50).prefault(4),
+        perHours: wholeNumber().min(1).max(168).prefault(24),
       })
       .prefault({}),
     exclusions: z
       .object({
         excludeTest: z.boolean().prefault(true),
         excludeStaff: z.boolean().prefault(true),
-        minCartValueMinor: z.number().int().min(0).prefault(0),
+        minCartValueMinor: wholeNumber().min(0).prefault(0),
         excludedCustomerTags: z.array(z.string().trim().min(1)).prefault([]),
       })
       .prefault({}),
     handoff: z
       .object({
-        highValueThresholdMinor: z.number().int().min(0).prefault(25_000),
+        highValueThresholdMinor: wholeNumber().min(0).prefault(25_000),
         returningCustomers: z.boolean().prefault(true),
         failedPayments: z.boolean().prefault(true),
         continueAutomation: z.boolean().prefault(true),
         staffAlertEmail: z.email("not an email address").nullable().prefault(null),
       })
       .prefault({}),
-    retentionDays: z.number().int().min(1).max(90).prefault(5),
+    retentionDays: wholeNumber().min(1).max(90).prefault(5),
     sender: z
       .object({
         fromName: z.string().trim().max(80).nullable().prefault(null), // null = shop name
@@ -134,14 +140,14 @@ const SettingsObject = z
       .object({
         enabled: z.boolean().prefault(false),
         type: z.enum(["percentage", "fixed_amount", "free_shipping"]).prefault("percentage"),
-        percentOff: z.number().int().min(1).max(90).prefault(10),
-        amountOffMinor: z.number().int().min(1).prefault(500),
-        minSubtotalMinor: z.number().int().min(0).prefault(0),
-        expiryHours: z.number().int().min(1).max(24 * 30).prefault(48),
+        percentOff: wholeNumber().min(1).max(90).prefault(10),
+        amountOffMinor: wholeNumber().min(1).prefault(500),
+        minSubtotalMinor: wholeNumber().min(0).prefault(0),
+        expiryHours: wholeNumber().min(1).max(24 * 30).prefault(48),
         codePrefix: z.string().regex(/^[A-Z0-9-]{0,12}$/, "A-Z, 0-9 and - only, at most 12").prefault("BACK"),
-        notTwiceWithinDays: z.number().int().min(0).max(365).prefault(30),
+        notTwiceWithinDays: wholeNumber().min(0).max(365).prefault(30),
         skipIfCartHasDiscount: z.boolean().prefault(true),
-        minCartValueMinor: z.number().int().min(0).prefault(0),
+        minCartValueMinor: wholeNumber().min(0).prefault(0),
         combinesWith: z
           .object({
             orderDiscounts: z.boolean().prefault(false),
@@ -154,7 +160,7 @@ const SettingsObject = z
   });
 
 // The rules across fields (step order, the window, one incentive step, WhatsApp's number). As in zod 3, they still run
-// when a field only broke a check (a non-integer, a bound, a pattern), so the merchant sees every problem at once; not
+// when a field only broke a check (a non-integer, a bound, a pattern: none of those checks aborts), so the merchant sees every problem at once; not
 // when a value has the wrong type (there is nothing to compare then).
 const crossFieldRules = z.superRefine<z.output<typeof SettingsObject>>((s, ctx) => {
   const steps = s.cadence.steps;
@@ -179,8 +185,6 @@ const crossFieldRules = z.superRefine<z.output<typeof SettingsObject>>((s, ctx) 
     ctx.addIssue({ code: "custom", path: ["whatsapp", "phoneNumberId"], message: "required to send WhatsApp messages" });
   }
 });
-crossFieldRules._zod.def.when = (payload) =>
-  payload.issues.every((i) => i.continue === true || (i.code === "invalid_type" && i.expected === "int" && typeof i.input === "number"));
 
 export const SettingsSchema = SettingsObject.check(crossFieldRules);
 

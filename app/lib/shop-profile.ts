@@ -2,7 +2,7 @@
 // query (install, backfill, "Reload from Shopify") and the shop/update webhook (REST shape). Pure: no database, no
 // Shopify client. A value Shopify did not send (null, blank, or a time zone that is not an IANA name) is left out of
 // the update, so a known value is never overwritten with nothing.
-import { z } from "zod/v4";
+import { z } from "zod";
 import { isValidTimeZone } from "./settings";
 import { formatInZone, formatShopAddress, parseShopAddress, type ShopAddress } from "./shop-view";
 

@@ -1,7 +1,7 @@
 // What POST /cron/tick accepts: `Authorization: Bearer $CRON_SECRET`, and an optional JSON body (`now`, honoured only
 // in test or demo mode; the tick's time budget; the claim batch size). Pure: the route reads the request, this decides.
 import { createHash } from "node:crypto";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { safeEqual } from "./safe-equal";
 import { v3Message } from "./validation-messages";
 

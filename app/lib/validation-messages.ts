@@ -1,9 +1,9 @@
-// Zod 3's default English messages, for schemas written against zod/v4 (one zod major in the codebase). The messages
+// Zod 3's default English messages, for our zod 4 schemas (one zod major in the codebase). The messages
 // are what merchants, the storefront script and operators have always read ("Number must be less than or equal to 72",
 // "Expected number, received string", "Required"): moving to v4 must not change them. A schema's own message (the
 // `"use HH:MM (24-hour)"` kind) always wins; this only names what a schema left unnamed. Pass it as
 // `schema.safeParse(input, { error: v3Message })`. Anything not listed falls back to zod's own message.
-import type { core } from "zod/v4";
+import type { core } from "zod";
 
 type Issue = core.$ZodRawIssue;
 

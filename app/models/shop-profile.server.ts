@@ -6,7 +6,7 @@
 // Shops installed before profiles existed are backfilled by startProfileBackfill (an admin load) and
 // backfillShopProfiles (a tick): fire-and-forget, at most one attempt per shop per PROFILE_RETRY_MS.
 import type { Prisma } from "@prisma/client";
-import { ZodError } from "zod/v4";
+import { ZodError } from "zod";
 import { db } from "../db.server";
 import { profileErrorText, profileFromGraphql, profileFromShopUpdate, type ProfileUpdate } from "../lib/shop-profile";
 import { log } from "../log.server";

@@ -1,5 +1,5 @@
 // What each webhook topic does, once authenticated and deduplicated. One domain call per topic.
-import { z } from "zod/v4";
+import { z } from "zod";
 import { InputError } from "../lib/errors";
 import { parseCheckout, parseOrder } from "../lib/shopify-payloads";
 import { ingestCheckoutGrouped } from "../models/checkout-batch.server";

@@ -3,7 +3,7 @@
 // one-line 4xx reasons for bad input. Handlers return an outcome; a repeated delivery (its event id already in the
 // ledger) answers 200 "duplicate" and writes nothing.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { env } from "../config.server";
 import { db } from "../db.server";
 import { InputError } from "../lib/errors";

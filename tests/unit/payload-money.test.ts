@@ -2,7 +2,7 @@
 // with shop_money and presentment_money; REST checkouts carry `currency` (the shop's) and `presentment_currency` (the
 // shopper's, the one their prices are in). Zero- and three-decimal currencies keep their own precision.
 import { describe, expect, it } from "vitest";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { MAX_MINOR_UNITS, MAX_QUANTITY, formatMoney, parseMinorUnits, toMinorUnits } from "../../app/lib/money";
 import { describeZodError, parseCheckout, parseOrder } from "../../app/lib/shopify-payloads";
 import { checkoutPayload, moneyBag, orderPayload } from "../helpers/factories";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ZodError } from "zod/v4";
+import { ZodError } from "zod";
 import { describeZodError, parseCheckout, parseOrder } from "../../app/lib/shopify-payloads";
 import { checkoutPayload, orderPayload } from "../helpers/factories";
 

@@ -2,7 +2,7 @@
 // printed by zod 3.25's v3 API ("zod") for the same schema and inputs before the move to one major: a differential test
 // recorded, so it survives the lead's bump to zod 4 (when the v3 API is gone).
 import { describe, expect, it } from "vitest";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { v3Message } from "../../app/lib/validation-messages";
 import { TickBodySchema, parseTickBody } from "../../app/lib/tick-request";
 

@@ -7,7 +7,7 @@
 // network failure (socket destroyed before any answer), lost response (done, then the socket destroyed), HTTP status.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { z } from "zod/v4";
+import { z } from "zod";
 
 export const STANDIN_API_VERSION = "2026-10";
 
