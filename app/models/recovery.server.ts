@@ -110,9 +110,9 @@ const PG_TYPES = {
  * alike on both databases when neither stores it as given; the statement text depends only on its shape.
  * PostgreSQL: run on the pg pool under the Prisma client (pgPoolOf), not through Prisma: through Prisma's driver
  * adapter each bound parameter cost about as much as a whole row (800 rows x 9 values, 1.4 s bound against 75 ms
- * inlined as literals), through pg directly they cost less than literals did (bench/RESULTS.md, issue 16). Every
- * statement here is one autocommitted statement (none runs inside a Prisma transaction), so the connection it takes
- * from the pool does not matter.
+ * inlined as literals); through pg directly they cost about what the literals did (the widest insert a little more,
+ * markSent with its bodies half: bench/RESULTS.md, issue 16). Every statement here is one autocommitted statement
+ * (none runs inside a Prisma transaction), so the connection it takes from the pool does not matter.
  * SQLite: libsql allocates native memory for each statement it prepares and frees it only when V8 collects the
  * statement, gigabytes under bulk work, so app/db.server.ts keeps statements prepared by text; the engine's texts
  * repeat because lists are padded on SQLite to one of SQLITE_SHAPES (`fit`). Run on Prisma's own connection when
