@@ -105,6 +105,25 @@ describe(`engine statement values against Prisma's bound parameters (${dbProvide
     );
   });
 
+  it("through a client createDb did not make (no pg pool, no SQLite connection), the same statements run through Prisma and write the same", async () => {
+    const viaPrisma = { db: new Proxy(db, {}), provider: dbProvider };
+    await fc.assert(
+      fc.asyncProperty(row, async (r) => {
+        n += 1;
+        const [ours, theirs] = [`d_fb_${n}`, `d_fblib_${n}`];
+        await bulkInsert(viaPrisma, "checkout", ["id", "shop", "token", "lease_owner", ...COLUMNS.map(([, c]) => c), "created_at", "updated_at"], [[ours, TEST_SHOP, ours, "diff", ...KEYS.map((k) => r[k]), CREATED, CREATED]]);
+        await db.checkout.create({
+          data: { id: theirs, shop: TEST_SHOP, token: theirs, leaseOwner: "diff", ...r, subtotalMinor: BigInt(r.subtotalMinor), shopTotalMinor: r.shopTotalMinor === null ? null : BigInt(r.shopTotalMinor), createdAt: CREATED, updatedAt: CREATED },
+        });
+        expect(await readBack(ours)).toEqual(await readBack(theirs));
+        const loaded = await loadClaimedCheckouts(viaPrisma, [ours], "diff");
+        expect(loaded[0]).toMatchObject(Object.fromEntries(KEYS.filter((k) => k !== "shopifyUpdatedAt").map((k) => [k, r[k]])));
+        await db.checkout.deleteMany({ where: { id: { in: [ours, theirs] } } });
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it("an UPDATE ... FROM (VALUES ...) batch (advanceCheckouts) writes what Prisma's update writes, nulls and all", async () => {
     const advance = fc.record({ nextStepIndex: int4, nextDueAt: maybe(date), status: text, priority: text, priorityScore: int4, stopReason: maybe(text) });
     await fc.assert(
