@@ -206,6 +206,18 @@ function keepLibsqlStatements() {
   };
 }
 
+/** The pg pool behind each PostgreSQL client createDb made (see pgPoolOf). */
+const pgPools = new WeakMap<Db, pg.Pool>();
+
+/**
+ * PostgreSQL: the pool a client made by createDb runs on, for driver-level statements beside Prisma on the same
+ * connections (the recovery engine's bulk statements: app/models/recovery.server.ts). Undefined for SQLite clients
+ * and clients made elsewhere.
+ */
+export function pgPoolOf(db: Db): pg.Pool | undefined {
+  return pgPools.get(db);
+}
+
 export function createDb(url: string | undefined = process.env.DATABASE_URL): DbHandle {
   const provider = databaseProvider(url);
   if (provider === "postgresql") {
@@ -222,6 +234,7 @@ export function createDb(url: string | undefined = process.env.DATABASE_URL): Db
     // would crash the process. The pool discards that client and the next query opens a fresh connection.
     pool.on("error", (err) => console.error(`checkout-recovery: PostgreSQL connection lost (${err.message}); reconnecting on next query`));
     const db = new PgClient({ adapter: new PrismaPg(pool) });
+    pgPools.set(db, pool);
     return { db, provider, ready: Promise.resolve() };
   }
   keepLibsqlStatements();

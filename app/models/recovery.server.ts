@@ -1,10 +1,11 @@
 // Database work of the recovery engine, in batches: claiming due checkouts with a lease, reading what a batch needs,
 // writing the send ledger, recording results and advancing timelines. Raw SQL is portable (snake_case names) and
-// differs only in how values get in (bound on SQLite, literals on PostgreSQL: see Statement), FOR UPDATE SKIP LOCKED,
-// and how a timestamp literal is written.
+// differs only in its placeholders ($1 on PostgreSQL, ?1 on SQLite: see Statement), FOR UPDATE SKIP LOCKED, and how a
+// value is typed.
 import { timeOrderedId } from "../lib/ids";
 import type { Checkout } from "@prisma/client";
-import type { Db, DbHandle, DbProvider } from "../db.server";
+import pg from "pg";
+import { pgPoolOf, type Db, type DbHandle, type DbProvider } from "../db.server";
 import { textProblem, storableOrNull } from "../lib/db-text";
 import { canMove } from "../lib/pipeline";
 import { auditData, type AuditEntry } from "./audit.server";
@@ -39,68 +40,106 @@ const ROWS_PER_STATEMENT = 250;
  */
 const SQLITE_SHAPES = [1, 4, 16, 64, ROWS_PER_STATEMENT];
 
+// PostgreSQL allows 65,535 bound parameters per statement. The widest statement here is a ledger insert of
+// ROWS_PER_STATEMENT rows of 13 values (3,250), far below; Statement checks all the same.
+const PG_MAX_PARAMS = 65_535;
+
 /**
- * A value as an SQL literal. Strings: quotes doubled (PostgreSQL: an E'' string with backslashes doubled too, so the
- * result does not depend on standard_conforming_strings); NUL and lone surrogates are refused (neither database stores
- * them as given: PostgreSQL refuses NUL, both drivers turn a lone surrogate into U+FFFD). Numbers: safe integers only.
- * Dates: UTC, in the text form Prisma stores on SQLite, cast to timestamp(3) on PostgreSQL. A refusal throws before
- * any statement is sent: the caller records the row apart (see `eachApart`).
+ * The refusals every bound value goes through, alike on both databases: NUL and lone surrogates in strings (neither
+ * database stores them as given: PostgreSQL refuses NUL, both drivers turn a lone surrogate into U+FFFD), numbers
+ * other than safe integers, invalid dates (and, through sqliteDateText, years outside 0000-9999: PostgreSQL would
+ * store a later one, but Prisma cannot read it back). A refusal throws before any statement is sent: the caller
+ * records the row apart (see `eachApart`).
  */
-export function literal(provider: DbProvider, v: unknown): string {
-  if (v === null || v === undefined) return "NULL";
-  if (typeof v === "number") {
-    if (!Number.isSafeInteger(v)) throw new Error("literal: only safe integers");
-    return String(v);
-  }
-  if (typeof v === "boolean") return provider === "postgresql" ? (v ? "TRUE" : "FALSE") : v ? "1" : "0";
-  if (v instanceof Date) {
-    if (Number.isNaN(v.getTime())) throw new Error("literal: invalid date");
-    // Years 0000-9999 on both: PostgreSQL would store a later one, but Prisma cannot read it back.
-    const text = sqliteDateText(v);
-    return provider === "postgresql" ? `CAST('${text.slice(0, -6)}' AS timestamp(3))` : `'${text}'`;
-  }
+function refused(v: unknown): string | null {
+  if (typeof v === "number") return Number.isSafeInteger(v) ? null : "only safe integers";
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? "invalid date" : null;
   if (typeof v === "string") {
     const problem = textProblem(v);
-    if (problem) throw new Error(`literal: ${problem} in string`);
-    return provider === "postgresql" ? `E'${v.replace(/\\/g, "\\\\").replace(/'/g, "''")}'` : `'${v.replace(/'/g, "''")}'`;
+    return problem ? `${problem} in string` : null;
   }
-  throw new Error(`literal: unsupported ${typeof v}`);
+  if (v === null || v === undefined || typeof v === "boolean") return null;
+  return `unsupported ${typeof v}`;
 }
 
-/** A value bound on SQLite: what `literal` would write, unquoted (booleans 1/0, dates in Prisma's text form). */
+function checked(v: unknown): void {
+  const problem = refused(v);
+  if (problem) throw new Error(`bound value: ${problem}`);
+}
+
+/** A value bound on SQLite: booleans 1/0, dates in Prisma's text form (sqliteDateText). */
 function sqliteValue(v: unknown): string | number | null {
+  checked(v);
   if (v === null || v === undefined) return null;
   if (typeof v === "boolean") return v ? 1 : 0;
-  if (typeof v === "number") {
-    if (!Number.isSafeInteger(v)) throw new Error("bound value: only safe integers");
-    return v;
-  }
   if (v instanceof Date) return sqliteDateText(v);
-  if (typeof v === "string") {
-    // The same refusals as `literal`, so that a value is accepted or refused alike on both databases.
-    const problem = textProblem(v);
-    if (problem) throw new Error(`bound value: ${problem} in string`);
-    return v;
-  }
-  throw new Error(`bound value: unsupported ${typeof v}`);
+  return v as string | number;
 }
 
+type PgValue = string | number | boolean | null;
+const INT4_MAX = 2 ** 31 - 1;
+
 /**
- * One statement being written. `v(value)` puts a value in: on PostgreSQL as a literal (through Prisma's driver
- * adapter each bound parameter cost about as much as a whole row: 800 rows x 9 values, 1.4 s bound against 75 ms
- * inline); on SQLite as a numbered parameter (?1, ?2, ...), so that the text depends only on the statement's shape.
- * libsql allocates native memory for each statement it prepares and frees it only when V8 collects the statement,
- * gigabytes under bulk work, so app/db.server.ts keeps statements prepared by text; the engine's texts repeat because
- * lists are padded on SQLite to one of SQLITE_SHAPES (`fit`). Run on Prisma's own connection when `Sql.sqlite` is set.
+ * A value bound on PostgreSQL, with the cast its placeholder carries. Typed as the SQL literal for the value would be
+ * (what these statements inlined before): an integer is integer (bigint past its range), a boolean boolean, a date
+ * timestamp(3) sent as UTC text (pg would send a Date in the process's local time). A string or null stays untyped and
+ * takes its type from where it stands, as a quoted literal or NULL does: an IN list takes the column's type, an INSERT
+ * value the target column's, a VALUES column its rows' common type (text when every row has a string or NULL).
+ */
+function pgValue(v: unknown): [PgValue, string] {
+  checked(v);
+  if (v === null || v === undefined) return [null, ""];
+  if (typeof v === "number") return [v, v >= -INT4_MAX - 1 && v <= INT4_MAX ? "::integer" : "::bigint"];
+  if (typeof v === "boolean") return [v, "::boolean"];
+  if (v instanceof Date) return [sqliteDateText(v).slice(0, -6), "::timestamp(3)"];
+  return [v as string, ""];
+}
+
+// timestamp(3) columns hold UTC: read them as UTC (pg's default reads a timestamp without time zone as local time).
+// bigint comes back as text (pg's default), read with Number() like every other number here.
+const TIMESTAMP_OID = 1114;
+const PG_TYPES = {
+  getTypeParser(oid: number, format?: string) {
+    if (oid === TIMESTAMP_OID) return (v: string) => new Date(`${v.replace(" ", "T")}Z`);
+    return pg.types.getTypeParser(oid, format as "text");
+  },
+} as pg.CustomTypesConfig;
+
+/**
+ * One statement being written. `v(value)` puts a value in as a numbered bound parameter ($1 or ?1, ...), refused
+ * alike on both databases when neither stores it as given; the statement text depends only on its shape.
+ * PostgreSQL: run on the pg pool under the Prisma client (pgPoolOf), not through Prisma: through Prisma's driver
+ * adapter each bound parameter cost about as much as a whole row (800 rows x 9 values, 1.4 s bound against 75 ms
+ * inlined as literals); through pg directly they cost about what the literals did (the widest insert a little more,
+ * markSent with its bodies half: bench/RESULTS.md, issue 16). Every statement here is one autocommitted statement
+ * (none runs inside a Prisma transaction), so the connection it takes from the pool does not matter.
+ * SQLite: libsql allocates native memory for each statement it prepares and frees it only when V8 collects the
+ * statement, gigabytes under bulk work, so app/db.server.ts keeps statements prepared by text; the engine's texts
+ * repeat because lists are padded on SQLite to one of SQLITE_SHAPES (`fit`). Run on Prisma's own connection when
+ * `Sql.sqlite` is set.
  */
 class Statement {
-  readonly params: Array<string | number | null> = [];
+  readonly params: PgValue[] = [];
   constructor(private readonly s: Sql) {}
 
   v = (value: unknown): string => {
-    if (this.s.provider === "postgresql") return literal("postgresql", value);
+    if (this.s.provider === "postgresql") {
+      const [bound, cast] = pgValue(value);
+      this.params.push(bound);
+      if (this.params.length > PG_MAX_PARAMS) throw new Error(`statement: more than ${PG_MAX_PARAMS} parameters`);
+      return `$${this.params.length}${cast}`;
+    }
     this.params.push(sqliteValue(value));
     return `?${this.params.length}`;
+  };
+
+  /**
+   * A value whose placeholder carries its column's type on PostgreSQL even when it is null (where the context gives
+   * none: a VALUES column whose rows are all NULL would be text). SQLite: as `v`.
+   */
+  typed = (value: unknown, pgType: "timestamp(3)"): string => {
+    const placeholder = this.v(value);
+    return this.s.provider === "postgresql" && value == null ? `${placeholder}::${pgType}` : placeholder;
   };
 
   /** A comma-separated list of values. */
@@ -117,15 +156,23 @@ class Statement {
     return [...items, ...Array<T>(size - items.length).fill(items[items.length - 1])];
   };
 
+  private pool(): pg.Pool | undefined {
+    return this.s.provider === "postgresql" ? pgPoolOf(this.s.db) : undefined;
+  }
+
   async query<T>(sql: string): Promise<T[]> {
     const { sqlite } = this.s;
-    if (sqlite && this.s.provider === "sqlite") return sqlite(async (run) => (await run(sql, this.params)).rows as unknown as T[]);
+    if (sqlite && this.s.provider === "sqlite") return sqlite(async (run) => (await run(sql, this.params as Array<string | number | null>)).rows as unknown as T[]);
+    const pool = this.pool();
+    if (pool) return (await pool.query({ text: sql, values: this.params, types: PG_TYPES })).rows as T[];
     return this.s.db.$queryRawUnsafe<T[]>(sql, ...this.params);
   }
 
   async execute(sql: string): Promise<number> {
     const { sqlite } = this.s;
-    if (sqlite && this.s.provider === "sqlite") return sqlite(async (run) => (await run(sql, this.params)).rowsAffected);
+    if (sqlite && this.s.provider === "sqlite") return sqlite(async (run) => (await run(sql, this.params as Array<string | number | null>)).rowsAffected);
+    const pool = this.pool();
+    if (pool) return (await pool.query({ text: sql, values: this.params })).rowCount ?? 0;
     return this.s.db.$executeRawUnsafe(sql, ...this.params);
   }
 }
@@ -438,7 +485,7 @@ export async function markSent(s: Sql, rows: SentRow[], now: Date): Promise<void
   for (const part of chunks(rows, ROWS_PER_STATEMENT)) {
     const q = new Statement(s);
     const values = q.fit(part).map((r) => `(${q.list([r.id, r.providerId, r.recipient, r.subject, r.bodyHtml, r.bodyText])})`);
-    // String literals and NULLs in VALUES resolve to text on PostgreSQL, as the target columns are.
+    // Untyped strings and NULLs in VALUES resolve to text on PostgreSQL, as the target columns are.
     await q.execute(`UPDATE message SET status = 'sent', sent_at = ${q.v(now)}, updated_at = ${q.v(now)}, attempts = attempts + 1,
         next_attempt_at = NULL, last_error = NULL, provider_id = v.column2, recipient = COALESCE(v.column3, message.recipient),
         subject = v.column4, body_html = v.column5, body_text = v.column6
@@ -487,7 +534,7 @@ export async function eachApart<T>(rows: T[], batch: (rows: T[]) => Promise<unkn
 /** Why a statement failed, short and without values (a refused value may be personal data). */
 export function statementError(error: unknown): string {
   const text = String((error as Error)?.message ?? error);
-  if (/^(literal|bound value):/.test(text)) return text.slice(0, 120);
+  if (/^bound value:/.test(text)) return text.slice(0, 120);
   const code = (error as { code?: unknown })?.code;
   const first = text.split("\n").find((l) => /error|invalid|violat|refus|out of range|overflow|too/i.test(l)) ?? text.split("\n")[0];
   return `${code ? `${String(code)}: ` : ""}${first.replace(/'[^']*'/g, "'…'").trim()}`.slice(0, 200);
@@ -590,7 +637,7 @@ export async function advanceCheckouts(s: Sql, a: { owner: string; rows: Advance
   const contacted = new Set<string>();
   for (const part of chunks(a.rows, ROWS_PER_STATEMENT)) {
     const q = new Statement(s);
-    const values = q.fit(part).map((r) => `(${q.list([r.id, r.nextStepIndex, r.nextDueAt, r.status, r.priority, r.priorityScore, r.stopReason, r.contact && contactAllowed ? 1 : 0])})`);
+    const values = q.fit(part).map((r) => `(${q.list([r.id, r.nextStepIndex])}, ${q.typed(r.nextDueAt, "timestamp(3)")}, ${q.list([r.status, r.priority, r.priorityScore, r.stopReason, r.contact && contactAllowed ? 1 : 0])})`);
     // On the right of SET, checkout.* are the values before this update.
     const moves = `v.column8 = 1 AND checkout.stage = 'abandoned'`;
     const rows = await q.query<Record<string, unknown>>(`UPDATE checkout SET next_step_index = v.column2, next_due_at = v.column3, status = v.column4,

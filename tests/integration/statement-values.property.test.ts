@@ -1,13 +1,13 @@
 // Issue 15: every value that reaches an engine statement is either stored exactly or refused cleanly (an error before
 // or from the statement, nothing written), on both databases. Property-based (fast-check): arbitrary strings (quotes,
 // backslashes, NUL, lone surrogates, emoji, any code point) and numbers (huge, negative, non-integer, NaN) through
-// `literal` (the SQL literal PostgreSQL batch statements inline) and through the batch statements themselves
-// (markSent's multi-row UPDATE ... FROM VALUES, advanceCheckouts' UPDATE ... FROM VALUES).
+// the batch statements' bound values (bulkInsert's multi-row INSERT, markSent's multi-row UPDATE ... FROM VALUES,
+// advanceCheckouts' UPDATE ... FROM VALUES). Against Prisma's own writes: statement-values.differential.test.ts.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db, dbProvider } from "../../app/db.server";
 import { textProblem } from "../../app/lib/db-text";
-import { advanceCheckouts, eachApart, literal, markSent } from "../../app/models/recovery.server";
+import { advanceCheckouts, bulkInsert, eachApart, markSent } from "../../app/models/recovery.server";
 import { TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedShop } from "../helpers/db";
 import { seedDueCheckouts } from "../helpers/engine";
@@ -29,9 +29,20 @@ const anyNumber = fc.oneof(
   fc.constantFrom(2 ** 31, -(2 ** 31) - 1, 2 ** 53, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 1e300, -0, 0.5, Number.NaN, Number.POSITIVE_INFINITY),
 );
 
-async function selectLiteral(v: unknown): Promise<unknown> {
-  const rows = await db.$queryRawUnsafe<Array<{ v: unknown }>>(`SELECT ${literal(dbProvider, v)} AS v`);
-  return rows[0].v;
+let written = 0;
+
+/** A value written through a batch statement (bulkInsert) into a text column, read back by Prisma. */
+async function throughText(v: string): Promise<unknown> {
+  const id = `a-prop-${++written}`;
+  await bulkInsert(sql, "audit_log", ["id", "shop", "actor", "action", "detail", "created_at"], [[id, TEST_SHOP, "t", "prop", v, NOW]]);
+  return (await db.auditLog.findUniqueOrThrow({ where: { id } })).detail;
+}
+
+/** A value written through a batch statement (bulkInsert) into a 64-bit column, read back by Prisma. */
+async function throughNumber(v: number): Promise<unknown> {
+  const id = `prop-n-${++written}`;
+  await bulkInsert(sql, "checkout", ["id", "shop", "token", "subtotal_minor", "shopify_created_at", "shopify_updated_at", "created_at", "updated_at"], [[id, TEST_SHOP, id, v, NOW, NOW, NOW, NOW]]);
+  return (await db.checkout.findUniqueOrThrow({ where: { id } })).subtotalMinor;
 }
 
 beforeAll(async () => {
@@ -42,29 +53,44 @@ beforeAll(async () => {
 });
 
 describe(`statement values (${dbProvider})`, () => {
-  it("a string literal reads back exactly, or is refused before any statement (NUL, lone surrogates)", async () => {
+  it("a bound string reads back exactly, or is refused before any statement (NUL, lone surrogates)", async () => {
     await fc.assert(
       fc.asyncProperty(anyText, async (v) => {
         if (textProblem(v)) {
-          expect(() => literal(dbProvider, v)).toThrow(/literal: (nul_character|lone_surrogate)/);
+          const before = await db.auditLog.count();
+          await expect(throughText(v)).rejects.toThrow(/^bound value: (nul_character|lone_surrogate) in string$/);
+          expect(await db.auditLog.count()).toBe(before);
           return;
         }
-        expect(await selectLiteral(v)).toBe(v);
+        expect(await throughText(v)).toBe(v);
       }),
       { numRuns: RUNS },
     );
   });
 
-  it("a number literal reads back exactly, or is refused (non-integers, unsafe integers, NaN, infinities)", async () => {
+  it("a bound number reads back exactly, or is refused before any statement (non-integers, unsafe integers, NaN, infinities)", async () => {
     await fc.assert(
       fc.asyncProperty(anyNumber, async (n) => {
         if (!Number.isSafeInteger(n)) {
-          expect(() => literal(dbProvider, n)).toThrow(/only safe integers/);
+          const before = await db.checkout.count();
+          await expect(throughNumber(n)).rejects.toThrow(/^bound value: only safe integers$/);
+          expect(await db.checkout.count()).toBe(before);
           return;
         }
-        expect(Number(await selectLiteral(n))).toBe(n === 0 ? 0 : n);
+        expect(Number(await throughNumber(n))).toBe(n === 0 ? 0 : n);
       }),
       { numRuns: RUNS },
+    );
+  });
+
+  it("an invalid date, or one outside years 0000-9999, is refused before any statement", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.constant(new Date(Number.NaN)), fc.date({ min: new Date("+010000-01-01T00:00:00.000Z"), noInvalidDate: true }), fc.date({ max: new Date("-000001-12-31T23:59:59.999Z"), noInvalidDate: true })), async (at) => {
+        const before = await db.auditLog.count();
+        await expect(bulkInsert(sql, "audit_log", ["id", "shop", "actor", "action", "created_at"], [[`a-date-${++written}`, TEST_SHOP, "t", "prop", at]])).rejects.toThrow(/^(bound value: invalid date|date out of range for SQLite text \(year -?\d+\))$/);
+        expect(await db.auditLog.count()).toBe(before);
+      }),
+      { numRuns: 30 },
     );
   });
 
