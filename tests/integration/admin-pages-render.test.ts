@@ -13,40 +13,15 @@ import * as incentives from "../../app/routes/app.incentives";
 import { adminRequest, call } from "../helpers/admin";
 import { TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedOfflineSession, seedShop } from "../helpers/db";
+import { seedAdminCheckout } from "../helpers/admin-seed";
 import { occurrences, renderRoute } from "../helpers/render-route";
 
 const NOW = new Date();
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3600_000);
-let seq = 0;
 let grace = "";
 let emailId = "";
 
-async function checkout(data: Partial<Prisma.CheckoutUncheckedCreateInput> = {}) {
-  seq += 1;
-  return db.checkout.create({
-    data: {
-      shop: TEST_SHOP,
-      token: `tok-render-${seq}`,
-      email: `shopper${seq}@example.com`,
-      firstName: "Ada",
-      lastName: "Lovelace",
-      phone: "+15550100000",
-      customerKey: `email:shopper${seq}@example.com`,
-      lineItems: JSON.stringify([{ title: "Linen Shirt", variantTitle: "M", quantity: 2, priceMinor: 2500 }]),
-      lineItemCount: 2,
-      totalMinor: 5000,
-      subtotalMinor: 5000,
-      shopifyCreatedAt: hoursAgo(30),
-      shopifyUpdatedAt: hoursAgo(30),
-      abandonedAt: hoursAgo(29),
-      status: "abandoned",
-      currency: "USD",
-      shopCurrency: "USD",
-      shopTotalMinor: data.totalMinor ?? 5000,
-      ...data,
-    },
-  });
-}
+const checkout = (data: Partial<Prisma.CheckoutUncheckedCreateInput> = {}) => seedAdminCheckout(data, { now: NOW, variantTitle: "M" });
 
 beforeAll(async () => {
   await resetDatabase();

@@ -16,38 +16,13 @@ import * as settings from "../../app/routes/app.settings";
 import { adminRequest, call } from "../helpers/admin";
 import { OTHER_SHOP, TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedOfflineSession, seedShop } from "../helpers/db";
+import { seedAdminCheckout } from "../helpers/admin-seed";
 import { addHours } from "../helpers/time";
 
 const NOW = new Date();
 const hoursAgo = (h: number) => addHours(NOW, -h);
-let seq = 0;
 
-async function checkout(data: Partial<Prisma.CheckoutUncheckedCreateInput> = {}) {
-  seq += 1;
-  // As ingest stores a cart in the shop's currency: the shop value is the total.
-  const money = { currency: "USD", shopCurrency: "USD", shopTotalMinor: data.totalMinor ?? 5000 };
-  return db.checkout.create({
-    data: {
-      shop: TEST_SHOP,
-      token: `tok-admin-${seq}-${Math.random().toString(36).slice(2, 8)}`,
-      email: `shopper${seq}@example.com`,
-      firstName: "Ada",
-      lastName: "Lovelace",
-      phone: "+15550100000",
-      customerKey: `email:shopper${seq}@example.com`,
-      lineItems: JSON.stringify([{ title: "Linen Shirt", quantity: 2, priceMinor: 2500 }]),
-      lineItemCount: 2,
-      totalMinor: 5000,
-      subtotalMinor: 5000,
-      shopifyCreatedAt: hoursAgo(30),
-      shopifyUpdatedAt: hoursAgo(30),
-      abandonedAt: hoursAgo(29),
-      status: "abandoned",
-      ...money,
-      ...data,
-    },
-  });
-}
+const checkout = (data: Partial<Prisma.CheckoutUncheckedCreateInput> = {}) => seedAdminCheckout(data, { now: NOW });
 
 // A stand-in for the Shopify Admin GraphQL API (loopback), for the pipeline's "generate code" action.
 let graphql: http.Server;
