@@ -107,7 +107,7 @@ export async function sendResponse(req, res, response) {
   out["content-security-policy"] = csp.length === 1 ? csp[0] : csp;
   // Documents and event streams stream (React's streaming render, deferred data); anything else is written at once.
   if (!response.body || /text\/html|text\/event-stream/i.test(type)) {
-    res.writeHead(response.status, response.statusText || undefined, out);
+    writeHead(res, response, out);
     if (!response.body) return void res.end();
     if (/text\/event-stream/i.test(type)) res.flushHeaders();
     await writeReadableStreamToWritable(response.body, res);
@@ -116,6 +116,13 @@ export async function sendResponse(req, res, response) {
   const body = Buffer.from(await response.arrayBuffer());
   // Its length lets the compression middleware leave a small answer as it is.
   if (req.method !== "HEAD") out["content-length"] = String(body.length);
-  res.writeHead(response.status, response.statusText || undefined, out);
+  writeHead(res, response, out);
   res.end(body);
+}
+
+// Without a reason phrase, no placeholder argument: the compression middleware's writeHead (on-headers) takes a
+// second argument that is not a string for the headers, and would drop the real ones.
+function writeHead(res, response, headers) {
+  if (response.statusText) res.writeHead(response.status, response.statusText, headers);
+  else res.writeHead(response.status, headers);
 }
