@@ -88,6 +88,9 @@ interface Server {
   log: () => string;
 }
 
+/** Every server started, stopped after the tests even when one never came up. */
+const started: ChildProcess[] = [];
+
 async function startServer(script: string, env: Record<string, string>): Promise<Server> {
   const port = await freePort();
   let log = "";
@@ -96,6 +99,7 @@ async function startServer(script: string, env: Record<string, string>): Promise
     env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "info", WEB_CONCURRENCY: "1", DEMO_MODE: "", TRUST_PROXY: "", WEBHOOK_MAX_BYTES: String(WEBHOOK_MAX), ...env, PORT: String(port), HOST: "127.0.0.1", SHOPIFY_APP_URL: `http://127.0.0.1:${port}` },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  started.push(child);
   child.stdout!.on("data", (d: Buffer) => (log += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
   // Up when its log says so (no polling): both print "listening on" once the port is bound.
@@ -107,11 +111,12 @@ async function startServer(script: string, env: Record<string, string>): Promise
   return { port, child, log: () => log };
 }
 
-function stop(s: Server | undefined): Promise<void> {
-  if (!s || s.child.exitCode !== null) return Promise.resolve();
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((r) => {
-    s.child.once("exit", () => r());
-    s.child.kill("SIGTERM");
+    child.once("exit", () => r());
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), 5000).unref();
   });
 }
 
@@ -169,7 +174,7 @@ describe.runIf(process.env.CR_TEST_DB !== "postgres")("server.mjs against Expres
   }, 180_000);
 
   afterAll(async () => {
-    await Promise.all([stop(ours), stop(lib)]);
+    await Promise.all(started.map(stop));
   });
 
   /** The same request to both servers. */
