@@ -1,17 +1,21 @@
-// server.mjs against the maintained library: the same build and database served by our node:http adapter and by
-// Express + @remix-run/express (bench/express-server.mjs, with the same rules from scripts/server-policy.mjs), the
-// same requests to both, and the answers compared: status, body (decompressed) and every header but the
-// per-connection ones. The differences (none of them a choice of ours but the first two) are asserted on their own:
-//   1. an answer written at once carries Content-Length on ours; the library streams every answer (chunked), so the
+// The production server (server.mjs: Express + @remix-run/express) against the hand-written node:http server it
+// replaced in issue 16 (bench/lean-server.mjs and its adapter bench/lean-adapter.mjs): the same build and database,
+// the same rules (scripts/server-policy.mjs), the same requests to both, and the answers compared: status, body
+// (decompressed) and every header but the per-connection ones. This is the proof that the switch kept the server's
+// behaviour, and the differential test the lean server would need to come back. The differences are asserted on
+// their own ("lean" is the replaced server, "library" server.mjs):
+//   1. an answer written at once carries Content-Length on lean; the library streams every answer (chunked), so the
 //      compression middleware cannot tell a small one and compresses answers under 1 KB too;
-//   2. (none left: a body over a route's limit gets the same 413 from both; ours also drains the rest, bounded, so
-//      that a keep-alive connection stays usable);
+//   2. (none left: a body over a route's limit gets the same 413 from both; lean also drains the rest, bounded, so
+//      that a keep-alive connection stays usable, where the library closes it);
 //   3. Express's res.append adds "; charset=utf-8" to a text or JSON Content-Type the app set without one;
 //   4. the URL's host (tested on the adapters in-process, below): with TRUST_PROXY unset the library still takes the
-//      port of an untrusted X-Forwarded-Host; with a trusted proxy naming a host without a port, it adds the port of
-//      the Host header (the proxy's hop to us). Ours takes the Host, or the forwarded host, as they are.
-// Then what server.mjs adds on top: compression (brotli preferred), frame-ancestors per shop on an admin document and
-// 'none' on a resource route, TRUST_PROXY. SQLite only (the servers are child processes over one database file).
+//      port of an untrusted X-Forwarded-Host (the host name stays the Host's); with a trusted proxy naming a host
+//      without a port, it adds the port of the Host header (the proxy's hop to us). Lean takes the Host, or the
+//      forwarded host, as they are.
+// Then what the issue asked of the server: compression (brotli preferred), frame-ancestors per shop on an admin
+// document and 'none' on a resource route, TRUST_PROXY. SQLite only (the servers are child processes over one
+// database file).
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -26,7 +30,7 @@ import { RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helper
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, buildStaleReason } from "../../demo/processes";
 import { freePort } from "../../scripts/embedded-pg.mjs";
-import { toRequest } from "../../scripts/remix-adapter.mjs";
+import { toRequest } from "../../bench/lean-adapter.mjs";
 import { ADMIN_FRAME_ANCESTORS as POLICY_ADMIN, NO_FRAME as POLICY_NO_FRAME, trustProxySetting, trustedPeer } from "../../scripts/server-policy.mjs";
 import { ADMIN_FRAME_ANCESTORS, NO_FRAME } from "../../app/lib/security-headers";
 import { API_KEY, API_SECRET_KEY, TEST_SHOP } from "../helpers/constants";
@@ -156,8 +160,8 @@ async function adminHeaders(pathName: string): Promise<Record<string, string>> {
   return { Authorization: signed.headers.get("authorization")! };
 }
 
-describe.runIf(process.env.CR_TEST_DB !== "postgres")("server.mjs against Express + @remix-run/express (same build, same requests)", () => {
-  let ours: Server;
+describe.runIf(process.env.CR_TEST_DB !== "postgres")("server.mjs (Express + @remix-run/express) against the lean node:http server it replaced", () => {
+  let lean: Server;
   let lib: Server;
   let asset: string;
 
@@ -170,7 +174,7 @@ describe.runIf(process.env.CR_TEST_DB !== "postgres")("server.mjs against Expres
     await seedShop(TEST_SHOP);
     await seedOfflineSession(TEST_SHOP);
     const env = { DATABASE_URL: process.env.DATABASE_URL!, SHOPIFY_API_KEY: API_KEY, SHOPIFY_API_SECRET: API_SECRET_KEY };
-    [ours, lib] = await Promise.all([startServer("server.mjs", env), startServer("bench/express-server.mjs", env)]);
+    [lean, lib] = await Promise.all([startServer("bench/lean-server.mjs", env), startServer("server.mjs", env)]);
   }, 180_000);
 
   afterAll(async () => {
@@ -181,7 +185,7 @@ describe.runIf(process.env.CR_TEST_DB !== "postgres")("server.mjs against Expres
   const both = async (r: Req | (() => Req | Promise<Req>)): Promise<[Answer, Answer]> => {
     const a = typeof r === "function" ? await r() : r;
     const b = typeof r === "function" ? await r() : r;
-    return [await send(ours.port, a), await send(lib.port, b)];
+    return [await send(lean.port, a), await send(lib.port, b)];
   };
 
   const expectSame = (a: Answer, b: Answer) => {
@@ -190,7 +194,7 @@ describe.runIf(process.env.CR_TEST_DB !== "postgres")("server.mjs against Expres
     expect(sameClock(a.body.toString("utf8"))).toBe(sameClock(b.body.toString("utf8")));
   };
 
-  it("a signed webhook: the same answer, Content-Length on ours (difference 1), never compressed, never framed", async () => {
+  it("a signed webhook: the same answer, Content-Length on lean (difference 1), never compressed, never framed", async () => {
     const [a, b] = await both(() => signedWebhook("checkouts/create", checkout(`diff-${crypto.randomBytes(6).toString("hex")}`)));
     expect(a.status).toBe(200);
     expect(JSON.parse(a.body.toString())).toMatchObject({ outcome: "created" });
@@ -219,9 +223,9 @@ describe.runIf(process.env.CR_TEST_DB !== "postgres")("server.mjs against Expres
     expectSame(m, n);
   });
 
-  it("a body over the route's limit: the same 413, whether ours reads it whole (under 256 KB) or streams it", async () => {
-    const small = JSON.stringify({ pad: "x".repeat(WEBHOOK_MAX * 2) }); // read whole by ours (under 256 KB)
-    const large = JSON.stringify({ pad: "x".repeat(400 * 1024) }); // streamed by ours
+  it("a body over the route's limit: the same 413, whether lean reads it whole (under 256 KB) or streams it", async () => {
+    const small = JSON.stringify({ pad: "x".repeat(WEBHOOK_MAX * 2) }); // read whole by lean (under 256 KB)
+    const large = JSON.stringify({ pad: "x".repeat(400 * 1024) }); // streamed by lean
     const [a, b] = await both(() => signedWebhook("checkouts/create", small));
     expect(a.status).toBe(413);
     expect(JSON.parse(a.body.toString())).toEqual({ error: `body larger than ${WEBHOOK_MAX} bytes` });
@@ -253,7 +257,7 @@ describe.runIf(process.env.CR_TEST_DB !== "postgres")("server.mjs against Expres
     expectSame(a, b);
   });
 
-  it("an admin data request: the same JSON; under 1 KB left as it is by ours, compressed by the library (difference 1)", async () => {
+  it("an admin data request: the same JSON; under 1 KB left as it is by lean, compressed by the library (difference 1)", async () => {
     const pathName = `/app/logs?shop=${TEST_SHOP}&_data=routes%2Fapp.logs`;
     const [a, b] = await both(async () => ({ path: pathName, headers: { ...(await adminHeaders(pathName)), "Accept-Encoding": "gzip, br" } }));
     expect(a.status).toBe(200);
@@ -308,9 +312,9 @@ describe.runIf(process.env.CR_TEST_DB !== "postgres")("server.mjs against Expres
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-// The request URL, on the adapters themselves (no build needed): our toRequest and the library's createRemixRequest
+// The request URL, on the adapters themselves (no build needed): the lean toRequest and the library's createRemixRequest
 // behind Express's "trust proxy", for the same TRUST_PROXY value and the same headers.
-describe("the request URL: TRUST_PROXY on our adapter and on Express's trust proxy", () => {
+describe("the request URL: TRUST_PROXY on the lean adapter and on Express's trust proxy (server.mjs)", () => {
   const servers: http.Server[] = [];
   afterAll(() => {
     for (const s of servers) s.close();
@@ -323,38 +327,38 @@ describe("the request URL: TRUST_PROXY on our adapter and on Express's trust pro
     return (server.address() as { port: number }).port;
   }
 
-  async function urls(trust: string | undefined, headers: Record<string, string>): Promise<{ ours: string; lib: string }> {
+  async function urls(trust: string | undefined, headers: Record<string, string>): Promise<{ lean: string; lib: string }> {
     const trusted = trustedPeer(trustProxySetting(trust));
-    const oursPort = await listen(async (req, res) => res.end((await toRequest(req, res, trusted)).url));
+    const leanPort = await listen(async (req, res) => res.end((await toRequest(req, res, trusted)).url));
     const app = express();
     app.set("trust proxy", trustProxySetting(trust));
     app.all("*", (req, res) => void res.end(createRemixRequest(req, res).url));
     const libPort = await listen(app);
     const get = async (port: number) => (await send(port, { path: "/app?x=1", headers: { Host: `127.0.0.1:${port}`, ...headers } })).body.toString();
-    const [o, l] = [await get(oursPort), await get(libPort)];
-    // The two listen on different ports: name ours's port as the library's to compare.
-    return { ours: o.replace(`:${oursPort}/`, ":PORT/"), lib: l.replace(`:${libPort}/`, ":PORT/") };
+    const [o, l] = [await get(leanPort), await get(libPort)];
+    // The two listen on different ports: name each one's own port PORT to compare.
+    return { lean: o.replace(`:${leanPort}/`, ":PORT/"), lib: l.replace(`:${libPort}/`, ":PORT/") };
   }
 
   const proxied = { "X-Forwarded-Proto": "https", "X-Forwarded-Host": "shop-app.example.com:8443, inner.example" };
 
   it.each([undefined, "", "false", "0", "10.0.0.0/8", "uniquelocal"])("TRUST_PROXY=%j (the peer, 127.0.0.1, is not trusted): the URL is the socket's and the Host's", async (trust) => {
     const plain = await urls(trust, {});
-    expect(plain.ours).toBe("http://127.0.0.1:PORT/app?x=1");
-    expect(plain.ours).toBe(plain.lib);
+    expect(plain.lean).toBe("http://127.0.0.1:PORT/app?x=1");
+    expect(plain.lean).toBe(plain.lib);
     const forged = await urls(trust, proxied);
-    expect(forged.ours).toBe("http://127.0.0.1:PORT/app?x=1");
-    // Difference 3: the library keeps the Host's name but takes the port from the untrusted X-Forwarded-Host.
+    expect(forged.lean).toBe("http://127.0.0.1:PORT/app?x=1");
+    // Difference 4: the library keeps the Host's name but takes the port from the untrusted X-Forwarded-Host.
     expect(forged.lib).toBe("http://127.0.0.1:8443/app?x=1");
   });
 
   it.each(["1", "true", "loopback", "127.0.0.1", "::1,127.0.0.0/8"])("TRUST_PROXY=%j (the peer is trusted): X-Forwarded-Proto and the first X-Forwarded-Host", async (trust) => {
     const r = await urls(trust, proxied);
-    expect(r.ours).toBe("https://shop-app.example.com:8443/app?x=1");
-    expect(r.ours).toBe(r.lib);
-    // Difference 3, the other way: a forwarded host without a port gets the Host header's port from the library.
+    expect(r.lean).toBe("https://shop-app.example.com:8443/app?x=1");
+    expect(r.lean).toBe(r.lib);
+    // Difference 4, the other way: a forwarded host without a port gets the Host header's port from the library.
     const noPort = await urls(trust, { "X-Forwarded-Proto": "https", "X-Forwarded-Host": "shop-app.example.com" });
-    expect(noPort.ours).toBe("https://shop-app.example.com/app?x=1");
+    expect(noPort.lean).toBe("https://shop-app.example.com/app?x=1");
     expect(noPort.lib).toBe("https://shop-app.example.com:PORT/app?x=1");
   });
 
