@@ -30,6 +30,9 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "no-console": ["error", { allow: ["warn", "error"] }],
+      // One zod major: the v4 API ("zod/v4") everywhere; the plain "zod" entry point is zod 3's API while zod 3.25 is
+      // installed (moving the package to zod 4 turns "zod/v4" back into "zod" in one pass).
+      "no-restricted-imports": ["error", { paths: [{ name: "zod", message: 'Import "zod/v4": one zod major in the codebase.' }] }],
     },
   },
   {

@@ -1,5 +1,6 @@
 // Every environment variable the app reads, in one place. Secrets come only from here (never the repo, never logs).
-import { z } from "zod";
+import { z } from "zod/v4";
+import { v3Message } from "./lib/validation-messages";
 
 const optional = z
   .string()
@@ -30,7 +31,7 @@ let cached: AppEnv | undefined;
 /** The parsed environment. Throws one readable line naming the bad variable. */
 export function env(): AppEnv {
   if (cached) return cached;
-  const parsed = EnvSchema.safeParse(process.env);
+  const parsed = EnvSchema.safeParse(process.env, { error: v3Message });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`Invalid environment variable ${issue.path.join(".")}: ${issue.message}`);

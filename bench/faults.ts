@@ -26,7 +26,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import webpush from "web-push";
-import { demoServerEnv, DEMO_SHOP } from "../app/demo.server";
+import { demoServerEnv, DEMO_SHOP } from "../demo/demo.server";
 import { build, buildStaleReason, cleanup, freePort, freshDatabase, onCleanup, startServer, type ServerHandle } from "../demo/processes";
 import { createDemoShop } from "../demo/shop";
 import { hubSignature, webhookHmac } from "../demo/signing";

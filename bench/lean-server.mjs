@@ -36,11 +36,11 @@ try {
 }
 
 // Local demo only (`npm run demo`): not even loaded unless DEMO_MODE is set; it refuses NODE_ENV=production and
-// non-loopback hosts (app/demo.server.ts holds everything the demo relaxes).
+// non-loopback hosts (demo/demo.server.ts holds everything the demo relaxes).
 let demoAdmin = null;
 if (process.env.DEMO_MODE) {
   try {
-    demoAdmin = (await import("../app/demo.server.ts")).demoAdminMiddleware();
+    demoAdmin = (await import("../demo/demo.server.ts")).demoAdminMiddleware();
   } catch (e) {
     fail(e instanceof Error ? e.message : String(e));
   }

@@ -12,12 +12,17 @@
 // Prints messages/s for each and the push/raw ratio by wall clock (the headline; target >= 0.5). "ms CPU each" is
 // process CPU time (process.cpuUsage: every thread, the encryption workers included); "main thread" is the main
 // thread's own (process.threadCpuUsage), the event loop that also serves webhooks in production.
-// Options: --n 10000, --concurrency 64.
+// --push-encryption ours|web-push|both (default ours): which encryption the push senders run on the worker pool:
+// ours (push-encryption-core.mjs, production) or web-push's own `encrypt` (http_ece), each on a pool of its own with
+// the same worker count, batching and transfer. With both, the two run interleaved with raw in every round and the
+// web-push/ours ratios are printed (issue 16: web-push >= 0.9x ours by messages/s would replace ours).
+// Options: --n 10000, --concurrency 64, --push-encryption ours.
 import crypto from "node:crypto";
 import https from "node:https";
 import webpush from "web-push";
 import { createEmailSender } from "../app/channels/email.server";
-import { sharedPushEncryptPool } from "../app/channels/push-encrypt-pool.server";
+import { createPushEncryptPool, pushEncryptWorkers } from "../app/channels/push-encrypt-pool.server";
+import type { PushEncryption } from "../app/channels/push-encryption.server";
 import { createPushSender, type PushStore } from "../app/channels/push.server";
 import type { OutboundMessage } from "../app/channels/types";
 import { linkSigningKey } from "../app/lib/crypto.server";
@@ -30,8 +35,17 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
+function pushEncryptions(): PushEncryption[] {
+  const i = process.argv.indexOf("--push-encryption");
+  const v = i >= 0 ? process.argv[i + 1] : "ours";
+  if (v === "ours" || v === "web-push") return [v];
+  if (v === "both") return ["ours", "web-push"];
+  throw new Error(`--push-encryption must be ours, web-push or both (got ${v})`);
+}
+
 const N = arg("n", 10_000);
 const CONCURRENCY = arg("concurrency", 64);
+const ENCRYPTIONS = pushEncryptions();
 const APP_URL = "https://app.bench.example";
 
 interface Timing {
@@ -132,13 +146,27 @@ async function main() {
     touch: async () => {},
   };
   const vapid = { ...webpush.generateVAPIDKeys(), subject: "mailto:bench@bench.example" };
-  const push = createPushSender({ vapid: async () => vapid, appUrl: APP_URL, linkKey, store, allowedHosts: ["localhost"], testCa: rx.ca, allowNonPublic: true, maxSockets: CONCURRENCY });
-  await push.send(message(0, "push", now));
-  let pushFailed = 0;
-  const pushTask = async (i: number) => {
-    const r = await push.send(message(i, "push", now));
-    if (r.kind !== "sent") pushFailed += 1;
-  };
+  // One sender and one encryption pool per encryption measured (the same worker count as production would start).
+  const workers = pushEncryptWorkers();
+  const pushes = ENCRYPTIONS.map((encryption) => {
+    const encryptPool = createPushEncryptPool({ workers, encryption });
+    const sender = createPushSender({ vapid: async () => vapid, appUrl: APP_URL, linkKey, store, allowedHosts: ["localhost"], testCa: rx.ca, allowNonPublic: true, maxSockets: CONCURRENCY, encrypt: (text, keys) => encryptPool.encrypt(text, keys) });
+    const run = {
+      encryption,
+      encryptPool,
+      sender,
+      failed: 0,
+      task: async (i: number) => {
+        const r = await sender.send(message(i, "push", now));
+        if (r.kind !== "sent") run.failed += 1;
+      },
+    };
+    return run;
+  });
+  for (const p of pushes) {
+    const r = await p.sender.send(message(0, "push", now)); // warm-up: starts the pool's workers, opens a socket
+    if (r.kind !== "sent") throw new Error(`push warm-up (${p.encryption}) not sent: ${JSON.stringify(r)}`);
+  }
 
   // Raw HTTPS POSTs of the same size (an encrypted push body is the plaintext + 103 bytes of header, tag, padding),
   // with the same headers, answered by the same receiver the same way (201 + Location).
@@ -168,28 +196,43 @@ async function main() {
   await rawPost();
   // Push and raw run interleaved in rounds, so load from anything else on the machine hits both alike.
   const ROUNDS = 10;
-  let pushT: Timing = { ms: 0, cpuMs: 0, mainCpuMs: 0 };
+  const pushT = new Map<PushEncryption, Timing>(ENCRYPTIONS.map((e) => [e, { ms: 0, cpuMs: 0, mainCpuMs: 0 }]));
   let rawT: Timing = { ms: 0, cpuMs: 0, mainCpuMs: 0 };
   for (let r = 0; r < ROUNDS; r++) {
     const size = Math.ceil(N / ROUNDS);
     const offset = r * size;
     const count = Math.min(size, N - offset);
-    pushT = add(pushT, await pool(count, CONCURRENCY, pushTask, offset));
+    // Which encryption goes first alternates by round, so neither always follows the raw run or the other.
+    for (const p of r % 2 ? [...pushes].reverse() : pushes) pushT.set(p.encryption, add(pushT.get(p.encryption)!, await pool(count, CONCURRENCY, p.task, offset)));
     rawT = add(rawT, await pool(count, CONCURRENCY, () => rawPost(), offset));
   }
 
   const rate = (t: Timing) => Math.round((N / t.ms) * 1000);
   const cpuPer = (t: Timing) => (t.cpuMs / N).toFixed(3);
   const mainPer = (t: Timing) => (t.mainCpuMs / N).toFixed(3);
-  const ratio = rate(pushT) / rate(rawT);
-  const cpuRatio = rawT.cpuMs / pushT.cpuMs;
-  const mainCpuRatio = rawT.mainCpuMs / pushT.mainCpuMs;
-  const workers = sharedPushEncryptPool().workers;
+  const pushFailed = pushes.reduce((sum, p) => sum + p.failed, 0);
   console.log(`bench:send  n=${N} concurrency=${CONCURRENCY} node ${process.version} push encryption workers=${workers} (sender and stand-ins share this process)`);
   console.log(`email  ${rate(emailT).toLocaleString("en-US").padStart(7)} messages/s  (${(emailT.ms / 1000).toFixed(2)} s, ${cpuPer(emailT)} ms CPU each, ${emailFailed} not sent, stand-in received ${sg.count - 1})`);
-  console.log(`push   ${rate(pushT).toLocaleString("en-US").padStart(7)} messages/s  (${(pushT.ms / 1000).toFixed(2)} s, ${cpuPer(pushT)} ms CPU each, ${mainPer(pushT)} on the main thread, ${pushFailed} not sent)`);
-  console.log(`raw    ${rate(rawT).toLocaleString("en-US").padStart(7)} POSTs/s     (${(rawT.ms / 1000).toFixed(2)} s, ${cpuPer(rawT)} ms CPU each, ${mainPer(rawT)} on the main thread, ${rawBody.length} bytes each)`);
-  console.log(`push/raw ratio ${ratio.toFixed(2)} by wall clock, ${cpuRatio.toFixed(2)} by CPU time, ${mainCpuRatio.toFixed(2)} by main-thread CPU time (target >= 0.5) ${ratio >= 0.5 ? "OK" : "BELOW TARGET"}`);
+  for (const p of pushes) {
+    const t = pushT.get(p.encryption)!;
+    const label = ENCRYPTIONS.length > 1 || p.encryption !== "ours" ? `push (${p.encryption})` : "push";
+    console.log(`${label.padEnd(17)} ${rate(t).toLocaleString("en-US").padStart(7)} messages/s  (${(t.ms / 1000).toFixed(2)} s, ${cpuPer(t)} ms CPU each, ${mainPer(t)} on the main thread, ${p.failed} not sent, ${p.encryptPool.stats.worker} encrypted on a worker)`);
+  }
+  console.log(`${"raw".padEnd(17)} ${rate(rawT).toLocaleString("en-US").padStart(7)} POSTs/s     (${(rawT.ms / 1000).toFixed(2)} s, ${cpuPer(rawT)} ms CPU each, ${mainPer(rawT)} on the main thread, ${rawBody.length} bytes each)`);
+  for (const p of pushes) {
+    const t = pushT.get(p.encryption)!;
+    const ratio = rate(t) / rate(rawT);
+    console.log(`push${ENCRYPTIONS.length > 1 ? ` (${p.encryption})` : ""}/raw ratio ${ratio.toFixed(2)} by wall clock, ${(rawT.cpuMs / t.cpuMs).toFixed(2)} by CPU time, ${(rawT.mainCpuMs / t.mainCpuMs).toFixed(2)} by main-thread CPU time (target >= 0.5) ${ratio >= 0.5 ? "OK" : "BELOW TARGET"}`);
+  }
+  const ours = pushT.get("ours");
+  const lib = pushT.get("web-push");
+  if (ours && lib) {
+    const ratio = rate(lib) / rate(ours);
+    console.log(
+      `web-push/ours ratio ${ratio.toFixed(2)} by messages/s, ${(ours.cpuMs / lib.cpuMs).toFixed(2)} by CPU time, ${(ours.mainCpuMs / lib.mainCpuMs).toFixed(2)} by main-thread CPU time (CPU: ours ${cpuPer(ours)} ms, web-push ${cpuPer(lib)} ms per message): ${ratio >= 0.9 ? "web-push keeps >= 0.9x: replace ours" : "web-push below 0.9x: keep ours"}`,
+    );
+  }
+  await Promise.all(pushes.map((p) => p.encryptPool.close()));
   agent.destroy();
   await sg.close();
   await rx.close();

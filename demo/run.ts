@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import webpush from "web-push";
-import { DEMO_SHOP, demoServerEnv } from "../app/demo.server";
+import { DEMO_SHOP, demoServerEnv } from "./demo.server";
 import { Inbox, startInboxViewer } from "./inbox";
 import { OptionsError, parseOptions, USAGE, type DemoOptions } from "./options";
 import { build, buildStaleReason, cleanup, freePort, freshDatabase, onCleanup, startServer } from "./processes";

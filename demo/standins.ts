@@ -2,7 +2,7 @@
 // They are the ones the test suite uses (tests/helpers/standins/), started here on loopback.
 import fs from "node:fs";
 import path from "node:path";
-import type { DemoStandinUrls } from "../app/demo.server";
+import type { DemoStandinUrls } from "./demo.server";
 import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../tests/helpers/standins/admin-graphql";
 import { modelOrders } from "../tests/helpers/standins/admin-graphql-orders";
 import { documentedShop, registerShopProfile } from "../tests/helpers/standins/shop-profile";

@@ -4,9 +4,11 @@
 // work to worker threads (PUSH_ENCRYPT_WORKERS, default 1 when the machine has more than one core, else 0 = encrypt
 // on the main thread as before).
 //
-// - The workers run the same encryption source as the main thread (PUSH_ENCRYPTION_CORE in
-//   push-encryption.server.ts), evaluated from a string (new Worker(source, { eval: true })): a separate worker file
-//   would not survive the Remix bundle, and tsx/vitest run the TypeScript sources.
+// - The workers run push-encrypt-worker.mjs, which imports the same encryption module as the main thread
+//   (push-encryption-core.mjs): JavaScript with JSDoc types that tsc checks, so no TypeScript loader is needed in a
+//   worker. The file is found at run time next to this module (sources, under tsx or vitest) or, from the server
+//   bundle build/index.js, in ../app/channels/ (a deployment runs `remix build` in the checkout and starts
+//   server.mjs there: app/ is present): pushEncryptWorkerFile. Found nowhere: one warning, inline from the start.
 // - Jobs queued during one event-loop turn are flushed together on setImmediate: one postMessage per batch of at most
 //   BATCH_MAX (16) jobs, with one transferred ArrayBuffer packing each job's ua_public (65 bytes), auth secret
 //   (u32 length + bytes) and UTF-8 plaintext (u32 length + bytes). The worker answers with one transferred
@@ -19,10 +21,12 @@
 //   node:crypto is most likely systematic, so a restart would likely fail the same way; inline is always correct,
 //   only slower). A batch is in exactly one place (a worker's pending map) until it is settled, and it is taken out
 //   before it is settled: a job is never lost and never settled twice, a late answer from a retired worker is ignored.
+import fs from "node:fs";
 import os from "node:os";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { log } from "../log.server";
-import { encryptPushPayload, PUSH_ENCRYPTION_CORE, type PreparedPushKeys } from "./push-encryption.server";
+import { encryptPushPayload, type PreparedPushKeys, type PushEncryption } from "./push-encryption.server";
 
 /**
  * Most jobs per message to a worker. A batch's bodies come back together, so this bounds the wait of its first job
@@ -33,51 +37,20 @@ import { encryptPushPayload, PUSH_ENCRYPTION_CORE, type PreparedPushKeys } from 
 const BATCH_MAX = 16;
 const WORKERS_MAX = 64;
 
-// The worker: the encryption core, then the batch loop. Plain JavaScript, evaluated as a CommonJS script.
-const WORKER_SOURCE = `"use strict";
-const crypto = require("node:crypto");
-${PUSH_ENCRYPTION_CORE}
-const { parentPort } = require("node:worker_threads");
-parentPort.on("message", (m) => {
-  const input = Buffer.from(m.input);
-  const jobs = [];
-  let errors = null;
-  let total = 4 * m.count;
-  for (let i = 0, at = 0; i < m.count; i++) {
-    const uaPublic = input.subarray(at, at + 65);
-    at += 65;
-    const authLength = input.readUInt32LE(at);
-    const auth = input.subarray(at + 4, at + 4 + authLength);
-    at += 4 + authLength;
-    const size = input.readUInt32LE(at);
-    const plaintext = input.subarray(at + 4, at + 4 + size);
-    at += 4 + size;
-    let length = 0;
-    try {
-      length = bodyLength(size);
-    } catch (error) {
-      (errors ??= new Array(m.count).fill(null))[i] = String((error && error.message) || error);
-    }
-    jobs.push({ uaPublic, auth, plaintext, size, length });
-    total += length;
+const WORKER_FILE = "push-encrypt-worker.mjs";
+
+/**
+ * Where push-encrypt-worker.mjs is, for the module at `moduleUrl` (this one's import.meta.url): next to it when it
+ * runs from app/channels/ (tsx, vitest), or ../app/channels/ from the server bundle (build/index.js, which
+ * `remix build` writes at the root of the checkout). null when neither exists.
+ */
+export function pushEncryptWorkerFile(moduleUrl: string = import.meta.url, exists: (file: string) => boolean = fs.existsSync): URL | null {
+  for (const candidate of [`./${WORKER_FILE}`, `../app/channels/${WORKER_FILE}`]) {
+    const url = new URL(candidate, moduleUrl);
+    if (exists(fileURLToPath(url))) return url;
   }
-  const output = new ArrayBuffer(total);
-  const out = Buffer.from(output);
-  for (let i = 0, at = 4 * m.count; i < m.count; i++) {
-    const job = jobs[i];
-    out.writeUInt32LE(job.length, 4 * i);
-    if (job.length) {
-      try {
-        seal(out, at, job.plaintext, job.size, job.uaPublic, job.auth);
-      } catch (error) {
-        (errors ??= new Array(m.count).fill(null))[i] = String((error && error.message) || error);
-      }
-    }
-    at += job.length;
-  }
-  parentPort.postMessage({ id: m.id, output, errors }, [output]);
-});
-`;
+  return null;
+}
 
 interface Job {
   text: string;
@@ -106,6 +79,10 @@ export interface PushEncryptPoolOptions {
   logger?: { warn(obj: object, msg: string): void };
   /** Most jobs per message to a worker (default BATCH_MAX). */
   batchMax?: number;
+  /** Ours (the default; production) or web-push's own (bench/send.ts --push-encryption, tests). */
+  encryption?: PushEncryption;
+  /** The worker module (default pushEncryptWorkerFile()); null: none found, encrypt inline. Tests. */
+  workerFile?: URL | null;
 }
 
 export interface PushEncryptPool {
@@ -125,6 +102,7 @@ export interface PushEncryptPool {
 export function createPushEncryptPool(options: PushEncryptPoolOptions): PushEncryptPool {
   const logger = options.logger ?? log;
   const batchMax = Math.max(1, options.batchMax ?? BATCH_MAX);
+  const encryption = options.encryption ?? "ours";
   /** Workers to start at the first job; 0 once the pool is inline for good. */
   let wanted = Math.max(0, Math.floor(options.workers));
   /** null until started. */
@@ -140,7 +118,7 @@ export function createPushEncryptPool(options: PushEncryptPoolOptions): PushEncr
     stats.inline += 1;
     let body: Buffer;
     try {
-      body = encryptPushPayload(job.text, job.keys);
+      body = encryptPushPayload(job.text, job.keys, encryption);
     } catch (error) {
       job.reject(error instanceof Error ? error : new Error(String(error)));
       return;
@@ -198,9 +176,9 @@ export function createPushEncryptPool(options: PushEncryptPoolOptions): PushEncr
     }
   }
 
-  function spawn(): Slot {
-    // execArgv: [] so the worker does not inherit loaders such as tsx's --import: it needs node:crypto only.
-    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
+  function spawn(file: URL): Slot {
+    // execArgv: [] so the worker does not inherit loaders such as tsx's --import: it is plain JavaScript.
+    const worker = new Worker(file, { execArgv: [], workerData: { encryption } });
     const slot: Slot = { worker, pending: new Map() };
     worker.unref();
     worker.on("message", (reply: Reply) => settle(slot, reply));
@@ -212,8 +190,14 @@ export function createPushEncryptPool(options: PushEncryptPoolOptions): PushEncr
 
   function start(): Slot[] {
     const started: Slot[] = [];
+    const file = options.workerFile === undefined ? pushEncryptWorkerFile() : options.workerFile;
+    if (!file) {
+      warnOnce(new Error(`${WORKER_FILE} not found (next to push-encrypt-pool.server or in ../app/channels/ from the server bundle)`), wanted);
+      wanted = 0;
+      return [];
+    }
     try {
-      for (let i = 0; i < wanted; i++) started.push(spawn());
+      for (let i = 0; i < wanted; i++) started.push(spawn(file));
     } catch (error) {
       for (const slot of started) void slot.worker.terminate().catch(() => undefined);
       warnOnce(error, wanted);
@@ -266,7 +250,7 @@ export function createPushEncryptPool(options: PushEncryptPoolOptions): PushEncr
     if (slots === null ? wanted === 0 : slots.length === 0) {
       stats.inline += 1;
       try {
-        return Promise.resolve(encryptPushPayload(plaintext, keys));
+        return Promise.resolve(encryptPushPayload(plaintext, keys, encryption));
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }

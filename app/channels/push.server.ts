@@ -60,6 +60,8 @@ export interface PushSenderOptions {
   timeoutMs?: number;
   maxSockets?: number;
   env?: NodeJS.ProcessEnv;
+  /** The encryption (default encryptPushPayloadAsync: the process-wide worker pool). Bench: another pool. */
+  encrypt?: (plaintext: string, keys: PreparedPushKeys) => Promise<Buffer>;
 }
 
 export interface PushPayload {
@@ -205,6 +207,7 @@ function rawHeader(raw: string[], name: string): string | undefined {
 export function createPushSender(o: PushSenderOptions): ChannelSender {
   const env = o.env ?? process.env;
   const timeoutMs = o.timeoutMs ?? 10_000;
+  const encrypt = o.encrypt ?? encryptPushPayloadAsync;
   const agent = new https.Agent({
     keepAlive: true,
     maxSockets: o.maxSockets ?? 64,
@@ -305,7 +308,7 @@ export function createPushSender(o: PushSenderOptions): ChannelSender {
     try {
       const vapid = vapidHeader(t.origin);
       const authorization = typeof vapid === "string" ? vapid : await vapid;
-      const body = await encryptPushPayloadAsync(payload, keys); // on a worker thread (push-encrypt-pool.server.ts)
+      const body = await encrypt(payload, keys); // on a worker thread (push-encrypt-pool.server.ts)
       // Raw header list (Node writes it as is, after validating it): Host must be given.
       const res = await post(
         t,

@@ -45,5 +45,3 @@ export function channelStatuses(shop: ShopView, e: NodeJS.ProcessEnv = process.e
             : { enabled: true };
   return { email, push, whatsapp };
 }
-
-export const WHATSAPP_TOKEN_SECRET = "whatsapp_access_token";

@@ -1,36 +1,13 @@
 // The channel interface: every channel (email, push, WhatsApp, the test outbox) is a module with one `send`.
 // The engine decides *whether* and *when*; a channel decides *how*, and answers with one of three outcomes.
 import type { CadenceStep, Channel } from "../lib/settings";
-import type { LineItemRecord } from "../lib/shopify-payloads";
+import type { CheckoutView } from "../lib/checkout-view";
 import type { ShopView } from "../lib/shop-view";
 
-export type { ShopView };
+export type { CheckoutView, ShopView };
 
 export type ChannelName = Channel; // "email" | "push" | "whatsapp"
 
-
-export interface CheckoutView {
-  id: string;
-  token: string;
-  cartToken: string | null;
-  email: string | null;
-  phone: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  locale: string | null;
-  currency: string;
-  subtotalMinor: number;
-  totalMinor: number;
-  /** The first stored items (at most STORED_LINE_ITEMS, app/lib/line-items.ts). */
-  lineItems: LineItemRecord[];
-  /** The cart's quantity of all items, stored or not; absent: the stored items' quantity. */
-  lineItemCount?: number;
-  abandonedCheckoutUrl: string | null;
-  emailConsent: boolean;
-  smsConsent: boolean;
-  /** Shopify's WhatsApp marketing consent (true = subscribed); null/absent = none known: SMS consent stands in. */
-  whatsappConsent?: boolean | null;
-}
 
 export interface IncentiveView {
   code: string;

@@ -9,3 +9,8 @@ export function adminStoreName(shop: string): string {
 export function adminCheckoutUrl(shop: string, checkoutId: string, app: string | undefined): string {
   return `https://admin.shopify.com/store/${encodeURIComponent(adminStoreName(shop))}/apps/${encodeURIComponent(app ?? "checkout-recovery")}/app/pipeline?checkout=${encodeURIComponent(checkoutId)}`;
 }
+
+/** The live theme's editor with the app embed `activateAppId` ("<api key>/<block handle>") ready to be turned on. */
+export function adminThemeEditorUrl(shop: string, activateAppId: string): string {
+  return `https://admin.shopify.com/store/${adminStoreName(shop)}/themes/current/editor?context=apps&activateAppId=${encodeURIComponent(activateAppId)}`;
+}

@@ -23,6 +23,11 @@ export function isStage(value: unknown): value is Stage {
   return typeof value === "string" && (STAGES as readonly string[]).includes(value);
 }
 
+/** A stage's label; a value that is not a stage shows as itself ("?" when empty). */
+export function stageLabel(s: string): string {
+  return isStage(s) ? STAGE_LABELS[s] : s || "?";
+}
+
 export function canMove(from: Stage, to: Stage): boolean {
   return ALLOWED[from].includes(to);
 }

@@ -1,7 +1,9 @@
 // What the storefront may send to /apps/checkout-recovery/subscribe, validated before anything is written.
 // Pure: no Remix, Prisma or Shopify here. Which push hosts are accepted is app/lib/push-endpoint.ts (shared with the
 // push channel, so the storefront never stores an endpoint the channel would refuse to call).
-import { z } from "zod";
+import { z } from "zod/v4";
+import { describePayloadProblem, findPayloadProblem } from "./payload-guard";
+import { v3Message } from "./validation-messages";
 
 /** A request body larger than this is refused before parsing (a subscription is well under 1 KB). */
 export const SUBSCRIBE_MAX_BYTES = 8 * 1024;
@@ -42,6 +44,33 @@ export const SubscribeBodySchema = z.discriminatedUnion("type", [
 ]);
 
 export type SubscribeBody = z.infer<typeof SubscribeBodySchema>;
+
+/** Why a subscribe body was refused: the answer's status and one-line error, and what to log (never the body). */
+export interface SubscribeRefusal {
+  ok: false;
+  status: 400 | 422;
+  error: string;
+  log: { path: string; reason: string } | null;
+}
+
+/** The body's text -> a subscribe or unsubscribe request, or why it is refused. */
+export function parseSubscribeBody(raw: string): { ok: true; body: SubscribeBody } | SubscribeRefusal {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    return { ok: false, status: 400, error: "Body is not JSON", log: null };
+  }
+  // The same refusal as webhooks for values no database can store (NUL, lone surrogates, over-long identifiers).
+  const poison = findPayloadProblem(body);
+  if (poison) return { ok: false, status: 422, error: describePayloadProblem(poison), log: { path: poison.path, reason: poison.reason } };
+  const parsed = SubscribeBodySchema.safeParse(body, { error: v3Message });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, status: 400, error: `${issue.path.join(".") || "body"}: ${issue.message}`, log: { path: issue.path.join("."), reason: issue.message } };
+  }
+  return { ok: true, body: parsed.data };
+}
 
 /**
  * `/cart.js` answers `token: "<cart token>?key=<secret>"` for newer carts while checkout webhooks carry the bare

@@ -1,8 +1,9 @@
 // A shop's settings: one validated JSON document (Shop.settings). Defaults fill what a shop never set, so a new
 // shop runs the standard cadence. parseSettings never throws (bad stored data falls back to defaults field by
 // field); validateSettings is for merchant input and returns every error by path.
-import { z } from "zod";
+import { z } from "zod/v4";
 import { capProblem } from "./frequency-cap";
+import { v3Message } from "./validation-messages";
 
 export const CHANNELS = ["email", "push", "whatsapp"] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -39,139 +40,149 @@ export const DEFAULT_STEPS: CadenceStep[] = [
   { id: "s5", label: "Last chance", offsetMinutes: 2400, channels: ["email", "push"], enabled: true, carriesIncentive: false },
 ];
 
-export const SettingsSchema = z
+// `.prefault(x)`: a missing value becomes x and is then parsed (zod 3's `.default`), so a missing section gets every
+// default of its fields.
+const SettingsObject = z
   .object({
     cadence: z
       .object({
-        windowHours: z.number().int().min(1).max(WINDOW_HOURS_MAX).default(48),
-        steps: z.array(StepSchema).min(1, "at least one step").max(10, "at most 10 steps").default(DEFAULT_STEPS),
+        windowHours: z.number().int().min(1).max(WINDOW_HOURS_MAX).prefault(48),
+        steps: z.array(StepSchema).min(1, "at least one step").max(10, "at most 10 steps").prefault(DEFAULT_STEPS),
       })
-      .default({}),
+      .prefault({}),
     abandonment: z
       .object({
         // No activity for this long (and at least LINK_LIVE_DELAY_MINUTES after creation) = abandoned.
-        quietPeriodMinutes: z.number().int().min(LINK_LIVE_DELAY_MINUTES).max(24 * 60).default(20),
+        quietPeriodMinutes: z.number().int().min(LINK_LIVE_DELAY_MINUTES).max(24 * 60).prefault(20),
       })
-      .default({}),
+      .prefault({}),
     consent: z
       .object({
-        emailPolicy: z.enum(["all", "subscribers"]).default("all"),
+        emailPolicy: z.enum(["all", "subscribers"]).prefault("all"),
       })
-      .default({}),
+      .prefault({}),
     quietHours: z
       .object({
-        enabled: z.boolean().default(true),
-        start: hhmm.default("21:00"),
-        end: hhmm.default("08:00"),
-        timezone: z.string().refine(isValidTimeZone, "unknown time zone").nullable().default(null), // null = shop's
+        enabled: z.boolean().prefault(true),
+        start: hhmm.prefault("21:00"),
+        end: hhmm.prefault("08:00"),
+        timezone: z.string().refine(isValidTimeZone, "unknown time zone").nullable().prefault(null), // null = shop's
       })
-      .default({}),
+      .prefault({}),
     frequencyCap: z
       .object({
         // At most this many reminders per shopper (all their checkouts) in any `perHours`; a reminder is one step,
         // whatever channels it uses (app/lib/frequency-cap.ts). 4 per 24 h fits the default cadence.
-        maxMessages: z.number().int().min(1).max(50).default(4),
-        perHours: z.number().int().min(1).max(168).default(24),
+        maxMessages: z.number().int().min(1).max(50).prefault(4),
+        perHours: z.number().int().min(1).max(168).prefault(24),
       })
-      .default({}),
+      .prefault({}),
     exclusions: z
       .object({
-        excludeTest: z.boolean().default(true),
-        excludeStaff: z.boolean().default(true),
-        minCartValueMinor: z.number().int().min(0).default(0),
-        excludedCustomerTags: z.array(z.string().trim().min(1)).default([]),
+        excludeTest: z.boolean().prefault(true),
+        excludeStaff: z.boolean().prefault(true),
+        minCartValueMinor: z.number().int().min(0).prefault(0),
+        excludedCustomerTags: z.array(z.string().trim().min(1)).prefault([]),
       })
-      .default({}),
+      .prefault({}),
     handoff: z
       .object({
-        highValueThresholdMinor: z.number().int().min(0).default(25_000),
-        returningCustomers: z.boolean().default(true),
-        failedPayments: z.boolean().default(true),
-        continueAutomation: z.boolean().default(true),
-        staffAlertEmail: z.string().email("not an email address").nullable().default(null),
+        highValueThresholdMinor: z.number().int().min(0).prefault(25_000),
+        returningCustomers: z.boolean().prefault(true),
+        failedPayments: z.boolean().prefault(true),
+        continueAutomation: z.boolean().prefault(true),
+        staffAlertEmail: z.email("not an email address").nullable().prefault(null),
       })
-      .default({}),
-    retentionDays: z.number().int().min(1).max(90).default(5),
+      .prefault({}),
+    retentionDays: z.number().int().min(1).max(90).prefault(5),
     sender: z
       .object({
-        fromName: z.string().trim().max(80).nullable().default(null), // null = shop name
-        fromEmail: z.string().email("not an email address").nullable().default(null), // null = SENDGRID_FROM_EMAIL
-        replyTo: z.string().email("not an email address").nullable().default(null),
+        fromName: z.string().trim().max(80).nullable().prefault(null), // null = shop name
+        fromEmail: z.email("not an email address").nullable().prefault(null), // null = SENDGRID_FROM_EMAIL
+        replyTo: z.email("not an email address").nullable().prefault(null),
       })
-      .default({}),
+      .prefault({}),
     branding: z
       .object({
-        logoUrl: z.string().url("not a URL").startsWith("https://", "must be https").nullable().default(null),
-        accentColor: z.string().regex(/^#[0-9a-f]{6}$/i, "use #RRGGBB").default("#008060"),
-        postalAddress: z.string().trim().max(300).nullable().default(null),
+        logoUrl: z.url("not a URL").startsWith("https://", "must be https").nullable().prefault(null),
+        accentColor: z.string().regex(/^#[0-9a-f]{6}$/i, "use #RRGGBB").prefault("#008060"),
+        postalAddress: z.string().trim().max(300).nullable().prefault(null),
       })
-      .default({}),
+      .prefault({}),
     whatsapp: z
       .object({
-        enabled: z.boolean().default(false),
-        phoneNumberId: z.string().trim().regex(/^\d{5,20}$/, "digits only").nullable().default(null),
+        enabled: z.boolean().prefault(false),
+        phoneNumberId: z.string().trim().regex(/^\d{5,20}$/, "digits only").nullable().prefault(null),
         // (No business phone: nothing sent or shown used it. Click-to-chat opens the shopper's number from staff's own
         // WhatsApp; shoppers see the sending number in WhatsApp itself.)
-        templateLanguage: z.string().trim().min(2).default("en"),
+        templateLanguage: z.string().trim().min(2).prefault("en"),
         templates: z
           .object({
-            reminder: z.string().trim().min(1).default("cart_reminder"),
-            incentive: z.string().trim().min(1).default("cart_reminder_discount"),
+            reminder: z.string().trim().min(1).prefault("cart_reminder"),
+            incentive: z.string().trim().min(1).prefault("cart_reminder_discount"),
           })
-          .default({}),
+          .prefault({}),
       })
-      .default({}),
+      .prefault({}),
     // Setup checklist (Overview): the merchant saved or confirmed the cadence at least once.
     setup: z
       .object({
-        cadenceReviewed: z.boolean().default(false),
+        cadenceReviewed: z.boolean().prefault(false),
       })
-      .default({}),
+      .prefault({}),
     incentive: z
       .object({
-        enabled: z.boolean().default(false),
-        type: z.enum(["percentage", "fixed_amount", "free_shipping"]).default("percentage"),
-        percentOff: z.number().int().min(1).max(90).default(10),
-        amountOffMinor: z.number().int().min(1).default(500),
-        minSubtotalMinor: z.number().int().min(0).default(0),
-        expiryHours: z.number().int().min(1).max(24 * 30).default(48),
-        codePrefix: z.string().regex(/^[A-Z0-9-]{0,12}$/, "A-Z, 0-9 and - only, at most 12").default("BACK"),
-        notTwiceWithinDays: z.number().int().min(0).max(365).default(30),
-        skipIfCartHasDiscount: z.boolean().default(true),
-        minCartValueMinor: z.number().int().min(0).default(0),
+        enabled: z.boolean().prefault(false),
+        type: z.enum(["percentage", "fixed_amount", "free_shipping"]).prefault("percentage"),
+        percentOff: z.number().int().min(1).max(90).prefault(10),
+        amountOffMinor: z.number().int().min(1).prefault(500),
+        minSubtotalMinor: z.number().int().min(0).prefault(0),
+        expiryHours: z.number().int().min(1).max(24 * 30).prefault(48),
+        codePrefix: z.string().regex(/^[A-Z0-9-]{0,12}$/, "A-Z, 0-9 and - only, at most 12").prefault("BACK"),
+        notTwiceWithinDays: z.number().int().min(0).max(365).prefault(30),
+        skipIfCartHasDiscount: z.boolean().prefault(true),
+        minCartValueMinor: z.number().int().min(0).prefault(0),
         combinesWith: z
           .object({
-            orderDiscounts: z.boolean().default(false),
-            productDiscounts: z.boolean().default(false),
-            shippingDiscounts: z.boolean().default(true),
+            orderDiscounts: z.boolean().prefault(false),
+            productDiscounts: z.boolean().prefault(false),
+            shippingDiscounts: z.boolean().prefault(true),
           })
-          .default({}),
+          .prefault({}),
       })
-      .default({}),
-  })
-  .superRefine((s, ctx) => {
-    const steps = s.cadence.steps;
-    const ids = new Set<string>();
-    steps.forEach((step, i) => {
-      if (ids.has(step.id)) ctx.addIssue({ code: "custom", path: ["cadence", "steps", i, "id"], message: "duplicate step id" });
-      ids.add(step.id);
-      if (i > 0 && step.offsetMinutes <= steps[i - 1].offsetMinutes) {
-        ctx.addIssue({ code: "custom", path: ["cadence", "steps", i, "offsetMinutes"], message: "must come after the previous step" });
-      }
-      if (step.offsetMinutes > s.cadence.windowHours * 60) {
-        ctx.addIssue({ code: "custom", path: ["cadence", "steps", i, "offsetMinutes"], message: `must be inside the ${s.cadence.windowHours}-hour window` });
-      }
-    });
-    if (!steps.some((st) => st.enabled)) {
-      ctx.addIssue({ code: "custom", path: ["cadence", "steps"], message: "enable at least one step" });
+      .prefault({}),
+  });
+
+// The rules across fields (step order, the window, one incentive step, WhatsApp's number). As in zod 3, they still run
+// when a field only broke a check (a non-integer, a bound, a pattern), so the merchant sees every problem at once; not
+// when a value has the wrong type (there is nothing to compare then).
+const crossFieldRules = z.superRefine<z.output<typeof SettingsObject>>((s, ctx) => {
+  const steps = s.cadence.steps;
+  const ids = new Set<string>();
+  steps.forEach((step, i) => {
+    if (ids.has(step.id)) ctx.addIssue({ code: "custom", path: ["cadence", "steps", i, "id"], message: "duplicate step id" });
+    ids.add(step.id);
+    if (i > 0 && step.offsetMinutes <= steps[i - 1].offsetMinutes) {
+      ctx.addIssue({ code: "custom", path: ["cadence", "steps", i, "offsetMinutes"], message: "must come after the previous step" });
     }
-    if (steps.filter((st) => st.carriesIncentive).length > 1) {
-      ctx.addIssue({ code: "custom", path: ["cadence", "steps"], message: "only one step can carry the incentive" });
-    }
-    if (s.whatsapp.enabled && !s.whatsapp.phoneNumberId) {
-      ctx.addIssue({ code: "custom", path: ["whatsapp", "phoneNumberId"], message: "required to send WhatsApp messages" });
+    if (step.offsetMinutes > s.cadence.windowHours * 60) {
+      ctx.addIssue({ code: "custom", path: ["cadence", "steps", i, "offsetMinutes"], message: `must be inside the ${s.cadence.windowHours}-hour window` });
     }
   });
+  if (!steps.some((st) => st.enabled)) {
+    ctx.addIssue({ code: "custom", path: ["cadence", "steps"], message: "enable at least one step" });
+  }
+  if (steps.filter((st) => st.carriesIncentive).length > 1) {
+    ctx.addIssue({ code: "custom", path: ["cadence", "steps"], message: "only one step can carry the incentive" });
+  }
+  if (s.whatsapp.enabled && !s.whatsapp.phoneNumberId) {
+    ctx.addIssue({ code: "custom", path: ["whatsapp", "phoneNumberId"], message: "required to send WhatsApp messages" });
+  }
+});
+crossFieldRules._zod.def.when = (payload) =>
+  payload.issues.every((i) => i.continue === true || (i.code === "invalid_type" && i.expected === "int" && typeof i.input === "number"));
+
+export const SettingsSchema = SettingsObject.check(crossFieldRules);
 
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -188,7 +199,7 @@ export function parseSettings(json: string | null | undefined): Settings {
   const parsed = SettingsSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   // Keep every top-level section that is valid on its own; default the rest.
-  const shape = (SettingsSchema._def.schema as z.AnyZodObject).shape as Record<string, z.ZodTypeAny>;
+  const shape = SettingsSchema.shape as Record<string, z.ZodType>;
   const out: Record<string, unknown> = {};
   const obj = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
   for (const [key, schema] of Object.entries(shape)) {
@@ -203,7 +214,7 @@ export type SettingsErrors = Record<string, string>;
 
 /** Merchant input -> settings, or every error keyed by dotted path ("cadence.steps.2.offsetMinutes"). */
 export function validateSettings(input: unknown): { ok: true; settings: Settings } | { ok: false; errors: SettingsErrors } {
-  const parsed = SettingsSchema.safeParse(input);
+  const parsed = SettingsSchema.safeParse(input, { error: v3Message });
   if (parsed.success) {
     // A frequency cap that would trim the cadence it sits next to is refused (stored settings are not checked
     // here: parseSettings keeps them, and the engine records what the cap trims as "frequency_cap").

@@ -4,7 +4,7 @@
 // - verifyHubSignature: X-Hub-Signature-256 = "sha256=" + hex HMAC-SHA256(app secret, raw body).
 // - parseWhatsAppWebhook: inbound messages and delivery statuses from a webhook body.
 import crypto from "node:crypto";
-import { z } from "zod";
+import { z } from "zod/v4";
 import { safeEqual } from "./safe-equal";
 
 /** https://wa.me/<digits>?text=<encoded>: opens a chat with the shopper, prefilled. Null without a usable number. */

@@ -3,7 +3,7 @@
 // one per webhook. Each caller is answered only after the transaction holding its write has committed, with the
 // same outcome or error ingestCheckout would have given it.
 // The batch is written with a few SQL statements on the driver (app/models/checkout-ingest-sql.server.ts,
-// ingestCheckoutIn's rules restated for a batch; about 3x less CPU than through Prisma). A delivery the batch leaves
+// decideIngest, the rule ingestCheckoutIn also asks; about 3x less CPU than through Prisma). A delivery the batch leaves
 // to its caller runs alone through ingestCheckout afterwards: one whose order arrived first (attribution), and on
 // PostgreSQL one whose checkout another process changed or created after the batch read it. On SQLite the statements
 // run on Prisma's own connection, taken exclusively for the batch (app/db.server.ts, withSqliteConnection).

@@ -1,8 +1,8 @@
 // checkouts/* ingestion for a whole group-commit batch (app/models/checkout-batch.server.ts) in a handful of SQL
 // statements on the database driver itself, without Prisma: Prisma's per-query cost (its query compiler, client
-// runtime and row decoding) was most of a webhook's CPU. The rules are ingestCheckoutIn's (app/models/checkouts.server.ts),
-// restated for a batch (decide), and the rows written are the ones Prisma would write (same columns, same date and
-// boolean encoding per provider), so Prisma reads them back unchanged:
+// runtime and row decoding) was most of a webhook's CPU. The rule is the one ingestCheckoutIn (app/models/checkouts.server.ts)
+// asks, decideIngest (app/lib/ingest-decision.ts), called once per delivery (decide); the rows written are the ones
+// Prisma would write (same columns, same date and boolean encoding per provider), so Prisma reads them back unchanged:
 //   1. read the batch's existing checkouts, whether an order is waiting for each token, and which event ids the
 //      ledger already holds;
 //   2. a repeat (event id recorded) writes nothing and is answered "duplicate", what the ledger's unique violation
@@ -19,12 +19,10 @@
 import type { InValue } from "@libsql/client";
 import pg from "pg";
 import { withSqliteConnection } from "../db.server";
-import { timelineAfterUpdate } from "../lib/abandonment";
 import { timeOrderedId } from "../lib/ids";
-import { checkoutDateProblem, clampCheckoutDates } from "../lib/sane-dates";
-import { compareUpdate, mergeSameSecond } from "../lib/update-order";
+import { decideIngest, type CheckoutFields, type HeldCheckout } from "../lib/ingest-decision";
 import { databaseProvider } from "../../scripts/database-url.mjs";
-import { recordData, type IngestCheckoutArgs, type IngestOutcome } from "./checkouts.server";
+import type { IngestCheckoutArgs, IngestOutcome } from "./checkouts.server";
 import { sqliteDateText } from "./recovery.server";
 
 type Row = Record<string, unknown>;
@@ -152,7 +150,7 @@ function dialect(): Dialect {
 /** "c" + 32 hex digits in creation order (the ledger's and checkouts' primary keys take appends, not random inserts). */
 const newId = () => timeOrderedId("c");
 
-/** Prisma field -> column, for every field ingestCheckoutIn writes on a checkout. */
+/** Prisma field -> column, for every field decideIngest writes on a checkout (CheckoutFields: checked here). */
 const COLUMNS: Record<string, string> = {
   cartToken: "cart_token",
   customerId: "customer_id",
@@ -191,24 +189,10 @@ const COLUMNS: Record<string, string> = {
   stopReason: "stop_reason",
   leaseOwner: "lease_owner",
   leaseUntil: "lease_until",
-};
+} satisfies Record<keyof CheckoutFields, string>;
 
-interface Existing {
-  id: string;
-  status: string;
-  abandonedAt: Date | null;
-  nextStepIndex: number;
-  nextDueAt: Date | null;
-  stopReason: string | null;
-  shopifyUpdatedAt: Date;
-  completedAt: Date | null;
-  /** Contact data held: a same-second update that brings more is merged (app/lib/update-order.ts). */
-  email: string | null;
-  phone: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  customerId: string | null;
-}
+/** A checkout as read before deciding: what decideIngest reads (app/lib/ingest-decision.ts). */
+type Existing = HeldCheckout;
 
 function readDate(v: unknown): Date | null {
   if (v === null || v === undefined) return null;
@@ -250,7 +234,7 @@ interface Read {
   seen: Set<string>;
 }
 
-/** The batch's writes, decided from what was read: ingestCheckoutIn's rules, restated for many deliveries. */
+/** The batch's writes, decided from what was read: decideIngest's answer for each delivery. */
 interface Decision {
   outcomes: Array<BatchOutcome | null>;
   /** Ledger rows to record. */
@@ -262,54 +246,30 @@ interface Decision {
 function decide(batch: IngestCheckoutArgs[], { existing, orderFor, seen }: Read, now: Date): Decision {
   const out: Decision = { outcomes: [], ledger: [], inserts: [], updates: [] };
   for (const a of batch) {
-    const { settings } = a;
-    // Times out of range are refused by ingestCheckoutIn (a 422 naming the field): that delivery runs alone.
-    if (checkoutDateProblem(a.record, a.now)) {
+    const k = key(a.shop, a.record.token);
+    const prior = existing.get(k) ?? null;
+    const d = decideIngest({ existing: prior, incoming: a.record, settings: a.settings, now: a.now, waitingOrder: orderFor.has(k) ? "unread" : null, seen: seen.has(a.eventId) });
+    // Refused (ingestCheckoutIn answers the 422 naming the field) or an order waiting to be attributed: that delivery
+    // runs alone through Prisma afterwards. A repeat writes nothing (the one-by-one path's ledger violation answers it).
+    if (d.kind === "refused" || d.kind === "order_waiting") {
       out.outcomes.push(null);
       continue;
     }
-    let record = clampCheckoutDates(a.record, a.now);
-    const prior = existing.get(key(a.shop, record.token)) ?? null;
-    if (seen.has(a.eventId)) {
-      out.outcomes.push("duplicate"); // a repeat: writes nothing (the one-by-one path's ledger violation answers this)
+    if (d.kind === "duplicate") {
+      out.outcomes.push("duplicate");
       continue;
     }
-    // Same updated_at second: merged when it brings contact data, else a repeat (app/lib/update-order.ts).
-    const verdict = prior ? compareUpdate(prior, record) : "newer";
-    const stale = verdict === "stale";
-    if (prior && verdict === "merge") record = mergeSameSecond(prior, record);
-    // An order waiting for a checkout that is neither stale nor completed yet: that delivery must attribute it, so
-    // it runs alone through Prisma afterwards.
-    if (!stale && !prior?.completedAt && orderFor.has(key(a.shop, record.token))) {
-      out.outcomes.push(null);
-      continue;
-    }
-    const ledger: LedgerRow = { id: newId(), shop: a.shop, eventId: a.eventId, topic: a.topic, receivedAt: now, outcome: stale ? "stale" : "processed", checkoutId: null };
+    const ledger: LedgerRow = { id: newId(), shop: a.shop, eventId: a.eventId, topic: a.topic, receivedAt: now, outcome: d.kind === "stale" ? "stale" : "processed", checkoutId: null };
     out.ledger.push(ledger);
-    if (stale) {
+    if (d.kind === "stale") {
       out.outcomes.push("stale");
-      continue;
-    }
-    // No waiting order here (those were left out above), so order?.shopifyCreatedAt is absent.
-    const completedAt = record.completedAt ?? prior?.completedAt ?? null;
-    const timeline = timelineAfterUpdate(
-      prior,
-      { createdAt: record.shopifyCreatedAt, updatedAt: record.shopifyUpdatedAt, completed: completedAt !== null },
-      settings,
-    );
-    const data: Record<string, unknown> = {
-      ...recordData(record),
-      ...timeline,
-      completedAt,
-      ...(timeline.nextDueAt === null ? { leaseOwner: null, leaseUntil: null } : {}),
-    };
-    if (prior) {
-      ledger.checkoutId = prior.id;
-      out.updates.push({ id: prior.id, data, prior });
+    } else if (d.kind === "update") {
+      ledger.checkoutId = d.id;
+      out.updates.push({ id: d.id, data: d.fields, prior: d.from });
       out.outcomes.push("updated");
     } else {
       ledger.checkoutId = newId();
-      out.inserts.push({ id: ledger.checkoutId, shop: a.shop, token: record.token, data });
+      out.inserts.push({ id: ledger.checkoutId, shop: a.shop, token: a.record.token, data: d.fields });
       out.outcomes.push("created");
     }
   }
@@ -533,8 +493,8 @@ async function readPg(client: pg.PoolClient, batch: IngestCheckoutArgs[]): Promi
   return { existing, orderFor, seen };
 }
 
-// An update writes every field ingestCheckoutIn writes; the lease is cleared exactly when nothing is scheduled any
-// more (next_due_at null), as ingestCheckoutIn does, and otherwise left as it is.
+// An update writes every field decideIngest answers; the lease is cleared exactly when nothing is scheduled any
+// more (next_due_at null), as decideIngest's fields say, and otherwise left as it is.
 const UPDATE_FIELDS = Object.keys(COLUMNS).filter((f) => f !== "leaseOwner" && f !== "leaseUntil");
 const INSERT_FIELDS = Object.keys(COLUMNS);
 // What an update was computed from (the columns PG_READ reads): the row must still hold these values.

@@ -1,51 +1,16 @@
 import type { Prisma } from "@prisma/client";
 import { db } from "../db.server";
 import { withNumbers } from "./int64-columns.server";
-import { timelineAfterUpdate } from "../lib/abandonment";
 import { InputError } from "../lib/errors";
+import { decideIngest, type HeldCheckout } from "../lib/ingest-decision";
 import { checkoutDateProblem, clampCheckoutDates, describeDateProblem } from "../lib/sane-dates";
 import type { Settings } from "../lib/settings";
-import { compareUpdate, mergeSameSecond } from "../lib/update-order";
 import type { CheckoutRecord } from "../lib/shopify-payloads";
 import { audit } from "./audit.server";
 import { attributeOrder } from "./orders.server";
 import { recordWebhookEvent } from "./webhook-events.server";
 
 export type IngestOutcome = "created" | "updated" | "stale";
-
-export function recordData(r: CheckoutRecord) {
-  return {
-    cartToken: r.cartToken,
-    customerId: r.customerId,
-    email: r.email,
-    phone: r.phone,
-    firstName: r.firstName,
-    lastName: r.lastName,
-    customerKey: r.customerKey,
-    emailConsent: r.emailConsent,
-    smsConsent: r.smsConsent,
-    returningCustomer: r.returningCustomer,
-    customerOrdersCount: r.customerOrdersCount,
-    locale: r.locale,
-    lineItems: JSON.stringify(r.lineItems),
-    lineItemCount: r.lineItemCount,
-    currency: r.currency,
-    subtotalMinor: r.subtotalMinor,
-    totalMinor: r.totalMinor,
-    shopCurrency: r.shopCurrency,
-    shopTotalMinor: r.shopTotalMinor,
-    customerTags: JSON.stringify(r.customerTags),
-    whatsappConsent: r.whatsappConsent,
-    discountCodes: JSON.stringify(r.discountCodes),
-    abandonedCheckoutUrl: r.abandonedCheckoutUrl,
-    sourceName: r.sourceName,
-    isTest: r.isTest,
-    isStaff: r.isStaff,
-    failedPayment: r.failedPayment,
-    shopifyCreatedAt: r.shopifyCreatedAt,
-    shopifyUpdatedAt: r.shopifyUpdatedAt,
-  };
-}
 
 /**
  * checkouts/create and checkouts/update, exactly once per delivery: the event id goes into the ledger in the same
@@ -75,44 +40,42 @@ export function saneCheckoutRecord(record: CheckoutRecord, now: Date): CheckoutR
   return clampCheckoutDates(record, now);
 }
 
-/** ingestCheckout's work inside a transaction the caller owns (group commit: app/models/checkout-batch.server.ts). */
+/** The columns decideIngest reads of a held checkout (HeldCheckout). */
+const HELD_COLUMNS = {
+  id: true, status: true, abandonedAt: true, nextStepIndex: true, nextDueAt: true, stopReason: true, shopifyUpdatedAt: true, completedAt: true,
+  email: true, phone: true, firstName: true, lastName: true, customerId: true,
+} satisfies Record<keyof HeldCheckout, true>;
+
+/**
+ * ingestCheckout's work inside a transaction the caller owns: loads what the rule reads (the checkout held, the order
+ * waiting for it), asks the rule (decideIngest, app/lib/ingest-decision.ts) and writes what it answers.
+ */
 export async function ingestCheckoutIn(tx: Prisma.TransactionClient, args: IngestCheckoutArgs): Promise<IngestOutcome> {
-  const { shop, eventId, topic, settings } = args;
-  let record = saneCheckoutRecord(args.record, args.now);
-  {
-    const existing = await tx.checkout.findUnique({
-      where: { shop_token: { shop, token: record.token } },
-      select: {
-        id: true, status: true, abandonedAt: true, nextStepIndex: true, nextDueAt: true, stopReason: true, shopifyUpdatedAt: true, completedAt: true,
-        email: true, phone: true, firstName: true, lastName: true, customerId: true,
-      },
-    });
-    // Same updated_at second: merged when it brings contact data, else a repeat (app/lib/update-order.ts).
-    const verdict = existing ? compareUpdate(existing, record) : "newer";
-    if (verdict === "stale") {
+  const { shop, eventId, topic, settings, now } = args;
+  const token = args.record.token;
+  const existing = await tx.checkout.findUnique({ where: { shop_token: { shop, token } }, select: HELD_COLUMNS });
+  // A completed checkout's order was attributed already; otherwise the earliest order that arrived before it.
+  const waitingOrder = existing?.completedAt
+    ? null
+    : await tx.order.findFirst({ where: { shop, checkoutToken: token }, orderBy: { shopifyCreatedAt: "asc" } });
+  const decision = decideIngest({ existing, incoming: args.record, settings, now, waitingOrder });
+  switch (decision.kind) {
+    case "refused":
+      throw new InputError(422, `invalid payload: ${describeDateProblem(decision.problem)}`, { field: decision.problem.field });
+    case "stale":
       await recordWebhookEvent(tx, { shop, eventId, topic, outcome: "stale" });
       return "stale";
-    }
-    if (existing && verdict === "merge") record = mergeSameSecond(existing, record);
-    await recordWebhookEvent(tx, { shop, eventId, topic });
-    const order = existing?.completedAt
-      ? null
-      : await tx.order.findFirst({ where: { shop, checkoutToken: record.token }, orderBy: { shopifyCreatedAt: "asc" } });
-    const completedAt = record.completedAt ?? existing?.completedAt ?? order?.shopifyCreatedAt ?? null;
-    const timeline = timelineAfterUpdate(
-      existing,
-      { createdAt: record.shopifyCreatedAt, updatedAt: record.shopifyUpdatedAt, completed: completedAt !== null },
-      settings,
-    );
-    const data = { ...recordData(record), ...timeline, completedAt, ...(timeline.nextDueAt === null ? { leaseOwner: null, leaseUntil: null } : {}) };
-    const saved = existing
-      ? await tx.checkout.update({ where: { id: existing.id }, data })
-      : await tx.checkout.create({ data: { shop, token: record.token, ...data } });
-    if (order && !existing?.completedAt) {
-      await attributeOrder(tx, { shop, checkoutId: saved.id, order, actor: `webhook:${topic}` });
-    }
-    return existing ? "updated" : "created";
+    case "duplicate": // not asked (a repeat is the ledger's unique violation below)
+    case "order_waiting": // the order was read
+      throw new Error(`ingestCheckoutIn: unexpected decision ${decision.kind}`);
   }
+  await recordWebhookEvent(tx, { shop, eventId, topic });
+  const saved =
+    decision.kind === "update"
+      ? await tx.checkout.update({ where: { id: decision.id }, data: decision.fields })
+      : await tx.checkout.create({ data: { shop, token: decision.token, ...decision.fields } });
+  if (decision.attribute) await attributeOrder(tx, { shop, checkoutId: saved.id, order: decision.attribute, actor: `webhook:${topic}` });
+  return decision.kind === "update" ? "updated" : "created";
 }
 
 export async function getCheckout({ shop, token }: { shop: string; token: string }) {

@@ -129,3 +129,27 @@ export async function recordProviderEvent(e: ProviderEvent): Promise<boolean> {
     throw error;
   }
 }
+
+/** A WhatsApp delivery status (from the Cloud API webhook), applied once to the message it names. */
+export async function recordWhatsAppStatus(s: { id: string; status: string; at: Date | null; ourMessageId: string | null }, now: Date): Promise<void> {
+  // By Meta's message id; else by ours (biz_opaque_callback_data): a send whose answer was lost with a crashed
+  // process has no provider id yet, and its status is what tells the engine it was accepted (not to send again).
+  let msg = await db.message.findFirst({ where: { providerId: s.id, channel: "whatsapp" }, select: { id: true } });
+  if (!msg && s.ourMessageId && s.ourMessageId.length <= 64) {
+    msg = await db.message.findFirst({ where: { id: s.ourMessageId, channel: "whatsapp" }, select: { id: true } });
+    if (msg) await db.message.updateMany({ where: { id: msg.id, providerId: null }, data: { providerId: s.id.slice(0, 200) } });
+  }
+  const at = s.at ?? now;
+  await recordProviderEvent({
+    eventKey: `whatsapp:${s.id}:${s.status}`.slice(0, 190),
+    messageId: msg?.id ?? null,
+    type: s.status.slice(0, 40),
+    occurredAt: at,
+    apply: async (tx) => {
+      if (!msg) return;
+      if (s.status === "delivered") await markDelivered(tx, msg.id, at);
+      else if (s.status === "read") await markOpened(tx, msg.id, at);
+      else if (s.status === "failed") await markDropped(tx, msg.id, at, "whatsapp delivery failed");
+    },
+  });
+}

@@ -3,10 +3,10 @@
 // channel) or a move to Negotiating (automation pauses; audited with the webhook as actor) plus a staff alert with
 // the cart summary. A repeated delivery of the same provider message id is recorded once.
 import { adminCheckoutUrl as adminLink } from "../lib/admin-links";
-import { toShopView as shopViewOf } from "../lib/shop-view";
+import { toShopView } from "../lib/shop-view";
 import { checkoutViewOf } from "../lib/checkout-view";
-import type { Checkout, Shop } from "@prisma/client";
-import type { CheckoutView, ShopView, StaffNotifier } from "../channels/types";
+import type { Checkout } from "@prisma/client";
+import type { CheckoutView, StaffNotifier } from "../channels/types";
 import { db } from "../db.server";
 import { withNumbers } from "./int64-columns.server";
 import { normalizeEmail, normalizePhone } from "../lib/contact";
@@ -35,12 +35,6 @@ export interface InboundReply {
 
 export type ReplyOutcome = "recorded" | "opted_out" | "duplicate" | "no_checkout";
 
-export function toShopView(s: Shop): ShopView {
-  return shopViewOf(s, parseSettings(s.settings));
-}
-
-
-/** The embedded admin page for a checkout (Shopify admin -> the app -> pipeline, focused on the checkout). */
 /** The alert's link: the checkout inside the embedded admin (one builder: app/lib/admin-links.ts). */
 export function adminCheckoutUrl(shop: string, checkoutId: string, apiKey: string | undefined = process.env.SHOPIFY_API_KEY): string {
   return adminLink(shop, checkoutId, apiKey);
@@ -112,7 +106,7 @@ export async function recordInboundReply(r: InboundReply, notifier: StaffNotifie
   if (notifier) {
     const shop = await db.shop.findUniqueOrThrow({ where: { domain: r.shop } });
     const fresh = await db.checkout.findUniqueOrThrow({ where: { id: checkout.id } });
-    const shopView = toShopView(shop);
+    const shopView = toShopView(shop, parseSettings(shop.settings));
     const view = checkoutViewOf(withNumbers(fresh));
     const result = await notifier
       .notify({ shop: shopView, checkout: view, reason: "reply", summary: replySummary(view, r.channel, classification, r.body), adminUrl: adminCheckoutUrl(r.shop, checkout.id), now: r.now })
@@ -146,4 +140,12 @@ export async function recordInboundReply(r: InboundReply, notifier: StaffNotifie
 export async function findShopByWhatsAppNumber(phoneNumberId: string): Promise<string | null> {
   const candidates = await db.shop.findMany({ where: { settings: { contains: phoneNumberId }, uninstalledAt: null }, select: { domain: true, settings: true } });
   return candidates.find((s) => parseSettings(s.settings).whatsapp.phoneNumberId === phoneNumberId)?.domain ?? null;
+}
+
+/** The shop an emailed reply belongs to: the message it answers (reply+<id>@), else the sender's latest emailed checkout. */
+export async function findShopForEmailReply(r: { messageId: string | null; from: string }): Promise<string | null> {
+  let shop: string | null = null;
+  if (r.messageId) shop = (await db.message.findUnique({ where: { id: r.messageId }, select: { shop: true } }))?.shop ?? null;
+  if (!shop) shop = (await db.checkout.findFirst({ where: { email: r.from, messages: { some: { channel: "email" } } }, orderBy: { createdAt: "desc" }, select: { shop: true } }))?.shop ?? null;
+  return shop;
 }

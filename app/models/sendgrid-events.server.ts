@@ -3,7 +3,7 @@
 // address for every later email from that shop.
 import crypto from "node:crypto";
 import type { Prisma } from "@prisma/client";
-import { z } from "zod";
+import { z } from "zod/v4";
 import { markBounced, markClicked, markDelivered, markDropped, markOpened, markUnsubscribed, recordProviderEvent } from "./message-tracking.server";
 import { suppress, type SuppressionReason } from "./suppressions.server";
 

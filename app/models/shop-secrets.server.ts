@@ -1,9 +1,9 @@
 // Per-shop credentials, encrypted at rest (AES-256-GCM under APP_ENCRYPTION_KEY), and app-wide generated material.
-import { WHATSAPP_TOKEN_SECRET } from "../channels/status.server";
 import { db } from "../db.server";
 import { decryptSecret, encryptSecret } from "../lib/crypto.server";
 
-export { WHATSAPP_TOKEN_SECRET };
+/** The name under which a shop's WhatsApp Cloud API access token is stored (Settings; write-only). */
+export const WHATSAPP_TOKEN_SECRET = "whatsapp_access_token";
 
 export async function saveShopSecret(args: { shop: string; name: string; value: string }) {
   const ciphertext = encryptSecret(args.value);

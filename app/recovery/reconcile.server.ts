@@ -21,7 +21,7 @@
 // moves only when every page was read. Each read starts `overlapMs` (2 min) before the sync time (clock skew).
 import { ORDER_SYNC_WAIT_HOURS } from "../lib/order-sync-status";
 import type { Shop } from "@prisma/client";
-import { db } from "../db.server";
+import { hasOfflineToken, heldCheckoutsByToken, knownOrderIds, markSyncAttempt, recordSync, shopsByDomain, shopsDueForSync } from "../models/reconcile-state.server";
 import { reconcileEventId, abandonedCheckoutNodeToPayload, orderNodeToPayload, updatedSinceQuery } from "../lib/reconcile-payloads";
 import { parseSettings, type Settings } from "../lib/settings";
 import { parseCheckout, parseOrder, type OrderRecord } from "../lib/shopify-payloads";
@@ -128,21 +128,16 @@ function describe(error: unknown): string {
   return String((error as Error)?.message ?? error).slice(0, 300);
 }
 
-async function hasOfflineToken(shop: string): Promise<boolean> {
-  const s = await db.session.findFirst({ where: { shop, isOnline: false }, select: { accessToken: true } });
-  return !!s?.accessToken;
-}
-
 /** One shop: orders then abandoned checkouts updated since the last sync, bounded by pages and `deadline`. */
 export async function reconcileShop(shop: Shop, now: Date, options: ReconcileOptions = {}, deadline = Number.POSITIVE_INFINITY): Promise<ShopSyncResult> {
   const o = resolve(options);
   const domain = shop.domain;
   if (!(await hasOfflineToken(domain))) {
-    await db.shop.update({ where: { domain }, data: { syncAttemptAt: now, syncError: "no_session" } });
+    await markSyncAttempt(domain, now, "no_session");
     log.debug({ shop: domain }, "reconcile: skipped, no offline session");
     return { ok: false, reason: "no_session", orders: 0, checkouts: 0, refused: 0, ordersSyncedAt: shop.ordersSyncedAt };
   }
-  await db.shop.update({ where: { domain }, data: { syncAttemptAt: now } });
+  await markSyncAttempt(domain, now);
   const settings = parseSettings(shop.settings);
   const admin = o.admin(domain);
   const lookback = new Date(now.getTime() - settings.cadence.windowHours * 60 * MIN);
@@ -172,7 +167,7 @@ export async function reconcileShop(shop: Shop, now: Date, options: ReconcileOpt
     }
   }
   result.ordersSyncedAt = ordersSyncedAt;
-  await db.shop.update({ where: { domain }, data: { ordersSyncedAt, checkoutsSyncedAt, syncError: error } });
+  await recordSync(domain, { ordersSyncedAt, checkoutsSyncedAt, error });
   if (error) log.warn({ shop: domain, error }, "reconcile: failed; retried on a later tick");
   else if (result.orders || result.checkouts) log.info({ shop: domain, orders: result.orders, checkouts: result.checkouts }, "reconcile: records found that webhooks had not brought");
   return result;
@@ -188,9 +183,7 @@ async function readOrders(admin: AdminGraphql, shop: string, since: Date, now: D
     if (performance.now() > deadline) return { ingested, refused, syncedTo: last, complete: false };
     const data: OrdersUpdatedSinceData = await admin.request(OrdersUpdatedSince, { first: o.pageSize, after, query });
     const nodes = data.orders.nodes;
-    const known = new Set(
-      (await db.order.findMany({ where: { shop, orderId: { in: nodes.map((n) => orderNodeToPayload(n).id.toString()) } }, select: { orderId: true } })).map((r) => r.orderId),
-    );
+    const known = await knownOrderIds(shop, nodes.map((n) => orderNodeToPayload(n).id.toString()));
     for (const node of nodes) {
       const payload = orderNodeToPayload(node);
       const refuse = refusal(payload, now);
@@ -234,14 +227,7 @@ async function readCheckouts(admin: AdminGraphql, shop: string, settings: Settin
     const data: AbandonedCheckoutsUpdatedSinceData = await admin.request(AbandonedCheckoutsUpdatedSince, { first: o.pageSize, after, query });
     const payloads = data.abandonedCheckouts.nodes.map((n) => abandonedCheckoutNodeToPayload(n));
     const tokens = payloads.flatMap((p) => (p ? [p.token] : []));
-    const held = new Map(
-      (
-        await db.checkout.findMany({
-          where: { shop, token: { in: tokens } },
-          select: { token: true, shopifyUpdatedAt: true, email: true, phone: true, firstName: true, lastName: true, customerId: true },
-        })
-      ).map((r) => [r.token, r]),
-    );
+    const held = await heldCheckoutsByToken(shop, tokens);
     for (const payload of payloads) {
       if (!payload) continue; // no token in the recovery URL: cannot be matched with webhooks
       let record;
@@ -294,11 +280,7 @@ export async function reconcileSweep(a: { now: Date; options: ReconcileOptions; 
   const deadline = performance.now() + o.budgetMs;
   try {
     const due = new Date(a.now.getTime() - o.intervalMs);
-    const shops = await db.shop.findMany({
-      where: { uninstalledAt: null, OR: [{ syncAttemptAt: null }, { syncAttemptAt: { lte: due } }] },
-      orderBy: [{ syncAttemptAt: { sort: "asc", nulls: "first" } }, { domain: "asc" }],
-      take: o.maxShops,
-    });
+    const shops = await shopsDueForSync(due, o.maxShops);
     for (const shop of shops) {
       if (performance.now() > deadline) break;
       const r = await reconcileShop(shop, a.now, a.options, deadline).catch((err) => {
@@ -333,7 +315,7 @@ export async function ordersGate(a: {
   const o = resolve(a.options);
   const gates = new Map<string, OrdersGate>();
   let changed = false;
-  const rows = await db.shop.findMany({ where: { domain: { in: a.shops } } }).catch(() => [] as Shop[]);
+  const rows = await shopsByDomain(a.shops).catch(() => [] as Shop[]);
   for (const shop of rows) {
     try {
       const freshFrom = new Date(a.now.getTime() - o.staleMs);

@@ -2,37 +2,16 @@
 // multipart form). Replies reach us at reply+<message id>@<INBOUND_EMAIL_DOMAIN> (set as Reply-To on every email),
 // which names the message and so the checkout; otherwise the sender's address finds the latest checkout. The URL
 // token is the only authentication Inbound Parse offers: without a configured token the endpoint refuses everything.
-import crypto from "node:crypto";
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { buildStaffNotifier } from "../channels/registry.server";
-import { db } from "../db.server";
-import { normalizeEmail } from "../lib/contact";
-import { safeEqual } from "../lib/safe-equal";
-import { stripQuotedReply } from "../lib/replies";
-import { log } from "../log.server";
-import { recordInboundReply } from "../models/replies.server";
-import { webhookLoader } from "../shopify/webhooks.server";
+import { parseInboundEmail } from "../lib/inbound-email";
 import { jsonResponse } from "../lib/json-response";
+import { safeEqual } from "../lib/safe-equal";
+import { log } from "../log.server";
+import { receiveEmailReply } from "../recovery/inbound-replies.server";
+import { webhookLoader } from "../shopify/webhooks.server";
 
 const MAX_BYTES = 10 * 1024 * 1024;
 const json = (status: number, body: Record<string, unknown>) => jsonResponse(status, body);
-
-function addressesIn(value: string): string[] {
-  const out: string[] = [];
-  for (const m of value.matchAll(/<?([^\s<>",;]+@[^\s<>",;]+)>?/g)) out.push(m[1]);
-  return out;
-}
-
-function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, "")
-    .replace(/<br\s*\/?>|<\/p>|<\/div>/gi, "\n")
-    .replace(/<[^>]+>/g, "")
-    .replace(/&nbsp;/g, " ")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
-}
 
 export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return json(405, { error: "POST only" });
@@ -55,28 +34,9 @@ export async function action({ request }: ActionFunctionArgs) {
     const v = form.get(k);
     return typeof v === "string" ? v : "";
   };
-  let envelope: { to?: string[]; from?: string } = {};
-  try {
-    envelope = JSON.parse(field("envelope") || "{}");
-  } catch {
-    envelope = {};
-  }
-  const from = normalizeEmail(envelope.from ?? addressesIn(field("from"))[0] ?? "");
-  if (!from) return json(200, { ok: true, outcome: "no_sender" }); // 2xx: SendGrid would retry a 4xx for days
-  const recipients = [...(envelope.to ?? []), ...addressesIn(field("to"))];
-  const messageId = recipients.map((a) => /^reply\+([A-Za-z0-9_-]{8,64})@/i.exec(a)?.[1]).find(Boolean) ?? null;
-  const text = stripQuotedReply(field("text") || htmlToText(field("html"))).slice(0, 10_000);
-  if (!text) return json(200, { ok: true, outcome: "empty" });
-
-  let shop: string | null = null;
-  if (messageId) shop = (await db.message.findUnique({ where: { id: messageId }, select: { shop: true } }))?.shop ?? null;
-  if (!shop) shop = (await db.checkout.findFirst({ where: { email: from, messages: { some: { channel: "email" } } }, orderBy: { createdAt: "desc" }, select: { shop: true } }))?.shop ?? null;
-  if (!shop) return json(200, { ok: true, outcome: "no_checkout" });
-
-  const headerId = /^message-id:\s*(<[^>\r\n]+>)/im.exec(field("headers"))?.[1];
-  const providerMessageId = `email:${headerId ?? crypto.createHash("sha256").update(`${from}\n${field("subject")}\n${text}`).digest("hex")}`.slice(0, 190);
-  const r = await recordInboundReply({ shop, channel: "email", from, body: text, providerMessageId, messageId, now: new Date() }, buildStaffNotifier());
-  return json(200, { ok: true, outcome: r.outcome });
+  // Always 2xx once authenticated (no sender, empty, no checkout included): SendGrid would retry a 4xx for days.
+  const outcome = await receiveEmailReply(parseInboundEmail(field), { now: new Date() });
+  return json(200, { ok: true, outcome });
 }
 
 // POST only: a GET answers 405 (app/shopify/webhooks.server.ts).

@@ -12,6 +12,20 @@
 //   - userErrors are data, returned to the caller to record (never retried here).
 // Every wait goes through `sleep`, so tests inject one and never wait for real.
 //
+// Decision (issue 16): kept, rather than the library's client (@shopify/shopify-api `api.clients.Graphql({ session })`,
+// the `admin.graphql` of unauthenticated.admin(shop); both are @shopify/admin-api-client over @shopify/graphql-client
+// 2.0). That client gives the same data, returns userErrors as data and refuses GraphQL and HTTP errors as we do
+// (tests/unit/admin-graphql-library.test.ts runs both against the same stand-in over HTTP), but its `retries` cover
+// only network failures and HTTP 429/503, and it:
+//   - does not retry THROTTLED at HTTP 200, which is how the Admin GraphQL API's cost throttle answers: it throws a
+//     GraphqlQueryError at once, so the throttle policy above would have to be rebuilt around it anyway;
+//   - does not retry 502/504 (and reports them as "max retries" when `retries` > 0, without having retried);
+//   - waits with its own setTimeout (1 s, or Retry-After read as milliseconds where Shopify sends seconds): no
+//     injectable sleep, so tests would wait for real and the engine could not bound its waits;
+//   - has no request timeout, and sends no operationName (our logs and the stand-in go by it).
+// Wrapping it in our policy keeps every line of policy below and adds a Session and a shopifyApi config per call.
+// Its cost per request against ours: `npm run bench:infra` (bench/RESULTS.md, issue 16's section).
+//
 // SHOPIFY_ADMIN_API_BASE_URL (tests and the local demo only; unset in production) replaces `https://<shop>`;
 // a `{shop}` in it is replaced by the shop's domain, so one stand-in can serve several shops.
 import { log } from "../log.server";

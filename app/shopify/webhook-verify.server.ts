@@ -8,8 +8,16 @@
 // the HMAC through WebCrypto (importKey and sign, each an asynchronous job), and builds an Admin API client none of
 // our webhook handlers use (they never call Shopify while answering a webhook).
 //
-// One deliberate difference: no offline session is loaded (and no Admin API client made). A handler that needs the
-// session (app/scopes_update) reads it itself.
+// Decision (issue 16): kept. What it buys is measured by `npm run bench:infra` (CPU per verification, ours against
+// authenticate.webhook over the same signed requests; bench/RESULTS.md, "Issue 16: HMAC check, JSON fast path and
+// Admin GraphQL client against their libraries"). The differential, tests/integration/webhook-verify.test.ts, runs
+// both over hand-picked cases, Shopify's documented example body of every subscribed topic (classic and Events
+// headers) and 1,000 fast-check generated requests, and expects the same status and the same context fields.
+//
+// Deliberate differences, both from loading no offline session (and making no Admin API client): a handler that
+// needs the session (app/scopes_update) reads it itself; and a correctly signed delivery whose shop header is not a
+// lower-case myshopify domain is verified here, where the library's session load throws ("Received invalid shop
+// argument", a 500). Only Shopify holds the secret, so that delivery does not happen; the handlers find no such shop.
 import crypto from "node:crypto";
 import { safeEqual } from "../lib/safe-equal";
 

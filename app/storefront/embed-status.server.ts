@@ -1,7 +1,7 @@
 // Whether the theme app embed is turned on in the shop's live theme, and the theme-editor deep link to turn it on.
 // Reads the main theme's config/settings_data.json through the Admin GraphQL API with the shop's offline token.
 // SHOPIFY_ADMIN_API_BASE_URL (e.g. http://127.0.0.1:4567) points it at a local stand-in in tests.
-import { adminStoreName } from "../lib/admin-links";
+import { adminThemeEditorUrl } from "../lib/admin-links";
 import { MainThemeSettings, type MainThemeSettingsData } from "../shopify/graphql/main-theme-settings";
 import { log } from "../log.server";
 
@@ -18,8 +18,7 @@ export const EMBED_BLOCK_HANDLE = "push-prompt";
 const TIMEOUT_MS = 5_000;
 
 export function themeEditorUrl(shop: string, apiKey = process.env.SHOPIFY_API_KEY ?? ""): string {
-  const store = adminStoreName(shop);
-  return `https://admin.shopify.com/store/${store}/themes/current/editor?context=apps&activateAppId=${encodeURIComponent(`${apiKey}/${EMBED_BLOCK_HANDLE}`)}`;
+  return adminThemeEditorUrl(shop, `${apiKey}/${EMBED_BLOCK_HANDLE}`);
 }
 
 interface ThemeBlock {

@@ -7,8 +7,9 @@ import { parseSettings, type Settings } from "../../app/lib/settings";
 import { parseCheckout, type CheckoutRecord } from "../../app/lib/shopify-payloads";
 import { TEST_SHOP } from "./constants";
 import { checkoutPayload, type CheckoutPayloadOptions } from "./factories";
+import { T0, addHours, addMinutes } from "./time";
 
-export const T0 = new Date("2026-11-20T10:00:00Z");
+export { T0 };
 
 export async function shopView(domain = TEST_SHOP): Promise<ShopView> {
   const s = await db.shop.findUniqueOrThrow({ where: { domain } });
@@ -62,7 +63,7 @@ export async function seedOutbound(o: SeedOptions = {}): Promise<{ message: Outb
   const view = await shopView(shop);
   const settings: Settings = view.settings;
   const step = settings.cadence.steps[stepIndex] ?? settings.cadence.steps[0];
-  const now = o.now ?? new Date(T0.getTime() + 60 * 60_000);
+  const now = o.now ?? addMinutes(T0, 60);
   return {
     checkoutId: c.id,
     messageId: m.id,
@@ -75,7 +76,7 @@ export async function seedOutbound(o: SeedOptions = {}): Promise<{ message: Outb
       step: { ...step, id: stepId, index: stepIndex, isFinal: o.isFinal ?? false },
       incentive: o.incentive ?? null,
       now,
-      windowEndsAt: o.windowEndsAt ?? new Date(T0.getTime() + 48 * 3600_000),
+      windowEndsAt: o.windowEndsAt ?? addHours(T0, 48),
     },
   };
 }

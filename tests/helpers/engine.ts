@@ -6,6 +6,7 @@ import { bulkInsert } from "../../app/models/recovery.server";
 import { runTick } from "../../app/recovery/engine.server";
 import type { TickOptions } from "../../app/recovery/types";
 import { TEST_SHOP } from "./constants";
+import { addMinutes } from "./time";
 
 export function makeOutbox(options: OutboxOptions = {}) {
   return { channels: outboxChannels(options), staff: new OutboxStaffNotifier() };
@@ -35,8 +36,8 @@ export async function seedDueCheckouts(a: { count: number; dueAt: Date; shop?: s
   const client = a.client ?? db;
   const provider = a.provider ?? dbProvider;
   const shop = a.shop ?? TEST_SHOP;
-  const abandonedAt = new Date(a.dueAt.getTime() - 60 * 60_000);
-  const created = new Date(abandonedAt.getTime() - 20 * 60_000);
+  const abandonedAt = addMinutes(a.dueAt, -60);
+  const created = addMinutes(abandonedAt, -20);
   const prefix = a.prefix ?? "seed";
   const lineItems = JSON.stringify([{ title: "Linen Shirt", variantTitle: null, variantId: "1", productId: "2", quantity: 1, priceMinor: 5900, imageUrl: null, sku: null }]);
   for (let i = 0; i < a.count; i += 1000) {

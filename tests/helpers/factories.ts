@@ -1,4 +1,6 @@
 // Realistic Shopify webhook payloads (REST shapes, as sent for API 2026-10: no checkout id, keyed by token).
+import { T0 } from "./time";
+
 let n = 0;
 
 export interface CheckoutPayloadOptions {
@@ -31,7 +33,7 @@ const decimals = (currency: string) => new Intl.NumberFormat("en", { style: "cur
 
 export function checkoutPayload(o: CheckoutPayloadOptions = {}) {
   n += 1;
-  const created = o.createdAt ?? new Date("2026-11-20T10:00:00Z");
+  const created = o.createdAt ?? T0;
   const items = o.items ?? [
     { title: "Linen Shirt", variant: "M / Sand", quantity: 1, price: "59.00", image: "https://cdn.shopify.com/s/files/shirt.jpg" },
     { title: "Canvas Tote", quantity: 2, price: "18.50" },

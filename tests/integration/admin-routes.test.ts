@@ -16,9 +16,10 @@ import * as settings from "../../app/routes/app.settings";
 import { adminRequest, call } from "../helpers/admin";
 import { OTHER_SHOP, TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedOfflineSession, seedShop } from "../helpers/db";
+import { addHours } from "../helpers/time";
 
 const NOW = new Date();
-const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3600_000);
+const hoursAgo = (h: number) => addHours(NOW, -h);
 let seq = 0;
 
 async function checkout(data: Partial<Prisma.CheckoutUncheckedCreateInput> = {}) {

@@ -3,7 +3,7 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEmailSender, createEmailStaffNotifier } from "../../app/channels/email.server";
-import { buildChannels, buildStaffNotifier } from "../../app/channels/registry.server";
+import { buildChannels, buildStaffNotifier } from "../../app/recovery/wiring.server";
 import { channelStatuses } from "../../app/channels/status.server";
 import { db } from "../../app/db.server";
 import { linkSigningKey } from "../../app/lib/crypto.server";
@@ -19,6 +19,7 @@ import { installShop } from "../helpers/install";
 import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../helpers/standins/admin-graphql";
 import { seedOutbound, shopView } from "../helpers/channels";
 import { startSendGridStandIn, type SendGridStandIn } from "../helpers/standins/sendgrid";
+import { MINUTE_MS } from "../helpers/time";
 
 let sg: SendGridStandIn;
 const { publicKey, privateKey } = crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" });
@@ -125,8 +126,8 @@ describe("email channel", () => {
     expect(r2.kind).toBe("retry");
     if (r2.kind === "retry") {
       const wait = r2.at.getTime() - message.now.getTime();
-      expect(wait).toBeGreaterThanOrEqual(4 * 60_000);
-      expect(wait).toBeLessThanOrEqual(4.8 * 60_000);
+      expect(wait).toBeGreaterThanOrEqual(4 * MINUTE_MS);
+      expect(wait).toBeLessThanOrEqual(4.8 * MINUTE_MS);
     }
 
     sg.queue.push({ status: 400, body: { errors: [{ message: "The from address does not match a verified Sender Identity", field: "from" }] } });

@@ -3,8 +3,8 @@
 // "Send test email" make one real call and record it; the status says Ready only after one succeeded and says why
 // not otherwise. The Overview shows the setup checklist until every item is done.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { buildChannels, forgetSendVerdicts } from "../../app/channels/registry.server";
-import { WHATSAPP_TOKEN_SECRET } from "../../app/channels/status.server";
+import { buildChannels, forgetSendVerdicts } from "../../app/recovery/wiring.server";
+import { WHATSAPP_TOKEN_SECRET } from "../../app/models/shop-secrets.server";
 import { db } from "../../app/db.server";
 import { decryptSecret } from "../../app/lib/crypto.server";
 import { DEFAULT_SETTINGS } from "../../app/lib/settings";
@@ -25,6 +25,7 @@ import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../helpers/s
 import { startSendGridStandIn, type SendGridStandIn } from "../helpers/standins/sendgrid";
 import { registerMainTheme } from "../helpers/standins/themes";
 import { startWhatsAppStandIn, type WhatsAppStandIn } from "../helpers/standins/whatsapp";
+import { at } from "../helpers/time";
 
 const PNID = "109876543210";
 const TOKEN = "EAAGm0PX4ZCpsBAKZB4sDhZA0ZBZCZAsecretTokenForTests42";
@@ -199,8 +200,6 @@ describe("Send test email", () => {
 describe("a real email send", () => {
   it("records the email check: Ready after a reminder went out; a refused sender makes it not Ready with the reason", async () => {
     forgetSendVerdicts();
-    const T0 = new Date("2026-11-20T10:00:00Z");
-    const at = (m: number) => new Date(T0.getTime() + m * 60_000);
     await setSettings({
       ...DEFAULT_SETTINGS,
       quietHours: { ...DEFAULT_SETTINGS.quietHours, enabled: false },

@@ -1,12 +1,11 @@
 // WhatsApp template sends to a Cloud API stand-in; the signed inbound webhook; replies (WhatsApp and Inbound Parse
 // email) becoming handoffs with a staff alert; STOP becoming an opt-out. Real SQLite and real PostgreSQL.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { WHATSAPP_TOKEN_SECRET } from "../../app/channels/status.server";
 import { createWhatsAppSender } from "../../app/channels/whatsapp.server";
 import { db } from "../../app/db.server";
 import { linkSigningKey } from "../../app/lib/crypto.server";
 import { hubSignature } from "../../app/lib/whatsapp";
-import { getShopSecret, saveShopSecret } from "../../app/models/shop-secrets.server";
+import { getShopSecret, saveShopSecret, WHATSAPP_TOKEN_SECRET } from "../../app/models/shop-secrets.server";
 import { isSuppressed } from "../../app/models/suppressions.server";
 import * as inboundEmail from "../../app/routes/webhooks.inbound-email";
 import * as waWebhook from "../../app/routes/webhooks.whatsapp";

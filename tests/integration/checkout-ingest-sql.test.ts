@@ -14,9 +14,10 @@ import { parseOrder } from "../../app/lib/shopify-payloads";
 import { TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedShop } from "../helpers/db";
 import { checkoutPayload, orderPayload } from "../helpers/factories";
+import { minutesFrom } from "../helpers/time";
 
 const T0 = new Date("2026-11-20T10:00:00.123Z");
-const minutes = (m: number) => new Date(T0.getTime() + m * 60_000);
+const minutes = minutesFrom(T0);
 
 beforeEach(async () => {
   await resetDatabase();

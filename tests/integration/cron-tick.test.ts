@@ -6,6 +6,7 @@ import * as cronTick from "../../app/routes/cron.tick";
 import { APP_URL, TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedShop } from "../helpers/db";
 import { seedDueCheckouts } from "../helpers/engine";
+import { addDays } from "../helpers/time";
 import { callAction } from "../helpers/webhooks";
 
 const DUE = new Date("2026-11-20T12:00:00Z");
@@ -64,7 +65,7 @@ describe("POST /cron/tick", () => {
 
   it("deletes push subscriptions idle for 90 days, at most once an hour", async () => {
     const now = new Date("2027-06-01T12:00:00Z");
-    const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+    const daysAgo = (d: number) => addDays(now, -d);
     const sub = (endpoint: string, updatedAt: Date, lastSuccessAt: Date | null) =>
       db.pushSubscription.create({ data: { shop: TEST_SHOP, endpoint, p256dh: "k", auth: "a", updatedAt, lastSuccessAt } });
     await sub("https://fcm.googleapis.com/fcm/send/idle", daysAgo(120), null);

@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../app/db.server";
-import { DEMO_SHOP } from "../../app/demo.server";
+import { DEMO_SHOP } from "../../demo/demo.server";
 import { SENT_STATUSES } from "../../app/lib/attribution";
 
 const root = path.resolve(__dirname, "../..");

@@ -10,9 +10,10 @@ import { TEST_SHOP } from "../helpers/constants";
 import { resetDatabase } from "../helpers/db";
 import { makeOutbox, runUntil, tick, type Outbox } from "../helpers/engine";
 import { checkoutPayload } from "../helpers/factories";
+import { MINUTE_MS, T0, minutesFrom } from "../helpers/time";
 import { callAction, signedWebhook } from "../helpers/webhooks";
 
-const MIN = 60_000;
+const MIN = MINUTE_MS;
 
 /**
  * The shop as a real install leaves it once its profile is loaded: its domain and the time zone Shopify reports
@@ -84,8 +85,8 @@ describe("the default settings, unchanged", () => {
   it("still protect a shopper who leaves a second checkout: the steps over the cap are trimmed and recorded", async () => {
     // The default cap and cadence; quiet hours off only so that the second checkout's steps are not moved.
     await installedShop({ quietHours: { enabled: false } });
-    const t0 = new Date("2026-11-20T10:00:00Z");
-    const at = (m: number) => new Date(t0.getTime() + m * MIN);
+    const t0 = T0;
+    const at = minutesFrom(t0);
     const first = await reachableCheckout(t0);
     const outbox = makeOutbox();
     await runUntil(outbox, at(300)); // the first checkout's 1 h, 1.5 h and 4 h steps: three reminders
@@ -110,7 +111,7 @@ describe("a cap tighter than the cadence", () => {
   it("records the step it trims as trimmed on every channel, counts it in the tick, and sends the rest", async () => {
     // Stored before Settings refused such caps: the engine still honours it, and says what it cut.
     await installedShop({ quietHours: { enabled: false }, frequencyCap: { maxMessages: 3, perHours: 24 } });
-    const t0 = new Date("2026-11-20T10:00:00Z");
+    const t0 = T0;
     const c = await reachableCheckout(t0);
     const abandoned = c.abandonedAt!;
     const outbox = makeOutbox();

@@ -4,18 +4,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db, dbProvider } from "../../app/db.server";
 import { hashAddress } from "../../app/lib/suppression";
 import { claimDueCheckouts, newMessageId } from "../../app/models/recovery.server";
-import * as checkoutsCreate from "../../app/routes/webhooks.checkouts.create";
-import * as ordersCreate from "../../app/routes/webhooks.orders.create";
 import { TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedShop } from "../helpers/db";
 import { makeOutbox, runUntil, tick } from "../helpers/engine";
 import { installShop } from "../helpers/install";
 import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../helpers/standins/admin-graphql";
-import { checkoutPayload, orderPayload } from "../helpers/factories";
-import { callAction, signedWebhook } from "../helpers/webhooks";
+import type { CheckoutPayloadOptions } from "../helpers/factories";
+import { T0, at } from "../helpers/time";
+import { deliverCheckout, deliverOrder } from "../helpers/webhooks";
 
-const T0 = new Date("2026-11-20T10:00:00Z");
-const at = (m: number) => new Date(T0.getTime() + m * 60_000);
 const NO_QUIET = { quietHours: { enabled: false, start: "21:00", end: "08:00", timezone: null } };
 const END = at(3 * 24 * 60);
 
@@ -31,17 +28,8 @@ beforeAll(async () => {
 });
 afterAll(() => admin.close());
 
-async function newCheckout(o: Parameters<typeof checkoutPayload>[0] = {}) {
-  const payload = checkoutPayload({ createdAt: T0, ...o });
-  const res = await callAction(checkoutsCreate, signedWebhook("checkouts/create", payload));
-  expect(res.status).toBe(200);
-  return { payload, checkout: await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: payload.token } } }) };
-}
-
-async function order(token: string, when: Date, total = "96.00") {
-  const res = await callAction(ordersCreate, signedWebhook("orders/create", orderPayload({ checkoutToken: token, createdAt: when, total })));
-  expect(res.status).toBe(200);
-}
+const newCheckout = (o: CheckoutPayloadOptions = {}) => deliverCheckout({ createdAt: T0, ...o });
+const order = (token: string, when: Date, total = "96.00") => deliverOrder({ checkoutToken: token, createdAt: when, total });
 
 async function sentMessages(checkoutId: string) {
   return db.message.findMany({ where: { checkoutId, status: "sent" }, orderBy: [{ sentAt: "asc" }, { channel: "asc" }] });

@@ -14,10 +14,11 @@ import { OTHER_SHOP, TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedOfflineSession, seedShop } from "../helpers/db";
 import { orderPayload } from "../helpers/factories";
 import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../helpers/standins/admin-graphql";
+import { hoursFrom } from "../helpers/time";
 import { callAction, signedWebhook } from "../helpers/webhooks";
 
 const NOW = new Date("2026-11-20T14:00:00Z");
-const hours = (h: number) => new Date(NOW.getTime() + h * 3600_000);
+const hours = hoursFrom(NOW);
 const days = (d: number) => hours(d * 24);
 
 let standin: AdminGraphqlStandin;

@@ -24,6 +24,7 @@ import { APP_URL, TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedOfflineSession, seedShop } from "../helpers/db";
 import { checkoutPayload, orderPayload } from "../helpers/factories";
 import { startSendGridStandIn, type SendGridStandIn } from "../helpers/standins/sendgrid";
+import { addDays, addHours, addMinutes } from "../helpers/time";
 import { callAction, signedWebhook } from "../helpers/webhooks";
 
 // Inside the Overview's 30-day window (the admin loaders count back from the real clock), at noon UTC two days ago,
@@ -98,7 +99,7 @@ describe("large amounts, stored and shown exactly", () => {
       expect(mailText()).toContain(`Total: ${k.shown}`);
 
       // The order: stored exactly, recovery stops, the revenue is the order's.
-      const op = orderPayload({ checkoutToken: cp.token, email: cp.email ?? undefined, total: k.amount, currency: k.currency, createdAt: new Date(sentAt.getTime() + 30 * 60_000) });
+      const op = orderPayload({ checkoutToken: cp.token, email: cp.email ?? undefined, total: k.amount, currency: k.currency, createdAt: addMinutes(sentAt, 30) });
       expect(await callAction(ordersCreate, signedWebhook("orders/create", op))).toMatchObject({ status: 200, json: { outcome: "created" } });
       const order = await db.order.findUniqueOrThrow({ where: { shop_orderId: { shop: TEST_SHOP, orderId: String(op.id) } } });
       expect([order.subtotalMinor, order.totalMinor, order.presentmentTotalMinor]).toEqual([BigInt(k.minor), BigInt(k.minor), BigInt(k.minor)]);
@@ -107,7 +108,7 @@ describe("large amounts, stored and shown exactly", () => {
       expect((await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } })).orderRevenueMinor).toBe(BigInt(k.minor));
 
       // Nothing further is sent to the shopper who paid.
-      await runTick({ now: new Date(sentAt.getTime() + 30 * 86_400_000), owner: "money-large", channels: outboxChannels(), staffNotifier: new OutboxStaffNotifier(), budgetMs: 30_000 });
+      await runTick({ now: addDays(sentAt, 30), owner: "money-large", channels: outboxChannels(), staffNotifier: new OutboxStaffNotifier(), budgetMs: 30_000 });
       expect(await db.message.count({ where: { checkoutId: stored.id, channel: "email" } })).toBe(1);
 
       // The Overview's figures, exactly (PostgreSQL sums BIGINT as numeric; groupBy sums as bigint).
@@ -165,7 +166,7 @@ describe("amounts beyond the bound, and bad amounts, are refused whole", () => {
     const cp = checkoutPayload({ currency: "UZS", createdAt: T0 });
     await callAction(checkoutsCreate, signedWebhook("checkouts/create", cp));
     const before = await db.checkout.findFirstOrThrow();
-    const op = orderPayload({ checkoutToken: cp.token, total: "50000000000000.00", currency: "UZS", createdAt: new Date(T0.getTime() + 3_600_000) });
+    const op = orderPayload({ checkoutToken: cp.token, total: "50000000000000.00", currency: "UZS", createdAt: addHours(T0, 1) });
     const res = await callAction(ordersCreate, signedWebhook("orders/create", op));
     expect(res.status).toBe(422);
     expect(String(res.json.error)).toContain("subtotal_price_set.shop_money.amount: amount beyond");

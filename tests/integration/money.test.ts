@@ -15,11 +15,12 @@ import { adminRequest, call } from "../helpers/admin";
 import { TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedOfflineSession, seedShop } from "../helpers/db";
 import { checkoutPayload, orderPayload } from "../helpers/factories";
+import { DAY_MS, MINUTE_MS, minutesFrom } from "../helpers/time";
 import { callAction, signedWebhook } from "../helpers/webhooks";
 
 // Inside the Overview's 30-day window (the admin loaders count back from the real clock).
-const T0 = new Date(Math.floor((Date.now() - 2 * 86_400_000) / 60_000) * 60_000);
-const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+const T0 = new Date(Math.floor((Date.now() - 2 * DAY_MS) / MINUTE_MS) * MINUTE_MS);
+const at = minutesFrom(T0);
 
 beforeEach(async () => {
   await resetDatabase();

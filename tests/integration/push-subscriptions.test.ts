@@ -13,9 +13,8 @@ import {
 } from "../../app/models/push-subscriptions.server";
 import { OTHER_SHOP, TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedShop } from "../helpers/db";
+import { T0, at as minutes } from "../helpers/time";
 
-const T0 = new Date("2026-11-20T10:00:00Z");
-const minutes = (m: number) => new Date(T0.getTime() + m * 60_000);
 const P256DH = "B".repeat(87);
 const AUTH = "A".repeat(22);
 

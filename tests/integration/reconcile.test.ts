@@ -13,14 +13,13 @@ import { adminGraphqlFor } from "../../app/shopify/admin-graphql.server";
 import { APP_URL, TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedOfflineSession, seedShop } from "../helpers/db";
 import { makeOutbox, runUntil, tick } from "../helpers/engine";
-import { checkoutPayload, orderPayload } from "../helpers/factories";
+import { checkoutPayload, orderPayload, type CheckoutPayloadOptions } from "../helpers/factories";
 import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../helpers/standins/admin-graphql";
 import { abandonedCheckoutNode, modelOrders, orderNode, type OrdersModel } from "../helpers/standins/admin-graphql-orders";
 import { registerShopProfile } from "../helpers/standins/shop-profile";
-import { callAction, signedWebhook } from "../helpers/webhooks";
+import { T0, addHours, addMinutes, at } from "../helpers/time";
+import { callAction, deliverCheckout, signedWebhook } from "../helpers/webhooks";
 
-const T0 = new Date("2026-11-20T10:00:00Z");
-const at = (m: number) => new Date(T0.getTime() + m * 60_000);
 const NO_QUIET = { quietHours: { enabled: false, start: "21:00", end: "08:00", timezone: null } };
 const END = at(3 * 24 * 60);
 
@@ -50,18 +49,7 @@ beforeEach(async () => {
   await seedOfflineSession(TEST_SHOP);
 });
 
-async function newCheckout(o: Parameters<typeof checkoutPayload>[0] = {}, headers: Record<string, string> = {}) {
-  const payload = checkoutPayload({ createdAt: T0, ...o });
-  let req = signedWebhook("checkouts/create", payload);
-  if (Object.keys(headers).length) {
-    const h = new Headers(req.headers);
-    for (const [k, v] of Object.entries(headers)) h.set(k, v);
-    req = new Request(req.url, { method: "POST", headers: h, body: await req.text() });
-  }
-  const res = await callAction(checkoutsCreate, req);
-  expect(res.status).toBe(200);
-  return { payload, checkout: await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: payload.token } } }) };
-}
+const newCheckout = (o: CheckoutPayloadOptions = {}, headers: Record<string, string> = {}) => deliverCheckout({ createdAt: T0, ...o }, headers);
 
 const sentOf = (checkoutId: string) => db.message.findMany({ where: { checkoutId, status: "sent" }, orderBy: [{ sentAt: "asc" }, { channel: "asc" }] });
 
@@ -294,7 +282,7 @@ describe("the same shopper ordering without a stored checkout", () => {
 
 describe("a very late checkouts/create", () => {
   it("delivered 30 h after Shopify triggered it: the 1 h, 1.5 h, 4 h and 24 h steps are skipped as late, the 40 h step goes out", async () => {
-    const triggered = new Date(Date.now() - 30 * 3_600_000).toISOString();
+    const triggered = addHours(new Date(), -30).toISOString();
     const { checkout } = await newCheckout({ phone: "+1 555 010 2030", acceptsSms: true }, { "X-Shopify-Triggered-At": triggered });
     const row = await db.checkout.findUniqueOrThrow({ where: { id: checkout.id } });
     expect(row.nextStepIndex).toBe(4);
@@ -307,14 +295,14 @@ describe("a very late checkouts/create", () => {
   });
 
   it("delivered 20 min late (within the grace): nothing is skipped", async () => {
-    const triggered = new Date(Date.now() - 20 * 60_000).toISOString();
+    const triggered = addMinutes(new Date(), -20).toISOString();
     const { checkout } = await newCheckout({}, { "X-Shopify-Triggered-At": triggered });
     expect((await db.checkout.findUniqueOrThrow({ where: { id: checkout.id } })).nextStepIndex).toBe(0);
     expect(await db.message.count({ where: { checkoutId: checkout.id } })).toBe(0);
   });
 
   it("delivered 2 h late: step 1 is late, step 2 (due within the grace) goes out at once", async () => {
-    const triggered = new Date(Date.now() - 120 * 60_000).toISOString();
+    const triggered = addMinutes(new Date(), -120).toISOString();
     const { checkout } = await newCheckout({ phone: "+1 555 010 2030", acceptsSms: true }, { "X-Shopify-Triggered-At": triggered });
     const row = await db.checkout.findUniqueOrThrow({ where: { id: checkout.id } });
     expect(row.nextStepIndex).toBe(1);

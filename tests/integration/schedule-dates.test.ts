@@ -20,10 +20,9 @@ import { makeOutbox, seedDueCheckouts, tick } from "../helpers/engine";
 import { checkoutPayload, orderPayload } from "../helpers/factories";
 import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../helpers/standins/admin-graphql";
 import { abandonedCheckoutNode, modelOrders, type OrdersModel } from "../helpers/standins/admin-graphql-orders";
+import { T0, at } from "../helpers/time";
 import { callAction, signedWebhook } from "../helpers/webhooks";
 
-const T0 = new Date("2026-11-20T10:00:00Z");
-const at = (m: number) => new Date(T0.getTime() + m * 60_000);
 const NO_QUIET = { quietHours: { enabled: false, start: "21:00", end: "08:00", timezone: null } };
 const sql = () => ({ db, provider: dbProvider });
 const p = (n: number) => (dbProvider === "postgresql" ? `$${n}` : "?");

@@ -29,6 +29,7 @@ import { startAdminGraphqlStandin, type AdminGraphqlStandin } from "../helpers/s
 import { modelOrders } from "../helpers/standins/admin-graphql-orders";
 import { startSendGridStandIn, type SendGridStandIn } from "../helpers/standins/sendgrid";
 import { documentedShop } from "../helpers/standins/shop-profile";
+import { addHours } from "../helpers/time";
 import { callAction, signedWebhook } from "../helpers/webhooks";
 
 // Shopify's documented shop/update example (2026-07, the latest the package ships; the app subscribes at 2026-10).
@@ -169,7 +170,7 @@ describe("shop/update", () => {
   it("a stale delivery (updated_at before what is stored) changes nothing; a newer one applies; a repeat is a duplicate", async () => {
     const installedAt = new Date(Date.now() - 60_000);
     await installShop(admin, { shop: { name: "Current Name" }, now: installedAt });
-    const stale = { ...DOCUMENTED_SHOP_UPDATE, name: "Older Name", updated_at: new Date(installedAt.getTime() - 3_600_000).toISOString() };
+    const stale = { ...DOCUMENTED_SHOP_UPDATE, name: "Older Name", updated_at: addHours(installedAt, -1).toISOString() };
     const r1 = await callAction(shopUpdate, signedWebhook("shop/update", stale));
     expect(r1.json).toMatchObject({ ok: true, outcome: "stale_ignored" });
     expect((await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } })).name).toBe("Current Name");

@@ -10,28 +10,20 @@ import { forgetShopCache } from "../../app/models/shops.server";
 import * as overview from "../../app/routes/app._index";
 import * as detail from "../../app/routes/app.checkouts.$id";
 import * as logs from "../../app/routes/app.logs";
-import * as checkoutsCreate from "../../app/routes/webhooks.checkouts.create";
-import * as ordersCreate from "../../app/routes/webhooks.orders.create";
 import { adminRequest, call } from "../helpers/admin";
 import { TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedOfflineSession } from "../helpers/db";
 import { makeOutbox, tick } from "../helpers/engine";
-import { checkoutPayload, orderPayload } from "../helpers/factories";
-import { callAction, signedWebhook } from "../helpers/webhooks";
+import type { CheckoutPayloadOptions } from "../helpers/factories";
+import { addHours, minutesFrom } from "../helpers/time";
+import { deliverCheckout, deliverOrder } from "../helpers/webhooks";
 
 // Recent enough for the Overview's 7-day period and the logs' 5-day retention, which count from the real clock.
-const T0 = new Date(Date.now() - 24 * 3600_000);
-const at = (m: number) => new Date(T0.getTime() + m * 60_000);
+const T0 = addHours(new Date(), -24);
+const at = minutesFrom(T0);
 
-async function newCheckout(o: Parameters<typeof checkoutPayload>[0] = {}) {
-  const payload = checkoutPayload({ createdAt: T0, ...o });
-  expect((await callAction(checkoutsCreate, signedWebhook("checkouts/create", payload))).status).toBe(200);
-  return { payload, checkout: await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: payload.token } } }) };
-}
-
-async function order(token: string, when: Date, id: number) {
-  expect((await callAction(ordersCreate, signedWebhook("orders/create", orderPayload({ checkoutToken: token, createdAt: when, total: "96.00", id })))).status).toBe(200);
-}
+const newCheckout = (o: CheckoutPayloadOptions = {}) => deliverCheckout({ createdAt: T0, ...o });
+const order = (token: string, when: Date, id: number) => deliverOrder({ checkoutToken: token, createdAt: when, total: "96.00", id });
 
 /** Every string anywhere in a JSON value. */
 function strings(v: unknown): string[] {

@@ -14,11 +14,12 @@ import { adminRequest, call } from "../helpers/admin";
 import { TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedOfflineSession } from "../helpers/db";
 import { makeOutbox, tick } from "../helpers/engine";
+import { addHours, addMinutes, hoursFrom } from "../helpers/time";
 
 const TZ = "America/New_York";
 const NOW = new Date();
-const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3600_000);
-const hoursFromNow = (h: number) => new Date(NOW.getTime() + h * 3600_000);
+const hoursAgo = (h: number) => addHours(NOW, -h);
+const hoursFromNow = hoursFrom(NOW);
 let seq = 0;
 
 /** A checkout in the middle of its sequence: step 1 sent, step 2 due (or as `data` says). */
@@ -100,7 +101,7 @@ describe("Lost back to Contacted", () => {
   it("inside the window: the card and the detail page say when reminders resume, and the move schedules exactly that", async () => {
     const c = await checkout();
     expect((await move(c.id, "lost")).status).toBe(200);
-    const expected = new Date(c.abandonedAt!.getTime() + 240 * 60_000); // s3 ("Second attempt") at +4 h, still ahead
+    const expected = addMinutes(c.abandonedAt!, 240); // s3 ("Second attempt") at +4 h, still ahead
     const text = `Reminders resume at step 3 (Second attempt) at ${formatShopTime(expected, TZ)}.`;
     expect(text).toMatch(/ (EST|EDT)\.$/); // in the shop's time zone
 
@@ -178,6 +179,6 @@ describe("a call or WhatsApp sent by hand from a card", () => {
     expect(res.status).toBe(200);
     const after = await db.checkout.findUniqueOrThrow({ where: { id: c.id } });
     expect(after).toMatchObject({ stage: "contacted", status: "abandoned", nextStepIndex: 2 });
-    expect(after.nextDueAt?.toISOString()).toBe(new Date(c.abandonedAt!.getTime() + 240 * 60_000).toISOString());
+    expect(after.nextDueAt?.toISOString()).toBe(addMinutes(c.abandonedAt!, 240).toISOString());
   });
 });

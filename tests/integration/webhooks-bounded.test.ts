@@ -21,10 +21,9 @@ import { resetDatabase, seedShop } from "../helpers/db";
 import { makeOutbox, tick } from "../helpers/engine";
 import { checkoutPayload } from "../helpers/factories";
 import { startSendGridStandIn, type SendGridStandIn } from "../helpers/standins/sendgrid";
+import { T0, at } from "../helpers/time";
 import { callAction, signedWebhook } from "../helpers/webhooks";
 
-const T0 = new Date("2026-11-20T10:00:00Z");
-const at = (m: number) => new Date(T0.getTime() + m * 60_000);
 const NO_QUIET = { quietHours: { enabled: false, start: "21:00", end: "08:00", timezone: null } };
 
 let sg: SendGridStandIn;

@@ -8,10 +8,9 @@ import * as ordersCreate from "../../app/routes/webhooks.orders.create";
 import { TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedShop } from "../helpers/db";
 import { checkoutPayload, orderPayload } from "../helpers/factories";
+import { T0, at as minutes } from "../helpers/time";
 import { callAction, signedWebhook } from "../helpers/webhooks";
 
-const T0 = new Date("2026-11-20T10:00:00Z");
-const minutes = (m: number) => new Date(T0.getTime() + m * 60_000);
 
 beforeEach(async () => {
   await resetDatabase();

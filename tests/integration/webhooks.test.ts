@@ -12,10 +12,9 @@ import * as shopRedact from "../../app/routes/webhooks.shop.redact";
 import { OTHER_SHOP, TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedOfflineSession, seedShop } from "../helpers/db";
 import { checkoutPayload, orderPayload } from "../helpers/factories";
+import { T0, at as minutes } from "../helpers/time";
 import { callAction, signedWebhook } from "../helpers/webhooks";
 
-const T0 = new Date("2026-11-20T10:00:00Z");
-const minutes = (m: number) => new Date(T0.getTime() + m * 60_000);
 
 beforeEach(async () => {
   await resetDatabase();
@@ -152,10 +151,12 @@ describe("orders/create", () => {
 
   it("completes the checkout when the order arrives first", async () => {
     const payload = checkoutPayload({ createdAt: T0 });
-    await callAction(ordersCreate, signedWebhook("orders/create", orderPayload({ checkoutToken: payload.token, createdAt: minutes(3) })));
+    const order = orderPayload({ checkoutToken: payload.token, createdAt: minutes(3) });
+    await callAction(ordersCreate, signedWebhook("orders/create", order));
     await callAction(checkoutsCreate, signedWebhook("checkouts/create", payload));
     const c = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: payload.token } } });
     expect(c.completedAt?.toISOString()).toBe(minutes(3).toISOString());
+    expect(c.orderId).toBe(String(order.id)); // attributed to the checkout that arrived after it
     expect(c.nextDueAt).toBeNull();
     expect(c.stopReason).toBe("order_completed");
   });

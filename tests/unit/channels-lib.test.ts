@@ -11,6 +11,7 @@ import { checkPushEndpoint, isNonPublicAddress, parseAllowedHosts } from "../../
 import { classifyReply, isOptOut, stripQuotedReply } from "../../app/lib/replies";
 import { DEFAULT_SETTINGS } from "../../app/lib/settings";
 import { buildTemplateMessage, clickToChatUrl, hubSignature, parseWhatsAppWebhook, verifyHubSignature, whatsappTemplates } from "../../app/lib/whatsapp";
+import { addDays } from "../helpers/time";
 
 const KEY = crypto.createHash("sha256").update("unit-test-key").digest();
 const HEX = "ab".repeat(32);
@@ -200,7 +201,7 @@ describe("push rules", () => {
     const now = new Date("2026-11-20T10:00:00Z");
     expect(pushTtl(now, new Date(now.getTime() + 90_500))).toBe(90);
     expect(pushTtl(now, new Date(now.getTime() - 1))).toBe(0);
-    expect(pushTtl(now, new Date(now.getTime() + 60 * 86_400_000))).toBe(28 * 86_400);
+    expect(pushTtl(now, addDays(now, 60))).toBe(28 * 86_400);
     expect([0, 1, 2, 4].map(pushUrgency)).toEqual(["high", "high", "normal", "normal"]);
   });
 

@@ -3,8 +3,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { channelSetupFrom } from "../../app/channels/channel-setup.server";
-import { tokenProblem } from "../../app/channels/setup-actions.server";
+import { channelSetupFrom } from "../../app/recovery/channel-setup.server";
+import { tokenProblem } from "../../app/recovery/channel-setup-actions.server";
 import { whatsappSetupVerdict } from "../../app/lib/channel-check";
 import { channelSkipReason, checkoutDecision, hasExcludedTag, mayWhatsApp, parseCustomerTags, resolveWhatsAppConsent, type ChannelFacts, type CheckoutFacts } from "../../app/lib/eligibility";
 import { DEFAULT_SETTINGS, validateSettings } from "../../app/lib/settings";

@@ -1,4 +1,4 @@
-// The local demo's relaxations (app/demo.server.ts): inert without DEMO_MODE, refused in production and on
+// The local demo's relaxations (demo/demo.server.ts, and the one hook production asks: app/demo-hook.server.ts): inert without DEMO_MODE, refused in production and on
 // non-loopback addresses (also through server.mjs itself), and what the admin middleware does for a browser.
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
@@ -13,12 +13,12 @@ import {
   assertDemoAllowed,
   demoAdminMiddleware,
   demoEnabled,
-  demoPushSenderOptions,
+  demoOverrides,
   demoServerEnv,
   isLoopbackHost,
   mintSessionToken,
   sessionTokenUsable,
-} from "../../app/demo.server";
+} from "../../demo/demo.server";
 
 const KEY = "demo-key";
 const SECRET = "demo-secret-0123456789";
@@ -44,7 +44,7 @@ describe("demo mode switch", () => {
     const prod = { NODE_ENV: "production", HOST: "0.0.0.0", SHOPIFY_API_KEY: KEY, SHOPIFY_API_SECRET: SECRET };
     expect(demoAdminMiddleware(prod)).toBeNull();
     expect(() => assertDemoAllowed(prod)).not.toThrow();
-    expect(demoPushSenderOptions({ ...prod, PUSH_ALLOWED_HOSTS: "localhost" })).toEqual({});
+    expect(demoOverrides({ ...prod, PUSH_ALLOWED_HOSTS: "localhost" })).toEqual({ allowNonPublicPushEndpoints: false, allowClockOverride: false });
   });
 });
 
@@ -68,10 +68,20 @@ describe("refusals", () => {
   });
 
   it("relaxes the push SSRF guard only for loopback push hosts, only in demo mode", () => {
-    expect(demoPushSenderOptions(demoEnv({ PUSH_ALLOWED_HOSTS: "localhost" }))).toEqual({ allowNonPublic: true });
-    expect(demoPushSenderOptions(demoEnv({ PUSH_ALLOWED_HOSTS: "localhost,fcm.googleapis.com" }))).toEqual({});
-    expect(demoPushSenderOptions(demoEnv({ PUSH_ALLOWED_HOSTS: "" }))).toEqual({});
-    expect(demoPushSenderOptions(demoEnv({ NODE_ENV: "production", PUSH_ALLOWED_HOSTS: "localhost" }))).toEqual({});
+    const relaxed = (env: Record<string, string | undefined>) => demoOverrides(env).allowNonPublicPushEndpoints;
+    expect(relaxed(demoEnv({ PUSH_ALLOWED_HOSTS: "localhost" }))).toBe(true);
+    expect(relaxed(demoEnv({ PUSH_ALLOWED_HOSTS: "localhost,fcm.googleapis.com" }))).toBe(false);
+    expect(relaxed(demoEnv({ PUSH_ALLOWED_HOSTS: "" }))).toBe(false);
+    expect(relaxed(demoEnv({ NODE_ENV: "production", PUSH_ALLOWED_HOSTS: "localhost" }))).toBe(false);
+    expect(relaxed(demoEnv({ HOST: "0.0.0.0", PUSH_ALLOWED_HOSTS: "localhost" }))).toBe(false);
+    expect(relaxed({ ...demoEnv({ PUSH_ALLOWED_HOSTS: "localhost" }), DEMO_MODE: "true" })).toBe(false);
+  });
+
+  it("lets the cron route move the clock for DEMO_MODE=1 only (the server refuses to start where that is unsafe)", () => {
+    expect(demoOverrides(demoEnv()).allowClockOverride).toBe(true);
+    expect(demoOverrides({ NODE_ENV: "development" }).allowClockOverride).toBe(false);
+    expect(demoOverrides({ DEMO_MODE: "0" }).allowClockOverride).toBe(false);
+    expect(demoOverrides({ DEMO_MODE: "yes" }).allowClockOverride).toBe(false);
   });
 
   describe("through server.mjs (before it loads the build or the database)", () => {

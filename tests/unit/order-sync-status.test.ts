@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { ORDER_SYNC_WAIT_HOURS, orderSyncSummary } from "../../app/lib/order-sync-status";
 import { RECONCILE_DEFAULTS } from "../../app/recovery/reconcile.server";
+import { HOUR_MS } from "../helpers/time";
 
 describe("orderSyncSummary (Settings: orders checked with Shopify)", () => {
   const base = { ordersSyncedAt: null, syncAttemptAt: null, syncError: null, timezone: "Asia/Tokyo" };
 
   it("states the wait the engine really applies", () => {
-    expect(RECONCILE_DEFAULTS.maxDeferMs).toBe(ORDER_SYNC_WAIT_HOURS * 3_600_000);
+    expect(RECONCILE_DEFAULTS.maxDeferMs).toBe(ORDER_SYNC_WAIT_HOURS * HOUR_MS);
   });
 
   it("no session: says what to do, and that reminders are not held", () => {

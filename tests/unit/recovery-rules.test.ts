@@ -8,9 +8,10 @@ import { localMinutes, quietHoursEnd } from "../../app/lib/quiet-hours";
 import { averageOrderMinor, priorityOf, scoreCheckout } from "../../app/lib/scoring";
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from "../../app/lib/settings";
 import { hashAddress, suppressionKeys } from "../../app/lib/suppression";
+import { T0, addHours, minutesFrom } from "../helpers/time";
 
-const A = new Date("2026-11-20T10:00:00Z"); // abandoned at
-const min = (m: number) => new Date(A.getTime() + m * 60_000);
+const A = T0; // abandoned at
+const min = minutesFrom(A);
 const settings = (over: Record<string, unknown> = {}): Settings => SettingsSchema.parse(over);
 
 describe("cadence", () => {
@@ -88,7 +89,7 @@ describe("quiet hours", () => {
 describe("frequency cap", () => {
   const cap = { maxMessages: 3, perHours: 24 };
   it("counts the reminders inside the window and allows one more while under the cap", () => {
-    expect(capWindowStart(A, cap)).toEqual(new Date(A.getTime() - 24 * 3600_000));
+    expect(capWindowStart(A, cap)).toEqual(addHours(A, -24));
     expect(capAllows([min(-60), min(-30)], A, cap)).toBe(true);
     expect(capAllows([min(-60), min(-30), min(-10)], A, cap)).toBe(false);
     // One at exactly the window's start still counts; one before it does not.

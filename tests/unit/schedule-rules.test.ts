@@ -7,8 +7,9 @@ import { renderRecoveryEmail, renderStaffAlertEmail } from "../../app/lib/email-
 import { parseCheckout, type LineItemRecord } from "../../app/lib/shopify-payloads";
 import { compareUpdate, isNewerCheckout, mergeSameSecond, type HeldContact } from "../../app/lib/update-order";
 import { checkoutPayload } from "../helpers/factories";
+import { T0 } from "../helpers/time";
 
-const NOW = new Date("2026-11-20T10:00:00Z");
+const NOW = T0;
 
 describe("the sane date range", () => {
   it("accepts 2000-01-01 up to a year after now, and nothing outside", () => {

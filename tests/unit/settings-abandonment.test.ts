@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { abandonmentTime, timelineAfterUpdate } from "../../app/lib/abandonment";
 import { DEFAULT_SETTINGS, parseSettings, validateSettings } from "../../app/lib/settings";
+import { T0, at } from "../helpers/time";
 
-const T0 = new Date("2026-11-20T10:00:00Z");
-const at = (m: number) => new Date(T0.getTime() + m * 60_000);
 
 describe("settings", () => {
   it("defaults to the standard cadence inside 48 hours", () => {

@@ -5,9 +5,10 @@ import { ledgerStepLabel, skipReasonLabel, stepKey } from "../../app/lib/message
 import { SettingsSchema } from "../../app/lib/settings";
 import { formatShopTime, manualStopReason, resumePlan, resumeText } from "../../app/lib/stage-moves";
 import { buildTimeline } from "../../app/lib/timeline";
+import { minutesFrom } from "../helpers/time";
 
 const A = new Date("2026-11-20T21:30:00Z"); // abandoned 16:30 in New York
-const min = (m: number) => new Date(A.getTime() + m * 60_000);
+const min = minutesFrom(A);
 const TZ = "America/New_York";
 const defaults = SettingsSchema.parse({});
 const facts = { abandonedAt: A, nextStepIndex: 3, stopReason: "manual_lost", completed: false };

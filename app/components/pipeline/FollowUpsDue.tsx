@@ -2,7 +2,7 @@
 import { Link as RemixLink } from "@remix-run/react";
 import { BlockStack, Card, Text } from "@shopify/polaris";
 import type { BoardCard } from "../../models/pipeline-board.server";
-import { formatWhen } from "./shared";
+import { formatWhen } from "../../lib/admin-time";
 
 export function FollowUpsDue({ cards }: { cards: BoardCard[] }) {
   return (

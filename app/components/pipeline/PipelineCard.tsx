@@ -6,7 +6,7 @@ import { Badge, BlockStack, Button, InlineStack, Text } from "@shopify/polaris";
 import { PRIORITY_COLORS, type CardMoney } from "../../lib/board";
 import { nextAction, type Stage } from "../../lib/pipeline";
 import type { BoardCard } from "../../models/pipeline-board.server";
-import { formatWhen } from "./shared";
+import { formatWhen } from "../../lib/admin-time";
 
 export function PipelineCard({
   card,

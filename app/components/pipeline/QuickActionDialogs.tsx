@@ -136,3 +136,29 @@ export function CodeDialog({ card, onClose }: { card: BoardCard; onClose: () => 
     </Modal>
   );
 }
+
+/** Which dialog is open, for which card (and, for a confirmed move, to which stage). */
+export type PipelineDialog = { kind: "whatsapp" | "followup" | "code"; card: BoardCard } | { kind: "confirm_move"; card: BoardCard; to: Stage } | null;
+
+/** The open dialog, if any. A confirmed move back from Lost is submitted by the page (onConfirmMove). */
+export function OpenDialog({ dialog, resume, onConfirmMove, onClose }: { dialog: PipelineDialog; resume: Record<string, string | null>; onConfirmMove: (card: BoardCard, to: Stage) => void; onClose: () => void }) {
+  return (
+    <>
+      {dialog?.kind === "confirm_move" ? (
+        <ConfirmMoveDialog
+          card={dialog.card}
+          to={dialog.to}
+          note={resume[dialog.card.id] ?? null}
+          onConfirm={() => {
+            onConfirmMove(dialog.card, dialog.to);
+            onClose();
+          }}
+          onClose={onClose}
+        />
+      ) : null}
+      {dialog?.kind === "whatsapp" ? <WhatsAppDialog card={dialog.card} resumeNote={resume[dialog.card.id] ?? null} onClose={onClose} /> : null}
+      {dialog?.kind === "followup" ? <FollowUpDialog card={dialog.card} onClose={onClose} /> : null}
+      {dialog?.kind === "code" ? <CodeDialog card={dialog.card} onClose={onClose} /> : null}
+    </>
+  );
+}

@@ -1,2 +1,2 @@
-/** What a channel setup intent (token save/remove, test message, test email) answers: app/channels/setup-actions.server.ts. */
+/** What a channel setup intent (token save/remove, test message, test email) answers: app/recovery/channel-setup-actions.server.ts. */
 export type IntentData = { ok: boolean; intent: string; message: string; field?: string };

@@ -3,7 +3,7 @@
 // `updated_at:>'<iso>'` search filter, orders sorted by UPDATED_AT (abandoned checkouts by ID: that connection has no
 // update-time sort key), MoneyBag amounts as decimal strings, gids for ids. The stand-in core adds the cost extension
 // and scripted failures (throttled, HTTP errors, network). Tests put orders and checkouts here that "exist in Shopify".
-import { z } from "zod";
+import { z } from "zod/v4";
 import type { AbandonedCheckoutNode } from "../../../app/shopify/graphql/abandoned-checkouts-updated-since";
 import type { GqlMoneyBag, OrderNode } from "../../../app/shopify/graphql/orders-updated-since";
 import type { AdminGraphqlStandin } from "./admin-graphql";

@@ -7,7 +7,7 @@
 // network failure (socket destroyed before any answer), lost response (done, then the socket destroyed), HTTP status.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { z } from "zod";
+import { z } from "zod/v4";
 
 export const STANDIN_API_VERSION = "2026-10";
 
@@ -201,7 +201,9 @@ export async function startAdminGraphqlStandin({ token = "shpat_test_token" }: {
         } catch {
           return problem(res, call, "body is not JSON");
         }
-        const name = body.operationName ?? "";
+        // As a GraphQL server does: without an operationName, a document's one named operation is the one to run
+        // (the library's Admin GraphQL client sends only `query` and `variables`; ours names it).
+        const name = body.operationName ?? /^\s*(?:#[^\n]*\n\s*)*(?:query|mutation)\s+(\w+)/.exec(body.query ?? "")?.[1] ?? "";
         call.operationName = name;
         call.variables = body.variables ?? {};
         const op = extra.get(name) ?? OPERATIONS[name];

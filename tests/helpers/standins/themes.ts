@@ -1,7 +1,7 @@
 // The live theme's settings_data.json for the Admin GraphQL stand-in (MainThemeSettings), in the shape Shopify
 // documents for `themes(roles: [MAIN]) { nodes { files { nodes { filename body { ... on OnlineStoreThemeFileBodyText
 // { content } } } } } }`: the body text starts with Shopify's comment banner; app embeds sit in current.blocks.
-import { z } from "zod";
+import { z } from "zod/v4";
 import type { AdminGraphqlStandin } from "./admin-graphql";
 
 export const EMBED_BLOCK_TYPE = "shopify://apps/checkout-recovery/blocks/push-prompt/0d7c8f4e-1111-2222-3333-444455556666";

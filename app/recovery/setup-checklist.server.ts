@@ -1,6 +1,7 @@
 // The Overview's setup checklist for one shop: the embed status, the channels' last real calls, the sender and
 // whether the cadence was reviewed (app/lib/setup-checklist.ts decides).
 import type { Shop } from "@prisma/client";
+import { adminStoreName } from "../lib/admin-links";
 import { setupChecklist, type SetupItem } from "../lib/setup-checklist";
 import type { Settings } from "../lib/settings";
 import { toShopView } from "../lib/shop-view";
@@ -29,6 +30,6 @@ export async function loadSetupChecklist(
 function profileName(shop: Shop): string | null {
   const name = shop.name.trim();
   if (!name) return null;
-  if (!shop.profileSyncedAt && name === shop.domain.replace(/\.myshopify\.com$/, "")) return null;
+  if (!shop.profileSyncedAt && name === adminStoreName(shop.domain)) return null;
   return name;
 }

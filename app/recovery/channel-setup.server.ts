@@ -9,10 +9,10 @@ import { buildTemplateMessage } from "../lib/whatsapp";
 import { log, maskEmail } from "../log.server";
 import { getChannelChecks, recordChannelCheck, type ChannelCheckView } from "../models/channel-checks.server";
 import { getShopSecret, WHATSAPP_TOKEN_SECRET } from "../models/shop-secrets.server";
-import { createMailService } from "./email.server";
-import { channelStatuses } from "./status.server";
-import type { ChannelName, ShopView } from "./types";
-import { DEFAULT_WHATSAPP_BASE_URL, WHATSAPP_API_VERSION } from "./whatsapp.server";
+import { createMailService } from "../channels/email.server";
+import { channelStatuses } from "../channels/status.server";
+import type { ChannelName, ShopView } from "../channels/types";
+import { DEFAULT_WHATSAPP_BASE_URL, WHATSAPP_API_VERSION } from "../channels/whatsapp.server";
 
 export interface ChannelSetup {
   /** A real call succeeded and nothing in the setup changed since. */

@@ -6,9 +6,9 @@ import { log } from "../log.server";
 import { clearChannelCheck } from "../models/channel-checks.server";
 import { deleteShopSecret, saveShopSecret, WHATSAPP_TOKEN_SECRET } from "../models/shop-secrets.server";
 import { encryptionKeyProblem } from "../lib/crypto.server";
+import type { ShopView } from "../channels/types";
 import { sendEmailTest, sendWhatsAppTest } from "./channel-setup.server";
-import { forgetSendVerdicts } from "./registry.server";
-import type { ShopView } from "./types";
+import { forgetSendVerdicts } from "./wiring.server";
 
 export const CHANNEL_INTENTS = ["whatsapp-token-save", "whatsapp-token-remove", "whatsapp-test", "email-test"] as const;
 export type ChannelIntent = (typeof CHANNEL_INTENTS)[number];

@@ -1,4 +1,6 @@
 // Everything the local demo (`npm run demo`) relaxes, in one place. Nothing here is active unless DEMO_MODE=1.
+// Production code never imports this file: it asks app/demo-hook.server.ts (demoOverrides) what it may relax, and
+// server.mjs loads this file only when DEMO_MODE is set.
 //
 // What the demo relaxes, and nothing more:
 //   1. Admin authentication for the demo shop: a request from this machine (loopback) to /app... without an App Bridge
@@ -8,78 +10,30 @@
 //      on those pages (outside the Shopify admin it would send the browser to admin.shopify.com).
 //   2. Providers and Shopify replaced by local stand-ins: the environment the demo server runs with (demoServerEnv)
 //      points SendGrid, WhatsApp, web push and the Admin API at loopback servers.
-//   3. The cron route's `now` parameter (time travel through the cadence) is honoured when DEMO_MODE=1; that check
-//      lives in app/routes/cron.tick.tsx and is only reachable once assertDemoAllowed() let the server start.
+//   3. The cron route's `now` parameter (time travel through the cadence) is honoured when DEMO_MODE=1, and web push
+//      may reach the demo's loopback push receiver: both answered by demoOverrides() in app/demo-hook.server.ts, only
+//      reachable once assertDemoAllowed() let the server start.
 //
-// Guard rails: assertDemoAllowed() throws at start-up when NODE_ENV=production or when the server would listen on a
-// non-loopback address; server.mjs calls it (through demoAdminMiddleware) before it loads the build or the database.
+// Guard rails (app/demo-hook.server.ts, re-exported here): assertDemoAllowed() throws at start-up when
+// NODE_ENV=production or when the server would listen on a non-loopback address; server.mjs calls it (through
+// demoAdminMiddleware) before it loads the build or the database.
 //
 // This file runs in two ways: imported by server.mjs through Node's type stripping (so: node built-ins only, type-only
 // imports, no enums or parameter properties), and by the demo launcher and tests through tsx/vitest.
 import crypto from "node:crypto";
-// Explicit extension: server.mjs loads this file directly through Node type stripping (no bundler in between).
-import { mintSessionToken } from "./lib/session-token.ts";
-import net from "node:net";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { safeEqual } from "./lib/safe-equal.ts";
+// Explicit extensions: server.mjs loads this file directly through Node type stripping (no bundler in between).
+import { assertDemoAllowed, demoEnabled, DemoRefusedError, demoOverrides, isLoopbackHost, type DemoEnv } from "../app/demo-hook.server.ts";
+import { safeEqual } from "../app/lib/safe-equal.ts";
+import { mintSessionToken } from "../app/lib/session-token.ts";
 
 /** A connect-style middleware on Node's own request and response (server.mjs has no Express). */
 export type DemoMiddleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 export const DEMO_SHOP = "demo-outfitters.myshopify.com";
 
-/** An environment to read: process.env, or a plain object in tests. */
-export type DemoEnv = Record<string, string | undefined>;
-
-export class DemoRefusedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "DemoRefusedError";
-  }
-}
-
-/** DEMO_MODE=1 turns the demo on; unset (or "0") leaves it off. Anything else is a mistake worth stopping for. */
-export function demoEnabled(env: DemoEnv = process.env): boolean {
-  const v = (env.DEMO_MODE ?? "").trim();
-  if (v === "" || v === "0") return false;
-  if (v === "1") return true;
-  throw new DemoRefusedError(`DEMO_MODE must be 1 or unset (got ${JSON.stringify(v)}).`);
-}
-
-/** A host name or address that only this machine can reach. */
-export function isLoopbackHost(host: string | undefined | null): boolean {
-  const h = (host ?? "").trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
-  if (h === "localhost") return true;
-  if (net.isIPv4(h)) return h.startsWith("127.");
-  if (net.isIPv6(h)) {
-    if (h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
-    return !!mapped && mapped[1].startsWith("127.");
-  }
-  return false;
-}
-
-/**
- * Throws a DemoRefusedError with a clear reason when the demo must not run: in production, or bound to an address
- * other machines can reach (server.mjs binds HOST, default 0.0.0.0). Does nothing when DEMO_MODE is off.
- */
-export function assertDemoAllowed(env: DemoEnv = process.env): void {
-  if (!demoEnabled(env)) return;
-  if (env.NODE_ENV === "production") {
-    throw new DemoRefusedError(
-      "DEMO_MODE=1 refuses to run with NODE_ENV=production: the demo mints admin session tokens for anyone on this machine and lets the cron route move the clock. Unset DEMO_MODE in production.",
-    );
-  }
-  const host = env.HOST ?? "0.0.0.0";
-  if (!isLoopbackHost(host)) {
-    throw new DemoRefusedError(
-      `DEMO_MODE=1 refuses to listen on ${host}: the demo is for this machine only. Set HOST=127.0.0.1 (or ::1, localhost), or unset DEMO_MODE.`,
-    );
-  }
-  if (!env.SHOPIFY_API_KEY || !env.SHOPIFY_API_SECRET) throw new DemoRefusedError("DEMO_MODE=1 needs SHOPIFY_API_KEY and SHOPIFY_API_SECRET (demo values) to mint session tokens.");
-}
-
 export { mintSessionToken };
+export { assertDemoAllowed, demoEnabled, DemoRefusedError, demoOverrides, isLoopbackHost, type DemoEnv };
 
 /** True when `token` is a session token for `shop` signed with `apiSecret` that is still valid for a minute. */
 export function sessionTokenUsable(token: string, o: { shop: string; apiSecret: string; now?: number }): boolean {
@@ -150,26 +104,6 @@ export function demoAdminMiddleware(env: DemoEnv = process.env): DemoMiddleware 
     if (!req.headers.authorization) req.headers.authorization = `Bearer ${mint()}`;
     return next();
   };
-}
-
-/**
- * Web push to the demo's push receiver. The push sender refuses endpoints that resolve to loopback (SSRF guard); the
- * demo's receiver is on loopback. For the demo only, and only for hosts that are themselves loopback names listed in
- * PUSH_ALLOWED_HOSTS, the sender may connect there. Anything else (no demo, production, a public host) gets {}.
- * Used by app/channels/registry.server.ts when it builds the push sender.
- */
-export function demoPushSenderOptions(env: DemoEnv = process.env): { allowNonPublic?: boolean } {
-  try {
-    if (!demoEnabled(env)) return {};
-    assertDemoAllowed(env);
-  } catch {
-    return {};
-  }
-  const hosts = (env.PUSH_ALLOWED_HOSTS ?? "")
-    .split(/[,\s]+/)
-    .map((h) => h.trim())
-    .filter(Boolean);
-  return hosts.length > 0 && hosts.every((h) => isLoopbackHost(h)) ? { allowNonPublic: true } : {};
 }
 
 /** Where the demo's stand-ins listen (all on loopback). A missing one leaves that provider unconfigured. */

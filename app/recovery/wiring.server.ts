@@ -1,21 +1,22 @@
+// Wiring: builds the channel senders from the environment and the database (shop secrets, VAPID keys, push
+// subscriptions, suppressions, channel checks); app/channels itself never reads the database.
 // Which channel senders the engine uses. CHANNELS_MODE=outbox: the recording outbox for every channel (tests, local
 // runs, demos). Otherwise the real providers: the Channels issue adds email (SendGrid), web push and WhatsApp here.
 // A channel missing from the set is skipped with the reason "channel_unavailable".
-import { demoPushSenderOptions } from "../demo.server";
+import { demoOverrides } from "../demo-hook.server";
 import { linkSigningKey } from "../lib/crypto.server";
 import { parseAllowedHosts } from "../lib/push-endpoint";
 import { log } from "../log.server";
 import { pushSubscriptionStore } from "../models/push-subscriptions.server";
 import { recordChannelCheck } from "../models/channel-checks.server";
-import { getShopSecret } from "../models/shop-secrets.server";
+import { getShopSecret, WHATSAPP_TOKEN_SECRET } from "../models/shop-secrets.server";
 import { isSuppressed } from "../models/suppressions.server";
 import { getVapidKeys } from "../models/vapid.server";
-import { createEmailSender, createEmailStaffNotifier } from "./email.server";
-import { type OutboxChannel, OutboxStaffNotifier, outboxChannels } from "./outbox.server";
-import { createPushSender } from "./push.server";
-import { WHATSAPP_TOKEN_SECRET } from "./status.server";
-import type { ChannelSet, StaffNotifier } from "./types";
-import { createWhatsAppSender } from "./whatsapp.server";
+import { createEmailSender, createEmailStaffNotifier } from "../channels/email.server";
+import { type OutboxChannel, OutboxStaffNotifier, outboxChannels } from "../channels/outbox.server";
+import { createPushSender } from "../channels/push.server";
+import type { ChannelSet, StaffNotifier } from "../channels/types";
+import { createWhatsAppSender } from "../channels/whatsapp.server";
 
 declare global {
   var __crOutbox: { channels: Record<string, OutboxChannel>; staff: OutboxStaffNotifier } | undefined;
@@ -67,7 +68,7 @@ function realChannels(e: NodeJS.ProcessEnv): ChannelSet {
         onSetupVerdict: (v) => recordSendVerdict("email", v),
       });
     } else warnOnce("sendgrid", "email channel disabled: SENDGRID_API_KEY is not set");
-    channels.push = createPushSender({ vapid: () => getVapidKeys(e), appUrl, linkKey, store: pushSubscriptionStore, allowedHosts: parseAllowedHosts(e.PUSH_ALLOWED_HOSTS), isSuppressed, env: e, ...demoPushSenderOptions(e) });
+    channels.push = createPushSender({ vapid: () => getVapidKeys(e), appUrl, linkKey, store: pushSubscriptionStore, allowedHosts: parseAllowedHosts(e.PUSH_ALLOWED_HOSTS), isSuppressed, env: e, allowNonPublic: demoOverrides(e).allowNonPublicPushEndpoints });
     channels.whatsapp = createWhatsAppSender({
       baseUrl: e.WHATSAPP_API_BASE_URL,
       // The shop's own token (Settings); the app-wide WHATSAPP_ACCESS_TOKEN serves a single-store deployment and the demo.
