@@ -17,7 +17,7 @@ import express from "express";
 import onHeaders from "on-headers";
 import { logPath } from "./scripts/log-path.mjs";
 import { serverLog } from "./scripts/server-log.mjs";
-import { shouldCompress, trustProxySetting, withFrameAncestors } from "./scripts/server-policy.mjs";
+import { forwardedHostAsTrusted, shouldCompress, trustProxySetting, withFrameAncestors } from "./scripts/server-policy.mjs";
 import { verifyDatabase } from "./scripts/verify-db.mjs";
 import { superviseWorkers } from "./scripts/worker-supervisor.mjs";
 
@@ -83,6 +83,7 @@ async function start() {
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", index: false }));
   app.use(express.static("public", { maxAge: "1h", index: false }));
   if (demoAdmin) app.use(demoAdmin);
+  app.use(forwardedHostAsTrusted);
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV || "production" }));
   // Express tells an error handler by its four arguments.
   app.use((error, req, res, _next) => {

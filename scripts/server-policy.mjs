@@ -90,6 +90,25 @@ export function requestOrigin(req, trusted) {
 }
 
 /**
+ * Express middleware, before @remix-run/express: that adapter takes the URL's port from X-Forwarded-Host even when
+ * the peer is not a trusted proxy (a forged header moves the port), and from the Host header (our own port behind
+ * the proxy) when a trusted proxy's X-Forwarded-Host has none. So it gets only what it should use: no
+ * X-Forwarded-Host from an untrusted peer, and a trusted proxy's forwarded host as the Host. Trust is Express's own
+ * ("trust proxy fn", the TRUST_PROXY setting), for the peer that sent the request.
+ * @param {import("express").Request} req
+ * @param {import("express").Response} _res
+ * @param {() => void} next
+ */
+export function forwardedHostAsTrusted(req, _res, next) {
+  const forwarded = req.headers["x-forwarded-host"];
+  if (forwarded !== undefined) {
+    if (req.app.get("trust proxy fn")(req.socket.remoteAddress, 0)) req.headers.host = first(forwarded);
+    else delete req.headers["x-forwarded-host"];
+  }
+  next();
+}
+
+/**
  * What the compression middleware may compress: answers to GET and HEAD (static files, loaders' data) of a
  * compressible type, never a streamed document or event stream (a compressor holds back the shell React streams, and
  * every event), and never an answer to a POST (webhooks, cron, forms: a few dozen bytes of JSON, where compressing

@@ -9,10 +9,10 @@
 //   2. (none left: a body over a route's limit gets the same 413 from both; lean also drains the rest, bounded, so
 //      that a keep-alive connection stays usable, where the library closes it);
 //   3. Express's res.append adds "; charset=utf-8" to a text or JSON Content-Type the app set without one;
-//   4. the URL's host (tested on the adapters in-process, below): with TRUST_PROXY unset the library still takes the
-//      port of an untrusted X-Forwarded-Host (the host name stays the Host's); with a trusted proxy naming a host
-//      without a port, it adds the port of the Host header (the proxy's hop to us). Lean takes the Host, or the
-//      forwarded host, as they are.
+//   4. (none left in server.mjs, tested on the adapters in-process, below) the URL's host: with TRUST_PROXY unset
+//      the library alone still takes the port of an untrusted X-Forwarded-Host (the host name stays the Host's); with
+//      a trusted proxy naming a host without a port, it adds the port of the Host header (the proxy's hop to us).
+//      server.mjs puts forwardedHostAsTrusted (scripts/server-policy.mjs) in front of it, and then both agree.
 // Then what the issue asked of the server: compression (brotli preferred), frame-ancestors per shop on an admin
 // document and 'none' on a resource route, TRUST_PROXY. SQLite only (the servers are child processes over one
 // database file).
@@ -31,7 +31,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, buildStaleReason } from "../../demo/processes";
 import { freePort } from "../../scripts/embedded-pg.mjs";
 import { toRequest } from "../../bench/lean-adapter.mjs";
-import { ADMIN_FRAME_ANCESTORS as POLICY_ADMIN, NO_FRAME as POLICY_NO_FRAME, trustProxySetting, trustedPeer } from "../../scripts/server-policy.mjs";
+import { ADMIN_FRAME_ANCESTORS as POLICY_ADMIN, NO_FRAME as POLICY_NO_FRAME, forwardedHostAsTrusted, trustProxySetting, trustedPeer } from "../../scripts/server-policy.mjs";
 import { ADMIN_FRAME_ANCESTORS, NO_FRAME } from "../../app/lib/security-headers";
 import { API_KEY, API_SECRET_KEY, TEST_SHOP } from "../helpers/constants";
 import { seedOfflineSession, seedShop } from "../helpers/db";
@@ -327,17 +327,23 @@ describe("the request URL: TRUST_PROXY on the lean adapter and on Express's trus
     return (server.address() as { port: number }).port;
   }
 
-  async function urls(trust: string | undefined, headers: Record<string, string>): Promise<{ lean: string; lib: string }> {
+  async function urls(trust: string | undefined, headers: Record<string, string>): Promise<{ lean: string; lib: string; bare: string }> {
     const trusted = trustedPeer(trustProxySetting(trust));
     const leanPort = await listen(async (req, res) => res.end((await toRequest(req, res, trusted)).url));
+    // server.mjs's order: the header fix, then the library's adapter; and the library's adapter alone.
     const app = express();
     app.set("trust proxy", trustProxySetting(trust));
+    app.use(forwardedHostAsTrusted);
     app.all("*", (req, res) => void res.end(createRemixRequest(req, res).url));
     const libPort = await listen(app);
+    const alone = express();
+    alone.set("trust proxy", trustProxySetting(trust));
+    alone.all("*", (req, res) => void res.end(createRemixRequest(req, res).url));
+    const barePort = await listen(alone);
     const get = async (port: number) => (await send(port, { path: "/app?x=1", headers: { Host: `127.0.0.1:${port}`, ...headers } })).body.toString();
-    const [o, l] = [await get(leanPort), await get(libPort)];
+    const [o, l, b] = [await get(leanPort), await get(libPort), await get(barePort)];
     // The two listen on different ports: name each one's own port PORT to compare.
-    return { lean: o.replace(`:${leanPort}/`, ":PORT/"), lib: l.replace(`:${libPort}/`, ":PORT/") };
+    return { lean: o.replace(`:${leanPort}/`, ":PORT/"), lib: l.replace(`:${libPort}/`, ":PORT/"), bare: b.replace(`:${barePort}/`, ":PORT/") };
   }
 
   const proxied = { "X-Forwarded-Proto": "https", "X-Forwarded-Host": "shop-app.example.com:8443, inner.example" };
@@ -348,18 +354,20 @@ describe("the request URL: TRUST_PROXY on the lean adapter and on Express's trus
     expect(plain.lean).toBe(plain.lib);
     const forged = await urls(trust, proxied);
     expect(forged.lean).toBe("http://127.0.0.1:PORT/app?x=1");
-    // Difference 4: the library keeps the Host's name but takes the port from the untrusted X-Forwarded-Host.
-    expect(forged.lib).toBe("http://127.0.0.1:8443/app?x=1");
+    expect(forged.lib).toBe(forged.lean);
+    // Difference 4, without the fix: the library keeps the Host's name but takes the untrusted forwarded port.
+    expect(forged.bare).toBe("http://127.0.0.1:8443/app?x=1");
   });
 
   it.each(["1", "true", "loopback", "127.0.0.1", "::1,127.0.0.0/8"])("TRUST_PROXY=%j (the peer is trusted): X-Forwarded-Proto and the first X-Forwarded-Host", async (trust) => {
     const r = await urls(trust, proxied);
     expect(r.lean).toBe("https://shop-app.example.com:8443/app?x=1");
     expect(r.lean).toBe(r.lib);
-    // Difference 4, the other way: a forwarded host without a port gets the Host header's port from the library.
     const noPort = await urls(trust, { "X-Forwarded-Proto": "https", "X-Forwarded-Host": "shop-app.example.com" });
     expect(noPort.lean).toBe("https://shop-app.example.com/app?x=1");
-    expect(noPort.lib).toBe("https://shop-app.example.com:PORT/app?x=1");
+    expect(noPort.lib).toBe(noPort.lean);
+    // Difference 4 the other way, without the fix: the library glues the Host header's port onto the forwarded host.
+    expect(noPort.bare).toBe("https://shop-app.example.com:PORT/app?x=1");
   });
 
   it("refuses a TRUST_PROXY that is neither a hop count nor addresses", () => {
