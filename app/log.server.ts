@@ -1,8 +1,9 @@
 // Structured logs (pino, JSON lines). Never log secrets or message bodies; shopper addresses are masked.
 import pino from "pino";
+import { logLevel } from "../scripts/server-log.mjs";
 
 export const log = pino({
-  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"),
+  level: logLevel(),
   base: { app: "checkout-recovery" },
   redact: {
     paths: ["*.accessToken", "*.token", "*.secret", "*.apiKey", "*.authorization", "*.password", "headers.authorization"],

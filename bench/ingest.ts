@@ -13,7 +13,10 @@
 //
 // Options: --n 20000 (requests per server), --db sqlite|postgres|both, --workers 2 (WEB_CONCURRENCY), --rounds 3,
 //          --connections 32, --dup 0.02 (share of repeated deliveries), --pool N (DATABASE_POOL_MAX),
-//          --json FILE (write the figures as JSON), --profile DIR (CPU profiles of the server), --no-build.
+//          --json FILE (write the figures as JSON), --profile DIR (CPU profiles of the server), --no-build,
+//          --server ours|lean|both (ours: server.mjs, Express + @remix-run/express; lean: the same build on the
+//          node:http server with a hand-written adapter that issue 16 replaced, bench/lean-server.mjs; both: one
+//          after the other, each on a fresh database, then the ratio).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -60,6 +63,7 @@ const DUP_RATE = Math.min(0.5, Math.max(0, Number(arg("dup", "0.02"))));
 const POOL = arg("pool", process.env.DATABASE_POOL_MAX ?? "");
 const JSON_OUT = arg("json", "");
 const PROFILE = arg("profile", ""); // a folder: the server's processes write V8 CPU profiles there
+const SERVERS = arg("server", "ours") === "both" ? ["ours", "lean"] : [arg("server", "ours")];
 const ROUNDS = Math.min(10, Math.max(1, Number(arg("rounds", "3"))));
 const WARMUP = Math.min(2000, Math.max(200, Math.floor(N / 10)));
 const SECRET = `bench-secret-${crypto.randomBytes(12).toString("hex")}`;
@@ -538,6 +542,8 @@ function migrateAndSeed(url: string) {
 // ---------------------------------------------------------------------------------------------------------------
 interface DbReport {
   database: string;
+  kind: string;
+  server: string;
   ours: RunResult;
   empty: RunResult;
   bare: RunResult;
@@ -547,10 +553,11 @@ interface DbReport {
 
 const fmt = (r: RunResult) => `${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   (${r.requests} requests in ${r.seconds.toFixed(1)} s${r.non2xx ? `, ${r.non2xx} non-2xx` : ""}${r.errors ? `, ${r.errors} errors` : ""}${r.timeouts ? `, ${r.timeouts} timeouts` : ""})${r.cpuMs !== undefined ? `   server CPU ${r.cpuMs.toFixed(2)} ms/request` : ""}${r.dbCpuMs !== undefined ? ` + PostgreSQL ${r.dbCpuMs.toFixed(2)}` : ""}`;
 
-async function benchDatabase(kind: string): Promise<DbReport> {
+async function benchDatabase(kind: string, serverKind: string): Promise<DbReport> {
   const database = await freshDatabase(kind);
   cleanups.push(database.stop);
-  console.log(`\n=== ${database.label}: ${N} webhooks in ${ROUNDS} round(s), concurrency ${CONNECTIONS}, WEB_CONCURRENCY=${WORKERS}${POOL ? `, DATABASE_POOL_MAX=${POOL}` : ""} ===`);
+  const script = serverKind === "lean" ? path.join(root, "bench", "lean-server.mjs") : path.join(root, "server.mjs");
+  console.log(`\n=== ${database.label} on ${path.relative(root, script)}: ${N} webhooks in ${ROUNDS} round(s), concurrency ${CONNECTIONS}, WEB_CONCURRENCY=${WORKERS}${POOL ? `, DATABASE_POOL_MAX=${POOL}` : ""} ===`);
   migrateAndSeed(database.url);
 
   const runId = `b${Date.now().toString(36)}${kind[0]}`;
@@ -575,8 +582,8 @@ async function benchDatabase(kind: string): Promise<DbReport> {
     ...(POOL ? { DATABASE_POOL_MAX: POOL } : {}),
     ...(PROFILE ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${path.resolve(PROFILE)}` } : {}),
   };
-  const logFile = path.join(os.tmpdir(), `cr-bench-server-${kind}.log`);
-  const server = startChild([path.join(root, "server.mjs")], serverEnv, "server.mjs", logFile);
+  const logFile = path.join(os.tmpdir(), `cr-bench-server-${kind}-${serverKind}.log`);
+  const server = startChild([script], serverEnv, path.relative(root, script), logFile);
   let report: DbReport;
   try {
     await waitForHttp(port, "/bench/empty", server);
@@ -639,7 +646,7 @@ async function benchDatabase(kind: string): Promise<DbReport> {
     if (ours.non2xx + warmRun.non2xx > 0) console.log(`  (server log: ${logFile})`);
     for (const l of lines) console.log(`  ${l}`);
     console.log(`server peak RSS: ${rss.totalMb.toFixed(0)} MB total (${rss.perProcessMb.map((m) => m.toFixed(0)).join(" + ")} MB: primary + workers)`);
-    report = { database: database.label, ours, empty, bare, rss, check: { ok, lines } };
+    report = { database: database.label, kind, server: serverKind, ours, empty, bare, rss, check: { ok, lines } };
   } finally {
     await stopChild(server);
     await database.stop();
@@ -652,24 +659,36 @@ async function main() {
   console.log(`bench:ingest  ${new Date().toISOString()}  ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, load avg ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   buildIfNeeded();
   const reports: DbReport[] = [];
+  for (const s of SERVERS) if (s !== "ours" && s !== "lean") throw new Error(`--server must be ours, lean or both, not ${s}`);
   for (const kind of DBS) {
     if (kind !== "sqlite" && kind !== "postgres") throw new Error(`--db must be sqlite, postgres or both, not ${kind}`);
-    reports.push(await benchDatabase(kind));
+    for (const serverKind of SERVERS) reports.push(await benchDatabase(kind, serverKind));
   }
   console.log("\n=== summary ===");
-  console.log("database            | ours req/s | p50 | p99 | empty Remix req/s | bare req/s | ours/empty | ours/bare | rows");
+  console.log("database, server    | ours req/s | p50 | p99 | empty Remix req/s | bare req/s | ours/empty | ours/bare | rows");
   let allOk = true;
   for (const r of reports) {
     const meets = r.ours.rps >= 1500 && r.ours.rps / r.empty.rps >= 0.5 && r.ours.p99 < 100 && r.check.ok;
     allOk &&= meets;
     console.log(
-      `${r.database.padEnd(19)} | ${r.ours.rps.toFixed(0).padStart(10)} | ${String(r.ours.p50).padStart(3)} | ${String(r.ours.p99).padStart(3)} | ${r.empty.rps.toFixed(0).padStart(17)} | ${r.bare.rps.toFixed(0).padStart(10)} | ${(r.ours.rps / r.empty.rps).toFixed(2).padStart(10)} | ${(r.ours.rps / r.bare.rps).toFixed(3).padStart(9)} | ${r.check.ok ? "ok" : "FAILED"}`,
+      `${`${r.database.split(" ")[0]}, ${r.server}`.padEnd(19)} | ${r.ours.rps.toFixed(0).padStart(10)} | ${String(r.ours.p50).padStart(3)} | ${String(r.ours.p99).padStart(3)} | ${r.empty.rps.toFixed(0).padStart(17)} | ${r.bare.rps.toFixed(0).padStart(10)} | ${(r.ours.rps / r.empty.rps).toFixed(2).padStart(10)} | ${(r.ours.rps / r.bare.rps).toFixed(3).padStart(9)} | ${r.check.ok ? "ok" : "FAILED"}`,
     );
   }
   console.log(`targets (>= 1,500 webhooks/s, ours/empty >= 0.5, p99 < 100 ms, rows exact): ${allOk ? "met" : "NOT met"}`);
+  // The hand-written server against the library (server.mjs) on the same build and database: webhooks, and the
+  // empty Remix action. Issue 16's rule: the hand-written one would have to be >= 1.2x on webhooks to come back.
+  for (const kind of DBS) {
+    const lib = reports.find((r) => r.server === "ours" && r.kind === kind);
+    const lean = reports.find((r) => r.server === "lean" && r.kind === kind);
+    if (!lib || !lean) continue;
+    console.log(
+      `${lib.database}: lean / server.mjs (express)  webhooks ${lean.ours.rps.toFixed(0)} / ${lib.ours.rps.toFixed(0)} req/s = ${(lean.ours.rps / lib.ours.rps).toFixed(2)}x (CPU ${lean.ours.cpuMs?.toFixed(2)} / ${lib.ours.cpuMs?.toFixed(2)} ms/request), empty action ${lean.empty.rps.toFixed(0)} / ${lib.empty.rps.toFixed(0)} req/s = ${(lean.empty.rps / lib.empty.rps).toFixed(2)}x`,
+    );
+  }
   if (JSON_OUT) {
     const plain = reports.map((r) => ({
       database: r.database,
+      server: r.server,
       ...Object.fromEntries((["ours", "empty", "bare"] as const).map((k) => [k, { rps: Math.round(r[k].rps), p50: r[k].p50, p99: r[k].p99, cpuMs: r[k].cpuMs, requests: r[k].requests, non2xx: r[k].non2xx, errors: r[k].errors }])),
       ratioEmpty: r.ours.rps / r.empty.rps,
       ratioBare: r.ours.rps / r.bare.rps,

@@ -1,0 +1,3 @@
+import type { Logger } from "pino";
+export declare function logLevel(env?: Record<string, string | undefined>): string;
+export declare function serverLog(): Logger;
