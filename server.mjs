@@ -1,23 +1,25 @@
-// Production server: Express 4 + @remix-run/express (the maintained Remix adapter) + express.static. Until issue 16
-// it was node:http with a hand-written adapter (now bench/lean-server.mjs, kept to measure it and to hold this server
-// to its behaviour): in the measured runs the adapter no longer bought the 1.2x on webhooks that would justify
-// keeping it (bench/RESULTS.md, "Issue 16"; tests/integration/server-differential.test.ts holds the two side by side).
+// Production server: node:http in front of the Remix build with a lean request adapter (scripts/remix-adapter.mjs)
+// instead of Express + @remix-run/express. Kept because it still buys what it was written for: on webhooks, the hot
+// path, it served 1.47x (SQLite) and 1.35x (PostgreSQL) the webhooks/s of the same build on the library, at about
+// two thirds of the CPU per request (bench/RESULTS.md, "Issue 16: server.mjs against @remix-run/express";
+// `npx tsx bench/ingest.ts --server both`). bench/express-server.mjs is the library version with the same rules,
+// and tests/integration/server-differential.test.ts holds the two to the same answers.
 // Static files: /build/* (fingerprinted, cached a year) and public/ (an hour), GET and HEAD only, gzip or brotli.
-// Request and answer rules (TRUST_PROXY as Express's "trust proxy", compression, frame-ancestors and nosniff on every
-// answer): scripts/server-policy.mjs.
-// Logs: pino JSON lines, LOG_LEVEL as the app's. No per-request access log by default; LOG_REQUESTS=1 prints one line
-// per request. WEB_CONCURRENCY=N forks N workers sharing the port (one per core), replaced when they die
+// Request and answer rules (TRUST_PROXY, compression, frame-ancestors and nosniff on every answer):
+// scripts/server-policy.mjs. Logs: pino JSON lines, LOG_LEVEL as the app's; LOG_REQUESTS=1 prints one line per
+// request. WEB_CONCURRENCY=N forks N workers sharing the port (one per core), replaced when they die
 // (scripts/worker-supervisor.mjs).
 import cluster from "node:cluster";
+import http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
+import { createRequestHandler } from "@remix-run/node";
 import compression from "compression";
-import express from "express";
-import onHeaders from "on-headers";
+import serveStatic from "serve-static";
 import { logPath } from "./scripts/log-path.mjs";
 import { serverLog } from "./scripts/server-log.mjs";
-import { forwardedHostAsTrusted, shouldCompress, trustProxySetting, withFrameAncestors } from "./scripts/server-policy.mjs";
+import { drainRequest, sendResponse, toRequest } from "./scripts/remix-adapter.mjs";
+import { NO_FRAME, shouldCompress, trustedPeer, trustProxySetting } from "./scripts/server-policy.mjs";
 import { verifyDatabase } from "./scripts/verify-db.mjs";
 import { superviseWorkers } from "./scripts/worker-supervisor.mjs";
 
@@ -31,9 +33,10 @@ const fail = (msg) => {
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || "0.0.0.0";
 const workers = Math.max(1, Number(process.env.WEB_CONCURRENCY || 1));
-let trustProxy = false;
+const logRequests = process.env.LOG_REQUESTS === "1"; // read once: process.env is slow on a per-request path
+let trusted;
 try {
-  trustProxy = trustProxySetting(process.env.TRUST_PROXY);
+  trusted = trustedPeer(trustProxySetting(process.env.TRUST_PROXY));
 } catch (e) {
   fail(e instanceof Error ? e.message : String(e));
 }
@@ -53,51 +56,67 @@ async function start() {
   const problem = await verifyDatabase();
   if (problem) fail(problem);
   const build = await import(pathToFileURL(path.resolve("build/index.js")).href);
+  const handleRequest = createRequestHandler(build, process.env.NODE_ENV || "production");
   // `remix dev` (shopify.web.toml) restarts this server on every build and waits to hear it is serving that build.
   if (process.env.NODE_ENV === "development" && process.env.REMIX_DEV_ORIGIN && (cluster.isPrimary || cluster.worker?.id === 1)) {
     const { broadcastDevReady } = await import("@remix-run/node");
     void broadcastDevReady(build);
   }
+  const fileHeaders = (res) => {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Content-Security-Policy", NO_FRAME);
+  };
+  const serveBuild = serveStatic("public/build", { immutable: true, maxAge: "1y", index: false, setHeaders: fileHeaders });
+  const servePublic = serveStatic("public", { maxAge: "1h", index: false, setHeaders: fileHeaders });
+  const compress = compression({ filter: shouldCompress });
 
-  const app = express();
-  app.disable("x-powered-by");
-  app.set("trust proxy", trustProxy);
-  if (process.env.LOG_REQUESTS === "1") {
-    app.use((req, res, next) => {
+  const remix = async (req, res) => {
+    try {
+      const response = await handleRequest(await toRequest(req, res, trusted));
+      // A body refused for its size was not read to its end: read and discard the rest (bounded) so the sender gets
+      // the answer and the connection stays usable; past the bound, close it after the answer.
+      if (response.status === 413 && !(await drainRequest(req))) response.headers.set("Connection", "close");
+      await sendResponse(req, res, response);
+    } catch (error) {
+      log.error({ url: logPath(req.url), err: error instanceof Error ? error.message : String(error) }, "request failed");
+      if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain", "Content-Security-Policy": NO_FRAME, "X-Content-Type-Options": "nosniff" }).end("Internal Server Error");
+      else res.destroy();
+    }
+  };
+  const app = (req, res) => (demoAdmin ? demoAdmin(req, res, () => void remix(req, res)) : void remix(req, res));
+  // serve-static calls back with nothing when it has no such file (then the app answers), or with an error.
+  const fileOrApp = (req, res) => (err) => {
+    if (!err) return app(req, res);
+    res.statusCode = err.status ?? 500;
+    res.setHeader("Content-Security-Policy", NO_FRAME);
+    res.end();
+  };
+  const getOrHead = (req, res) => {
+    if (req.url.startsWith("/build/")) {
+      const original = req.url;
+      req.url = original.slice("/build".length);
+      const then = fileOrApp(req, res);
+      return serveBuild(req, res, (err) => {
+        req.url = original;
+        then(err);
+      });
+    }
+    return servePublic(req, res, fileOrApp(req, res));
+  };
+
+  const server = http.createServer((req, res) => {
+    if (logRequests) {
       const t = process.hrtime.bigint();
-      res.on("finish", () => log.info({ method: req.method, url: logPath(req.originalUrl), status: res.statusCode, ms: Number(process.hrtime.bigint() - t) / 1e6 }, "request"));
-      next();
-    });
-  }
-  // nosniff and a frame-ancestors policy on every answer (static files, resource routes, errors), decided when its
-  // headers go out: documents keep the one entry.server set (per shop for the admin), the rest get 'none'.
-  app.use((req, res, next) => {
-    onHeaders(res, function () {
-      this.setHeader("X-Content-Type-Options", "nosniff");
-      const csp = withFrameAncestors(req.path, String(this.getHeader("Content-Type") ?? ""), this.getHeader("Content-Security-Policy"));
-      this.setHeader("Content-Security-Policy", csp.length === 1 ? csp[0] : csp);
-    });
-    next();
-  });
-  app.use(compression({ filter: shouldCompress }));
-  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", index: false }));
-  app.use(express.static("public", { maxAge: "1h", index: false }));
-  if (demoAdmin) app.use(demoAdmin);
-  app.use(forwardedHostAsTrusted);
-  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV || "production" }));
-  // Express tells an error handler by its four arguments.
-  app.use((error, req, res, _next) => {
-    log.error({ url: logPath(req.originalUrl), err: error instanceof Error ? error.message : String(error) }, "request failed");
-    // serve-static's own refusals (a bad range, a malformed path) keep their status.
-    if (!res.headersSent && error.status && error.status < 500) res.status(error.status).end();
-    else if (!res.headersSent) res.status(500).type("text/plain").send("Internal Server Error");
-    else res.destroy();
-  });
-
-  const server = app.listen(port, host, () => {
-    if (cluster.isPrimary || cluster.worker?.id === 1) log.info({ host, port, trustProxy: process.env.TRUST_PROXY || "off" }, `checkout-recovery listening on http://${host}:${port}`);
+      res.on("finish", () => log.info({ method: req.method, url: logPath(req.url), status: res.statusCode, ms: Number(process.hrtime.bigint() - t) / 1e6 }, "request"));
+    }
+    // POSTs (webhooks, cron, forms) answer a few bytes of JSON: no compression middleware on their path at all.
+    if (req.method !== "GET" && req.method !== "HEAD") return app(req, res);
+    compress(req, res, () => getOrHead(req, res));
   });
   server.keepAliveTimeout = 65_000;
+  server.listen(port, host, () => {
+    if (cluster.isPrimary || cluster.worker?.id === 1) log.info({ host, port, trustProxy: process.env.TRUST_PROXY || "off" }, `checkout-recovery listening on http://${host}:${port}`);
+  });
   const stop = () => server.close(() => process.exit(0));
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);

@@ -1,6 +1,6 @@
-// The production server's rules for requests and answers, in one place: server.mjs (Express) applies them, and so
-// does the hand-written node:http server it replaced (bench/lean-server.mjs), kept to be measured and diff-tested
-// against it, so that the two differ only in their request/response adapters.
+// The production server's rules for requests and answers, in one place: server.mjs (node:http, hand-written adapter)
+// applies them, and so does the same app on Express + @remix-run/express (bench/express-server.mjs), which it is
+// measured and diff-tested against, so that the two differ only in their request/response adapters.
 // - TRUST_PROXY: whether X-Forwarded-Proto / X-Forwarded-Host name the request's URL (Express's "trust proxy").
 // - Compression: static files and answers written at once; never a streamed document or event stream.
 // - frame-ancestors on every answer: app/lib/security-headers.ts sets it on documents (per shop for the admin);

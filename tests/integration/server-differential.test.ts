@@ -1,18 +1,17 @@
-// The production server (server.mjs: Express + @remix-run/express) against the hand-written node:http server it
-// replaced in issue 16 (bench/lean-server.mjs and its adapter bench/lean-adapter.mjs): the same build and database,
-// the same rules (scripts/server-policy.mjs), the same requests to both, and the answers compared: status, body
-// (decompressed) and every header but the per-connection ones. This is the proof that the switch kept the server's
-// behaviour, and the differential test the lean server would need to come back. The differences are asserted on
-// their own ("lean" is the replaced server, "library" server.mjs):
+// The production server (server.mjs: node:http with the hand-written adapter scripts/remix-adapter.mjs) against the
+// maintained library (bench/express-server.mjs: Express + @remix-run/express): the same build and database, the same
+// rules (scripts/server-policy.mjs), the same requests to both, and the answers compared: status, body (decompressed)
+// and every header but the per-connection ones. This is what holds the hand-written server to the library's
+// behaviour. The differences are asserted on their own ("lean" is server.mjs, "library" the Express version):
 //   1. an answer written at once carries Content-Length on lean; the library streams every answer (chunked), so the
 //      compression middleware cannot tell a small one and compresses answers under 1 KB too;
 //   2. (none left: a body over a route's limit gets the same 413 from both; lean also drains the rest, bounded, so
 //      that a keep-alive connection stays usable, where the library closes it);
 //   3. Express's res.append adds "; charset=utf-8" to a text or JSON Content-Type the app set without one;
-//   4. (none left in server.mjs, tested on the adapters in-process, below) the URL's host: with TRUST_PROXY unset
+//   4. (none left between the two servers, tested on the adapters in-process, below) the URL's host: with TRUST_PROXY unset
 //      the library alone still takes the port of an untrusted X-Forwarded-Host (the host name stays the Host's); with
 //      a trusted proxy naming a host without a port, it adds the port of the Host header (the proxy's hop to us).
-//      server.mjs puts forwardedHostAsTrusted (scripts/server-policy.mjs) in front of it, and then both agree.
+//      bench/express-server.mjs puts forwardedHostAsTrusted (scripts/server-policy.mjs) in front of it, and then both agree.
 // Then what the issue asked of the server: compression (brotli preferred), frame-ancestors per shop on an admin
 // document and 'none' on a resource route, TRUST_PROXY. SQLite only (the servers are child processes over one
 // database file).
@@ -30,7 +29,7 @@ import { RequestType, setUpValidRequest } from "@shopify/shopify-api/test-helper
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, buildStaleReason } from "../../demo/processes";
 import { freePort } from "../../scripts/embedded-pg.mjs";
-import { toRequest } from "../../bench/lean-adapter.mjs";
+import { toRequest } from "../../scripts/remix-adapter.mjs";
 import { ADMIN_FRAME_ANCESTORS as POLICY_ADMIN, NO_FRAME as POLICY_NO_FRAME, forwardedHostAsTrusted, trustProxySetting, trustedPeer } from "../../scripts/server-policy.mjs";
 import { ADMIN_FRAME_ANCESTORS, NO_FRAME } from "../../app/lib/security-headers";
 import { API_KEY, API_SECRET_KEY, TEST_SHOP } from "../helpers/constants";
@@ -160,7 +159,7 @@ async function adminHeaders(pathName: string): Promise<Record<string, string>> {
   return { Authorization: signed.headers.get("authorization")! };
 }
 
-describe.runIf(process.env.CR_TEST_DB !== "postgres")("server.mjs (Express + @remix-run/express) against the lean node:http server it replaced", () => {
+describe.runIf(process.env.CR_TEST_DB !== "postgres")("server.mjs (node:http, hand-written adapter) against the same app on Express + @remix-run/express", () => {
   let lean: Server;
   let lib: Server;
   let asset: string;
@@ -174,7 +173,7 @@ describe.runIf(process.env.CR_TEST_DB !== "postgres")("server.mjs (Express + @re
     await seedShop(TEST_SHOP);
     await seedOfflineSession(TEST_SHOP);
     const env = { DATABASE_URL: process.env.DATABASE_URL!, SHOPIFY_API_KEY: API_KEY, SHOPIFY_API_SECRET: API_SECRET_KEY };
-    [lean, lib] = await Promise.all([startServer("bench/lean-server.mjs", env), startServer("server.mjs", env)]);
+    [lean, lib] = await Promise.all([startServer("server.mjs", env), startServer("bench/express-server.mjs", env)]);
   }, 180_000);
 
   afterAll(async () => {
@@ -314,7 +313,7 @@ describe.runIf(process.env.CR_TEST_DB !== "postgres")("server.mjs (Express + @re
 // ---------------------------------------------------------------------------------------------------------------
 // The request URL, on the adapters themselves (no build needed): the lean toRequest and the library's createRemixRequest
 // behind Express's "trust proxy", for the same TRUST_PROXY value and the same headers.
-describe("the request URL: TRUST_PROXY on the lean adapter and on Express's trust proxy (server.mjs)", () => {
+describe("the request URL: TRUST_PROXY on our adapter (server.mjs) and on Express's trust proxy", () => {
   const servers: http.Server[] = [];
   afterAll(() => {
     for (const s of servers) s.close();
@@ -330,7 +329,7 @@ describe("the request URL: TRUST_PROXY on the lean adapter and on Express's trus
   async function urls(trust: string | undefined, headers: Record<string, string>): Promise<{ lean: string; lib: string; bare: string }> {
     const trusted = trustedPeer(trustProxySetting(trust));
     const leanPort = await listen(async (req, res) => res.end((await toRequest(req, res, trusted)).url));
-    // server.mjs's order: the header fix, then the library's adapter; and the library's adapter alone.
+    // bench/express-server.mjs's order: the header fix, then the library's adapter; and the library's adapter alone.
     const app = express();
     app.set("trust proxy", trustProxySetting(trust));
     app.use(forwardedHostAsTrusted);

@@ -1,4 +1,4 @@
-// The rules server.mjs (and the lean server it replaced, bench/lean-server.mjs) applies to every request and answer
+// The rules server.mjs (and the Express version it is measured against, bench/express-server.mjs) applies to every request and answer
 // (scripts/server-policy.mjs): TRUST_PROXY, what may be compressed, frame-ancestors on every answer.
 import http from "node:http";
 import net from "node:net";

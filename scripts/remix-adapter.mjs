@@ -1,4 +1,4 @@
-// The lean Remix adapter server.mjs used before issue 16 (now bench/lean-server.mjs only): a node:http request as the
+// server.mjs's lean Remix adapter: a node:http request as the
 // Web Request Remix takes, and Remix's Response written back. It does what @remix-run/express's adapter does
 // (tests/integration/server-differential.test.ts holds the two side by side) with three differences, each deliberate:
 // - a body up to 256 KB with a declared length is read whole before the Request is made (cheaper than a stream,
@@ -8,7 +8,7 @@
 // - an answer written at once carries its Content-Length (the library streams every answer, chunked).
 import { PassThrough } from "node:stream";
 import { createReadableStreamFromReadable, writeReadableStreamToWritable } from "@remix-run/node";
-import { requestOrigin, withFrameAncestors } from "../scripts/server-policy.mjs";
+import { requestOrigin, withFrameAncestors } from "./server-policy.mjs";
 
 const INLINE_BODY_MAX = 256 * 1024;
 const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
