@@ -2,27 +2,25 @@
 //
 // Through the real senders, over real loopback HTTP(S), to the test stand-ins:
 //   email  N emails rendered and sent with createEmailSender (@sendgrid/mail) to the SendGrid stand-in
-//   push   N pushes with createPushSender (node:crypto RFC 8291 aes128gcm encryption with a fresh ephemeral key per
-//          message, VAPID header cached per origin) to the HTTPS push receiver (self-signed certificate, count-only:
+//   push   N pushes with createPushSender (RFC 8291 aes128gcm encryption by web-push's own `encrypt`, a fresh
+//          ephemeral key per message, VAPID header cached per origin) to the HTTPS push receiver (self-signed certificate, count-only:
 //          the receiver does not decrypt). The encryption runs on the push encryption worker thread(s)
 //          (push-encrypt-pool.server.ts; PUSH_ENCRYPT_WORKERS, default 1 with more than one core, 0 = on the main
-//          thread), batched per event-loop turn: the main thread packs, posts and unpacks, the worker does the ECDH.
+//          thread), batched per event-loop turn: the main thread packs, posts and unpacks, the worker encrypts.
 //   raw    N plain HTTPS POSTs of the same byte size to the same receiver through the same kind of keep-alive agent:
 //          the ceiling a push sender could reach
 // Prints messages/s for each and the push/raw ratio by wall clock (the headline; target >= 0.5). "ms CPU each" is
 // process CPU time (process.cpuUsage: every thread, the encryption workers included); "main thread" is the main
 // thread's own (process.threadCpuUsage), the event loop that also serves webhooks in production.
-// --push-encryption ours|web-push|both (default ours): which encryption the push senders run on the worker pool:
-// ours (push-encryption-core.mjs, production) or web-push's own `encrypt` (http_ece), each on a pool of its own with
-// the same worker count, batching and transfer. With both, the two run interleaved with raw in every round and the
-// web-push/ours ratios are printed (issue 16: web-push >= 0.9x ours by messages/s would replace ours).
-// Options: --n 10000, --concurrency 64, --push-encryption ours.
+// Issue 16 measured web-push's encryption against our former hand-written one with this script (--push-encryption
+// both, bench/RESULTS.md "Issue 16: push encryption against web-push"): web-push kept 0.95x, so it replaced ours and
+// there is one encryption left to measure.
+// Options: --n 10000, --concurrency 64.
 import crypto from "node:crypto";
 import https from "node:https";
 import webpush from "web-push";
 import { createEmailSender } from "../app/channels/email.server";
 import { createPushEncryptPool, pushEncryptWorkers } from "../app/channels/push-encrypt-pool.server";
-import type { PushEncryption } from "../app/channels/push-encryption.server";
 import { createPushSender, type PushStore } from "../app/channels/push.server";
 import type { OutboundMessage } from "../app/channels/types";
 import { linkSigningKey } from "../app/lib/crypto.server";
@@ -35,17 +33,8 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-function pushEncryptions(): PushEncryption[] {
-  const i = process.argv.indexOf("--push-encryption");
-  const v = i >= 0 ? process.argv[i + 1] : "ours";
-  if (v === "ours" || v === "web-push") return [v];
-  if (v === "both") return ["ours", "web-push"];
-  throw new Error(`--push-encryption must be ours, web-push or both (got ${v})`);
-}
-
 const N = arg("n", 10_000);
 const CONCURRENCY = arg("concurrency", 64);
-const ENCRYPTIONS = pushEncryptions();
 const APP_URL = "https://app.bench.example";
 
 interface Timing {
@@ -146,27 +135,17 @@ async function main() {
     touch: async () => {},
   };
   const vapid = { ...webpush.generateVAPIDKeys(), subject: "mailto:bench@bench.example" };
-  // One sender and one encryption pool per encryption measured (the same worker count as production would start).
+  // One sender and its encryption pool (the same worker count as production would start).
   const workers = pushEncryptWorkers();
-  const pushes = ENCRYPTIONS.map((encryption) => {
-    const encryptPool = createPushEncryptPool({ workers, encryption });
-    const sender = createPushSender({ vapid: async () => vapid, appUrl: APP_URL, linkKey, store, allowedHosts: ["localhost"], testCa: rx.ca, allowNonPublic: true, maxSockets: CONCURRENCY, encrypt: (text, keys) => encryptPool.encrypt(text, keys) });
-    const run = {
-      encryption,
-      encryptPool,
-      sender,
-      failed: 0,
-      task: async (i: number) => {
-        const r = await sender.send(message(i, "push", now));
-        if (r.kind !== "sent") run.failed += 1;
-      },
-    };
-    return run;
-  });
-  for (const p of pushes) {
-    const r = await p.sender.send(message(0, "push", now)); // warm-up: starts the pool's workers, opens a socket
-    if (r.kind !== "sent") throw new Error(`push warm-up (${p.encryption}) not sent: ${JSON.stringify(r)}`);
-  }
+  const encryptPool = createPushEncryptPool({ workers });
+  const sender = createPushSender({ vapid: async () => vapid, appUrl: APP_URL, linkKey, store, allowedHosts: ["localhost"], testCa: rx.ca, allowNonPublic: true, maxSockets: CONCURRENCY, encrypt: (text, keys) => encryptPool.encrypt(text, keys) });
+  let pushFailed = 0;
+  const pushTask = async (i: number) => {
+    const r = await sender.send(message(i, "push", now));
+    if (r.kind !== "sent") pushFailed += 1;
+  };
+  const warm = await sender.send(message(0, "push", now)); // warm-up: starts the pool's workers, opens a socket
+  if (warm.kind !== "sent") throw new Error(`push warm-up not sent: ${JSON.stringify(warm)}`);
 
   // Raw HTTPS POSTs of the same size (an encrypted push body is the plaintext + 103 bytes of header, tag, padding),
   // with the same headers, answered by the same receiver the same way (201 + Location).
@@ -196,43 +175,26 @@ async function main() {
   await rawPost();
   // Push and raw run interleaved in rounds, so load from anything else on the machine hits both alike.
   const ROUNDS = 10;
-  const pushT = new Map<PushEncryption, Timing>(ENCRYPTIONS.map((e) => [e, { ms: 0, cpuMs: 0, mainCpuMs: 0 }]));
+  let pushT: Timing = { ms: 0, cpuMs: 0, mainCpuMs: 0 };
   let rawT: Timing = { ms: 0, cpuMs: 0, mainCpuMs: 0 };
   for (let r = 0; r < ROUNDS; r++) {
     const size = Math.ceil(N / ROUNDS);
     const offset = r * size;
     const count = Math.min(size, N - offset);
-    // Which encryption goes first alternates by round, so neither always follows the raw run or the other.
-    for (const p of r % 2 ? [...pushes].reverse() : pushes) pushT.set(p.encryption, add(pushT.get(p.encryption)!, await pool(count, CONCURRENCY, p.task, offset)));
+    pushT = add(pushT, await pool(count, CONCURRENCY, pushTask, offset));
     rawT = add(rawT, await pool(count, CONCURRENCY, () => rawPost(), offset));
   }
 
   const rate = (t: Timing) => Math.round((N / t.ms) * 1000);
   const cpuPer = (t: Timing) => (t.cpuMs / N).toFixed(3);
   const mainPer = (t: Timing) => (t.mainCpuMs / N).toFixed(3);
-  const pushFailed = pushes.reduce((sum, p) => sum + p.failed, 0);
   console.log(`bench:send  n=${N} concurrency=${CONCURRENCY} node ${process.version} push encryption workers=${workers} (sender and stand-ins share this process)`);
   console.log(`email  ${rate(emailT).toLocaleString("en-US").padStart(7)} messages/s  (${(emailT.ms / 1000).toFixed(2)} s, ${cpuPer(emailT)} ms CPU each, ${emailFailed} not sent, stand-in received ${sg.count - 1})`);
-  for (const p of pushes) {
-    const t = pushT.get(p.encryption)!;
-    const label = ENCRYPTIONS.length > 1 || p.encryption !== "ours" ? `push (${p.encryption})` : "push";
-    console.log(`${label.padEnd(17)} ${rate(t).toLocaleString("en-US").padStart(7)} messages/s  (${(t.ms / 1000).toFixed(2)} s, ${cpuPer(t)} ms CPU each, ${mainPer(t)} on the main thread, ${p.failed} not sent, ${p.encryptPool.stats.worker} encrypted on a worker)`);
-  }
-  console.log(`${"raw".padEnd(17)} ${rate(rawT).toLocaleString("en-US").padStart(7)} POSTs/s     (${(rawT.ms / 1000).toFixed(2)} s, ${cpuPer(rawT)} ms CPU each, ${mainPer(rawT)} on the main thread, ${rawBody.length} bytes each)`);
-  for (const p of pushes) {
-    const t = pushT.get(p.encryption)!;
-    const ratio = rate(t) / rate(rawT);
-    console.log(`push${ENCRYPTIONS.length > 1 ? ` (${p.encryption})` : ""}/raw ratio ${ratio.toFixed(2)} by wall clock, ${(rawT.cpuMs / t.cpuMs).toFixed(2)} by CPU time, ${(rawT.mainCpuMs / t.mainCpuMs).toFixed(2)} by main-thread CPU time (target >= 0.5) ${ratio >= 0.5 ? "OK" : "BELOW TARGET"}`);
-  }
-  const ours = pushT.get("ours");
-  const lib = pushT.get("web-push");
-  if (ours && lib) {
-    const ratio = rate(lib) / rate(ours);
-    console.log(
-      `web-push/ours ratio ${ratio.toFixed(2)} by messages/s, ${(ours.cpuMs / lib.cpuMs).toFixed(2)} by CPU time, ${(ours.mainCpuMs / lib.mainCpuMs).toFixed(2)} by main-thread CPU time (CPU: ours ${cpuPer(ours)} ms, web-push ${cpuPer(lib)} ms per message): ${ratio >= 0.9 ? "web-push keeps >= 0.9x: replace ours" : "web-push below 0.9x: keep ours"}`,
-    );
-  }
-  await Promise.all(pushes.map((p) => p.encryptPool.close()));
+  console.log(`${"push".padEnd(6)} ${rate(pushT).toLocaleString("en-US").padStart(7)} messages/s  (${(pushT.ms / 1000).toFixed(2)} s, ${cpuPer(pushT)} ms CPU each, ${mainPer(pushT)} on the main thread, ${pushFailed} not sent, ${encryptPool.stats.worker} encrypted on a worker)`);
+  console.log(`${"raw".padEnd(6)} ${rate(rawT).toLocaleString("en-US").padStart(7)} POSTs/s     (${(rawT.ms / 1000).toFixed(2)} s, ${cpuPer(rawT)} ms CPU each, ${mainPer(rawT)} on the main thread, ${rawBody.length} bytes each)`);
+  const ratio = rate(pushT) / rate(rawT);
+  console.log(`push/raw ratio ${ratio.toFixed(2)} by wall clock, ${(rawT.cpuMs / pushT.cpuMs).toFixed(2)} by CPU time, ${(rawT.mainCpuMs / pushT.mainCpuMs).toFixed(2)} by main-thread CPU time (target >= 0.5) ${ratio >= 0.5 ? "OK" : "BELOW TARGET"}`);
+  await encryptPool.close();
   agent.destroy();
   await sg.close();
   await rx.close();

@@ -1,12 +1,12 @@
-// Push encryption off the event loop. RFC 8291 needs a fresh ephemeral ECDH key pair per message (generateKeys and
-// computeSecret are most of the ~80 µs a message costs), and the cron tick sends pushes in the process that serves
+// Push encryption off the event loop. RFC 8291 needs a fresh ephemeral ECDH key pair per message (generating it and
+// the ECDH are most of the ~80 µs a message costs), and the cron tick sends pushes in the process that serves
 // webhooks: on the main thread that CPU time would be added to webhook latency. encryptPushPayloadAsync hands the
 // work to worker threads (PUSH_ENCRYPT_WORKERS, default 1 when the machine has more than one core, else 0 = encrypt
 // on the main thread as before).
 //
-// - The workers run push-encrypt-worker.mjs, which imports the same encryption module as the main thread
-//   (push-encryption-core.mjs): JavaScript with JSDoc types that tsc checks, so no TypeScript loader is needed in a
-//   worker. The file is found at run time next to this module (sources, under tsx or vitest) or, from the server
+// - The encryption is web-push's own (push-encryption-web-push.mjs). The workers run push-encrypt-worker.mjs, which
+//   imports the same encryption module as the main thread: JavaScript with JSDoc types that tsc checks, so no
+//   TypeScript loader is needed in a worker. The file is found at run time next to this module (sources, under tsx or vitest) or, from the server
 //   bundle build/index.js, in ../app/channels/ (a deployment runs `remix build` in the checkout and starts
 //   server.mjs there: app/ is present): pushEncryptWorkerFile. Found nowhere: one warning, inline from the start.
 // - Jobs queued during one event-loop turn are flushed together on setImmediate: one postMessage per batch of at most
@@ -18,7 +18,7 @@
 //   (a pending job's promise is always settled).
 // - A worker that errors, exits or answers garbage: one warning, every batch pending at any worker is re-run on the
 //   main thread, all workers are stopped and the pool encrypts inline from then on (a crash in code that only calls
-//   node:crypto is most likely systematic, so a restart would likely fail the same way; inline is always correct,
+//   web-push and node:crypto is most likely systematic, so a restart would likely fail the same way; inline is always correct,
 //   only slower). A batch is in exactly one place (a worker's pending map) until it is settled, and it is taken out
 //   before it is settled: a job is never lost and never settled twice, a late answer from a retired worker is ignored.
 import fs from "node:fs";
@@ -26,7 +26,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { log } from "../log.server";
-import { encryptPushPayload, type PreparedPushKeys, type PushEncryption } from "./push-encryption.server";
+import { encryptPushPayload, type PreparedPushKeys } from "./push-encryption.server";
 
 /**
  * Most jobs per message to a worker. A batch's bodies come back together, so this bounds the wait of its first job
@@ -79,8 +79,6 @@ export interface PushEncryptPoolOptions {
   logger?: { warn(obj: object, msg: string): void };
   /** Most jobs per message to a worker (default BATCH_MAX). */
   batchMax?: number;
-  /** Ours (the default; production) or web-push's own (bench/send.ts --push-encryption, tests). */
-  encryption?: PushEncryption;
   /** The worker module (default pushEncryptWorkerFile()); null: none found, encrypt inline. Tests. */
   workerFile?: URL | null;
 }
@@ -102,7 +100,6 @@ export interface PushEncryptPool {
 export function createPushEncryptPool(options: PushEncryptPoolOptions): PushEncryptPool {
   const logger = options.logger ?? log;
   const batchMax = Math.max(1, options.batchMax ?? BATCH_MAX);
-  const encryption = options.encryption ?? "ours";
   /** Workers to start at the first job; 0 once the pool is inline for good. */
   let wanted = Math.max(0, Math.floor(options.workers));
   /** null until started. */
@@ -118,7 +115,7 @@ export function createPushEncryptPool(options: PushEncryptPoolOptions): PushEncr
     stats.inline += 1;
     let body: Buffer;
     try {
-      body = encryptPushPayload(job.text, job.keys, encryption);
+      body = encryptPushPayload(job.text, job.keys);
     } catch (error) {
       job.reject(error instanceof Error ? error : new Error(String(error)));
       return;
@@ -178,7 +175,7 @@ export function createPushEncryptPool(options: PushEncryptPoolOptions): PushEncr
 
   function spawn(file: URL): Slot {
     // execArgv: [] so the worker does not inherit loaders such as tsx's --import: it is plain JavaScript.
-    const worker = new Worker(file, { execArgv: [], workerData: { encryption } });
+    const worker = new Worker(file, { execArgv: [] });
     const slot: Slot = { worker, pending: new Map() };
     worker.unref();
     worker.on("message", (reply: Reply) => settle(slot, reply));
@@ -250,7 +247,7 @@ export function createPushEncryptPool(options: PushEncryptPoolOptions): PushEncr
     if (slots === null ? wanted === 0 : slots.length === 0) {
       stats.inline += 1;
       try {
-        return Promise.resolve(encryptPushPayload(plaintext, keys, encryption));
+        return Promise.resolve(encryptPushPayload(plaintext, keys));
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }

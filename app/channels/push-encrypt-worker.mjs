@@ -1,16 +1,17 @@
 // @ts-check
 // A push encryption worker thread (started by push-encrypt-pool.server.ts, which finds this file at run time:
-// pushEncryptWorkerFile). Plain JavaScript with JSDoc types, checked by `tsc --noEmit`; it imports node built-ins,
-// web-push and the encryption core only, so it needs no TypeScript loader (the pool starts it with execArgv: []).
+// pushEncryptWorkerFile). Plain JavaScript with JSDoc types, checked by `tsc --noEmit`; it imports node built-ins
+// and push-encryption-web-push.mjs (web-push's own encryption) only, so it needs no TypeScript loader (the pool starts
+// it with execArgv: []).
 //
-// workerData: { encryption: "ours" | "web-push" } (push-encryption-core.mjs). Each message is one batch:
+// Each message is one batch:
 //   in:  { id, count, input: ArrayBuffer } with, per job, ua_public (65 bytes), the auth secret (u32 LE length +
 //        bytes) and the UTF-8 plaintext (u32 LE length + bytes)
 //   out: { id, output: ArrayBuffer, errors } with a u32 LE body length per job, then the bodies; errors is null, or
 //        one entry per job: null or the message of the error that job alone failed with (its length is then 0)
 // Both buffers are transferred, not copied.
-import { parentPort, workerData } from "node:worker_threads";
-import { oursSealer } from "./push-encryption-core.mjs";
+import { parentPort } from "node:worker_threads";
+import { webPushSealer } from "./push-encryption-web-push.mjs";
 
 /**
  * @typedef {object} Batch
@@ -27,7 +28,7 @@ function messageOf(error) {
 /**
  * Encrypts one batch with `sealer`; the reply's output is a fresh ArrayBuffer (to be transferred).
  * @param {Batch} m
- * @param {import("./push-encryption-core.mjs").PushSealer} sealer
+ * @param {import("./push-encryption-web-push.mjs").PushSealer} sealer
  * @returns {{ id: number, output: ArrayBuffer, errors: Array<string | null> | null }}
  */
 function encryptBatch(m, sealer) {
@@ -74,12 +75,7 @@ function encryptBatch(m, sealer) {
 
 const port = parentPort;
 if (!port) throw new Error("push-encrypt-worker.mjs runs as a worker thread (push-encrypt-pool.server.ts)");
-/** @type {import("./push-encryption-core.mjs").PushEncryption} */
-const encryption = workerData?.encryption ?? "ours";
-// web-push (bench and tests only) is loaded only by the workers that run it. Batches posted meanwhile wait in the
-// port's queue: it starts delivering when the listener below is attached.
-const sealer = encryption === "web-push" ? (await import("./push-encryption-web-push.mjs")).webPushSealer : oursSealer;
 port.on("message", (/** @type {Batch} */ m) => {
-  const reply = encryptBatch(m, sealer);
+  const reply = encryptBatch(m, webPushSealer);
   port.postMessage(reply, [reply.output]);
 });

@@ -1,21 +1,15 @@
-// Web push message encryption (RFC 8291) with the aes128gcm content coding (RFC 8188), on node:crypto directly.
-// Every message gets a fresh ephemeral P-256 key pair and a fresh random 16-byte salt (RFC 8291 section 3.1 / 4):
-// nothing derived from them is ever reused. What is fixed per subscription (the decoded, validated ua_public and
-// auth secret) is computed once by preparePushKeys.
+// Web push message encryption (RFC 8291, aes128gcm of RFC 8188): web-push's own `encrypt` (push-encryption-web-push.mjs),
+// which draws a fresh ephemeral P-256 key pair and a fresh random 16-byte salt for every message (RFC 8291 section
+// 3.1 / 4). Ours is what is fixed per subscription: the decoded, validated ua_public and auth secret, checked once by
+// preparePushKeys (a bad key fails the message before any request, and never reaches the library), and the
+// one-record size guard.
 //
-// The encryption itself is push-encryption-core.mjs (a JavaScript module whose JSDoc types tsc checks; the RFC's
-// formulas are written out there): this module runs it on the calling thread (the inline path of the pool), and the
-// encryption worker threads (push-encrypt-worker.mjs, started by push-encrypt-pool.server.ts) import the same file.
-// The RFC 8291 test vector and the differential tests against web-push run through it.
+// This module runs the encryption on the calling thread (the inline path of push-encrypt-pool.server.ts); the
+// encryption worker threads (push-encrypt-worker.mjs) import the same push-encryption-web-push.mjs.
 import crypto from "node:crypto";
-import { bodyLength, oursSealer, sealWith, type PushEncryption, type PushSealer } from "./push-encryption-core.mjs";
-import { webPushSealer } from "./push-encryption-web-push.mjs";
+import { bodyLength, webPushSealer } from "./push-encryption-web-push.mjs";
 
-export { AES128GCM_HEADER_BYTES, PUSH_RECORD_SIZE } from "./push-encryption-core.mjs";
-
-export type { PushEncryption } from "./push-encryption-core.mjs";
-
-const SEALERS: Record<PushEncryption, PushSealer> = { ours: oursSealer, "web-push": webPushSealer };
+export { AES128GCM_HEADER_BYTES, PUSH_RECORD_SIZE } from "./push-encryption-web-push.mjs";
 
 /** A subscription's keys, decoded and checked once. */
 export interface PreparedPushKeys {
@@ -50,25 +44,13 @@ export function pushBodyLength(size: number): number {
 }
 
 /**
- * aes128gcm body for one message with the given ephemeral key pair and salt. Exposed for the RFC 8291 test vector
- * only: senders call encryptPushPayload (or encryptPushPayloadAsync), which make both fresh for every message.
+ * RFC 8291 aes128gcm body by web-push (a new ephemeral ECDH P-256 key pair and a new random salt for this message
+ * alone), on the calling thread. Senders use encryptPushPayloadAsync (push-encrypt-pool.server.ts), which runs this
+ * off the event loop. Throws when the payload does not fit one record.
  */
-export function encryptPushPayloadWith(plaintext: string | Buffer, keys: PreparedPushKeys, ephemeral: crypto.ECDH, salt: Buffer, asPublic: Buffer = ephemeral.getPublicKey()): Buffer {
+export function encryptPushPayload(plaintext: string | Buffer, keys: PreparedPushKeys): Buffer {
   const size = typeof plaintext === "string" ? Buffer.byteLength(plaintext, "utf8") : plaintext.length;
-  const out = Buffer.allocUnsafe(bodyLength(size));
-  sealWith(out, 0, plaintext, size, keys.uaPublic, keys.auth, ephemeral, salt, asPublic);
-  return out;
-}
-
-/**
- * RFC 8291 aes128gcm body: a new ephemeral ECDH P-256 key pair and a new random salt for this message alone, on the
- * calling thread. Senders use encryptPushPayloadAsync (push-encrypt-pool.server.ts), which runs this off the event loop.
- * `encryption`: ours (the default, what production runs) or web-push's own (bench and tests).
- */
-export function encryptPushPayload(plaintext: string | Buffer, keys: PreparedPushKeys, encryption: PushEncryption = "ours"): Buffer {
-  const sealer = SEALERS[encryption];
-  const size = typeof plaintext === "string" ? Buffer.byteLength(plaintext, "utf8") : plaintext.length;
-  const out = Buffer.allocUnsafe(sealer.bodyLength(size));
-  sealer.seal(out, 0, plaintext, size, keys.uaPublic, keys.auth);
+  const out = Buffer.allocUnsafe(webPushSealer.bodyLength(size));
+  webPushSealer.seal(out, 0, plaintext, size, keys.uaPublic, keys.auth);
   return out;
 }

@@ -1,5 +1,5 @@
-// Web push on node:crypto and node:https (no web-push on the send path): RFC 8291 aes128gcm payload encryption with
-// a fresh ephemeral P-256 key pair and salt per message (push-encryption.server.ts, run on a worker thread by
+// Web push on node:https: RFC 8291 aes128gcm payload encryption by web-push's own `encrypt`, with a fresh ephemeral
+// P-256 key pair and salt per message (push-encryption.server.ts, run on a worker thread by
 // push-encrypt-pool.server.ts so that the event loop, which also serves webhooks, does not pay for it), RFC 8292
 // VAPID. One push per subscription found for the checkout (by checkout token or cart token). Payload: title, body
 // naming the first item, image, tracked link, at most MAX_PUSH_PAYLOAD bytes. TTL never outlives the recovery window;

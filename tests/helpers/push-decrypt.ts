@@ -1,5 +1,5 @@
-// RFC 8291 (aes128gcm) decryption written from the RFC with crypto.hkdfSync: shares no code with either encrypter
-// under test (ours in app/channels/push-encryption-core.mjs, web-push's http_ece). Throws on anything malformed.
+// RFC 8291 (aes128gcm) decryption written from the RFC with crypto.hkdfSync: shares no code with the encrypter under
+// test (web-push's, http_ece underneath) nor with the reference decrypter (http_ece). Throws on anything malformed.
 import crypto from "node:crypto";
 
 /** The plaintext of a one-record aes128gcm push body, for the subscriber holding `ua` and `auth`. */

@@ -1,10 +1,11 @@
-// Differential: our RFC 8291 push encryption (app/channels/push-encryption-core.mjs) against the maintained library,
-// web-push (its `encrypt` and `generateRequestDetails`, http_ece underneath), over generated inputs (fast-check):
-// payloads from empty and 1 byte to the largest that fits one 4096-byte record, strings of any Unicode and raw bytes,
-// and generated subscriber keys and auth secrets.
-// - With the same ephemeral key and salt (web-push's randomness pinned), ours and web-push's bodies are byte-equal.
-// - With fresh randomness on both sides, ours decrypts with http_ece (the reference) and web-push's with the
-//   from-scratch decrypter, each to the plaintext, and the bodies have the same layout (salt, rs, idlen, keyid).
+// Differential: the push encryption we send (web-push's own `encrypt`, http_ece underneath, behind our key
+// validation and one-record guard: app/channels/push-encryption.server.ts) against the library and two decrypters,
+// over generated inputs (fast-check): payloads from empty and 1 byte to the largest that fits one 4096-byte record,
+// strings of any Unicode and raw bytes, and generated subscriber keys and auth secrets.
+// - With the same ephemeral key and salt (web-push's randomness pinned), encryptPushPayload's body is byte-equal to
+//   webpush.encrypt's and to http_ece.encrypt's given that key and salt directly.
+// - With fresh randomness, every body decrypts with http_ece (the reference) and with the from-scratch decrypter
+//   (tests/helpers/push-decrypt.ts) to the plaintext, in one record, with its own ephemeral key and salt.
 // - On the wire, the sender's request headers match what generateRequestDetails builds for the same message.
 import crypto from "node:crypto";
 import https from "node:https";
@@ -14,11 +15,12 @@ import ece from "http_ece";
 import selfsigned from "selfsigned";
 import webpush from "web-push";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { AES128GCM_HEADER_BYTES, encryptPushPayload, encryptPushPayloadWith, preparePushKeys, PUSH_RECORD_SIZE } from "../../app/channels/push-encryption.server";
+import { AES128GCM_HEADER_BYTES, encryptPushPayload, preparePushKeys, PUSH_RECORD_SIZE } from "../../app/channels/push-encryption.server";
 import { createPushSender, MAX_PUSH_PAYLOAD, pushTopic } from "../../app/channels/push.server";
 import type { OutboundMessage } from "../../app/channels/types";
 import { DEFAULT_SETTINGS } from "../../app/lib/settings";
 import { decryptPushFromScratch } from "../helpers/push-decrypt";
+import { withPinnedWebPushRandomness } from "../helpers/push-pinned";
 
 /** Largest plaintext in one record: rs minus the 0x02 delimiter and the 16-byte tag. */
 const ONE_RECORD_MAX = PUSH_RECORD_SIZE - 17;
@@ -55,30 +57,6 @@ const subscriber = fc.record({ ua: seed, auth: fc.uint8Array({ minLength: 16, ma
   return { ecdh, auth: authSecret, p256dh: ecdh.getPublicKey().toString("base64url"), authB64: authSecret.toString("base64url") };
 });
 
-/** web-push's encrypt with its ephemeral key pair and salt pinned (its two crypto calls replaced for the one call). */
-function webPushWith(plaintext: string | Buffer, p256dh: string, auth: string, ephemeral: crypto.ECDH, salt: Buffer): Buffer {
-  const realCreate = crypto.createECDH;
-  const createECDH = vi.spyOn(crypto, "createECDH").mockImplementation((curve: string) => {
-    const ecdh = realCreate(curve);
-    ecdh.setPrivateKey(ephemeral.getPrivateKey());
-    ecdh.generateKeys = (() => ecdh.getPublicKey()) as crypto.ECDH["generateKeys"];
-    return ecdh;
-  });
-  const randomBytes = vi.spyOn(crypto, "randomBytes").mockImplementation(((size: number) => {
-    expect(size).toBe(16);
-    return Buffer.from(salt);
-  }) as typeof crypto.randomBytes);
-  try {
-    const { cipherText } = webpush.encrypt(p256dh, auth, plaintext, "aes128gcm");
-    expect(createECDH).toHaveBeenCalledTimes(1);
-    expect(randomBytes).toHaveBeenCalledTimes(1);
-    return cipherText;
-  } finally {
-    createECDH.mockRestore();
-    randomBytes.mockRestore();
-  }
-}
-
 /** The aes128gcm header fields of a body. */
 function layout(body: Buffer) {
   const idlen = body[20];
@@ -96,65 +74,65 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe("our push encryption against web-push's (generated inputs)", () => {
-  it("with the same ephemeral key and salt, the bodies are byte-equal (empty to one full record)", () => {
+describe("what we send (web-push's encryption) against the decrypters (generated inputs)", () => {
+  it("with a pinned ephemeral key and salt, encryptPushPayload's body is webpush.encrypt's and http_ece.encrypt's, byte for byte (empty to one full record)", () => {
     fc.assert(
       fc.property(payload(ONE_RECORD_MAX), subscriber, seed, fc.uint8Array({ minLength: 16, maxLength: 16 }), (plaintext, sub, as, saltBytes) => {
         const ephemeral = ecdhFrom(as);
         const salt = Buffer.from(saltBytes);
-        const ours = encryptPushPayloadWith(plaintext, preparePushKeys(sub.p256dh, sub.authB64), ephemeral, salt);
-        const lib = webPushWith(plaintext, sub.p256dh, sub.authB64, ephemeral, salt);
-        expect(ours.toString("base64url")).toBe(lib.toString("base64url"));
-        // And the reference decrypts it, to the plaintext's UTF-8 bytes.
-        expect(ece.decrypt(ours, { version: "aes128gcm", privateKey: sub.ecdh, authSecret: sub.auth }).equals(utf8(plaintext))).toBe(true);
+        const sent = withPinnedWebPushRandomness(ephemeral, salt, () => encryptPushPayload(plaintext, preparePushKeys(sub.p256dh, sub.authB64)));
+        const lib = withPinnedWebPushRandomness(ephemeral, salt, () => webpush.encrypt(sub.p256dh, sub.authB64, plaintext, "aes128gcm").cipherText);
+        const direct = ece.encrypt(utf8(plaintext), { version: "aes128gcm", privateKey: ephemeral, dh: sub.p256dh, salt, authSecret: sub.auth });
+        expect(sent.toString("base64url")).toBe(lib.toString("base64url"));
+        expect(sent.toString("base64url")).toBe(direct.toString("base64url"));
+        // And the from-scratch decrypter reads it, to the plaintext's UTF-8 bytes.
+        expect(decryptPushFromScratch(sent, sub.ecdh, sub.auth).equals(utf8(plaintext))).toBe(true);
       }),
       { numRuns: 150 },
     );
   });
 
-  it("with fresh randomness: ours decrypts with http_ece, web-push's with the from-scratch decrypter, same layout", () => {
+  it("with fresh randomness: every body decrypts with http_ece and from scratch, one record, its own key and salt", () => {
     fc.assert(
       fc.property(payload(MAX_PUSH_PAYLOAD), subscriber, (plaintext, sub) => {
-        const ours = encryptPushPayload(plaintext, preparePushKeys(sub.p256dh, sub.authB64));
-        const lib = webpush.encrypt(sub.p256dh, sub.authB64, plaintext, "aes128gcm").cipherText;
+        const keys = preparePushKeys(sub.p256dh, sub.authB64);
+        const sent = encryptPushPayload(plaintext, keys);
+        const again = encryptPushPayload(plaintext, keys);
         const bytes = utf8(plaintext);
-        expect(ece.decrypt(ours, { version: "aes128gcm", privateKey: sub.ecdh, authSecret: sub.auth }).equals(bytes)).toBe(true);
-        expect(decryptPushFromScratch(ours, sub.ecdh, sub.auth).equals(bytes)).toBe(true);
-        expect(decryptPushFromScratch(lib, sub.ecdh, sub.auth).equals(bytes)).toBe(true);
-        expect(ece.decrypt(lib, { version: "aes128gcm", privateKey: sub.ecdh, authSecret: sub.auth }).equals(bytes)).toBe(true);
+        for (const body of [sent, again]) {
+          expect(ece.decrypt(body, { version: "aes128gcm", privateKey: sub.ecdh, authSecret: sub.auth }).equals(bytes)).toBe(true);
+          expect(decryptPushFromScratch(body, sub.ecdh, sub.auth).equals(bytes)).toBe(true);
+        }
         const shape = { length: AES128GCM_HEADER_BYTES + bytes.length + 17, rs: 4096, idlen: 65, keyIdPrefix: 4, onCurve: true, record: bytes.length + 17 };
-        expect(layout(ours)).toEqual(shape);
-        expect(layout(lib)).toEqual(shape);
-        expect(ours.length).toBeLessThanOrEqual(4096); // what every push service must accept
-        // Each side drew its own ephemeral key and salt, neither the subscriber's key.
-        expect(ours.subarray(21, 86).equals(sub.ecdh.getPublicKey())).toBe(false);
-        expect(ours.subarray(0, 86).equals(lib.subarray(0, 86))).toBe(false);
+        expect(layout(sent)).toEqual(shape);
+        expect(sent.length).toBeLessThanOrEqual(4096); // what every push service must accept
+        // Each message drew its own ephemeral key and salt, neither the subscriber's key.
+        expect(sent.subarray(21, 86).equals(sub.ecdh.getPublicKey())).toBe(false);
+        expect(sent.subarray(0, 16).equals(again.subarray(0, 16))).toBe(false);
+        expect(sent.subarray(21, 86).equals(again.subarray(21, 86))).toBe(false);
       }),
       { numRuns: 150 },
     );
   });
 
-  it("a wrong auth secret or key fails to decrypt on both sides alike", () => {
+  it("a wrong auth secret or key fails to decrypt", () => {
     fc.assert(
       fc.property(payload(200), subscriber, subscriber, (plaintext, sub, other) => {
         fc.pre(!other.auth.equals(sub.auth));
-        const ours = encryptPushPayload(plaintext, preparePushKeys(sub.p256dh, sub.authB64));
-        const lib = webpush.encrypt(sub.p256dh, sub.authB64, plaintext, "aes128gcm").cipherText;
-        for (const body of [ours, lib]) {
-          expect(() => ece.decrypt(body, { version: "aes128gcm", privateKey: sub.ecdh, authSecret: other.auth })).toThrow();
-          expect(() => ece.decrypt(body, { version: "aes128gcm", privateKey: other.ecdh, authSecret: sub.auth })).toThrow();
-        }
+        const sent = encryptPushPayload(plaintext, preparePushKeys(sub.p256dh, sub.authB64));
+        expect(() => ece.decrypt(sent, { version: "aes128gcm", privateKey: sub.ecdh, authSecret: other.auth })).toThrow();
+        expect(() => ece.decrypt(sent, { version: "aes128gcm", privateKey: other.ecdh, authSecret: sub.auth })).toThrow();
+        expect(() => decryptPushFromScratch(sent, sub.ecdh, other.auth)).toThrow();
       }),
       { numRuns: 30 },
     );
   });
 
-  it("beyond one record the two differ by design: ours refuses, web-push writes a second record", () => {
+  it("beyond one record: our guard refuses before web-push, which would write a second record", () => {
     const sub = fc.sample(subscriber, 1)[0];
     const keys = preparePushKeys(sub.p256dh, sub.authB64);
     const text = "z".repeat(ONE_RECORD_MAX + 1);
     expect(() => encryptPushPayload(text, keys)).toThrow(/one record/);
-    expect(() => encryptPushPayload(text, keys, "web-push")).toThrow(/one record/); // the same guard in front of it
     const lib = webpush.encrypt(sub.p256dh, sub.authB64, text, "aes128gcm").cipherText;
     expect(lib.length).toBe(AES128GCM_HEADER_BYTES + text.length + 2 * 17); // two records
     expect(ece.decrypt(lib, { version: "aes128gcm", privateKey: sub.ecdh, authSecret: sub.auth }).toString()).toBe(text);
@@ -237,6 +215,7 @@ describe("the sender's request against generateRequestDetails", () => {
     expect(r.kind).toBe("sent");
     const ours = seen[0];
     const plaintext = ece.decrypt(ours.body, { version: "aes128gcm", privateKey: ecdh, authSecret: auth });
+    expect(decryptPushFromScratch(ours.body, ecdh, auth).equals(plaintext)).toBe(true);
 
     const lib = webpush.generateRequestDetails(subscription, plaintext, {
       TTL: 7200,

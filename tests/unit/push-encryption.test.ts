@@ -1,19 +1,22 @@
-// RFC 8291 (aes128gcm) push encryption on node:crypto, checked against the RFC's own example, against two
-// independent decrypters (the http_ece package, and a from-scratch decrypt on crypto.hkdfSync), and end to end through
-// the sender to the push stand-in (which decrypts every message). Every message has its own ephemeral key and salt.
-// Against web-push's own encryption with generated inputs: push-encryption-differential.test.ts.
+// RFC 8291 (aes128gcm) push encryption, web-push's own (app/channels/push-encryption-web-push.mjs), as the sender
+// runs it: checked against the RFC's own example (encryptPushPayload with web-push's randomness pinned to the RFC's
+// key and salt, and http_ece.encrypt given them directly), against two decrypters (the http_ece package, and a
+// from-scratch decrypt on crypto.hkdfSync), and end to end through the sender to the push stand-in (which decrypts
+// every message). Every message has its own ephemeral key and salt. Our key validation and one-record guard in
+// front of it. Generated inputs and the request headers: push-encryption-differential.test.ts.
 import crypto from "node:crypto";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import ece from "http_ece";
 import selfsigned from "selfsigned";
 import webpush from "web-push";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { AES128GCM_HEADER_BYTES, encryptPushPayload, encryptPushPayloadWith, InvalidPushKeysError, preparePushKeys } from "../../app/channels/push-encryption.server";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { AES128GCM_HEADER_BYTES, encryptPushPayload, InvalidPushKeysError, preparePushKeys } from "../../app/channels/push-encryption.server";
 import { createPushSender, MAX_PUSH_PAYLOAD, pushTopic, type PushStore, type PushSubscriptionRecord } from "../../app/channels/push.server";
 import type { OutboundMessage } from "../../app/channels/types";
 import { DEFAULT_SETTINGS } from "../../app/lib/settings";
 import { decryptPushFromScratch } from "../helpers/push-decrypt";
+import { withPinnedWebPushRandomness } from "../helpers/push-pinned";
 import { startPushReceiver, type PushReceiver } from "../helpers/standins/push-receiver";
 
 const b64 = (s: string) => Buffer.from(s, "base64url");
@@ -38,14 +41,22 @@ function userAgent() {
   return { ecdh, auth, p256dh: ecdh.getPublicKey().toString("base64url"), authB64: auth.toString("base64url") };
 }
 
-describe("RFC 8291 encryption (node:crypto)", () => {
-  it("reproduces the RFC 8291 Appendix A example byte for byte", () => {
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("RFC 8291 encryption (web-push's)", () => {
+  it("reproduces the RFC 8291 Appendix A example byte for byte, through encryptPushPayload and through http_ece", () => {
     const keys = preparePushKeys(RFC.uaPublic, RFC.authSecret);
     const as = crypto.createECDH("prime256v1");
     as.setPrivateKey(b64(RFC.asPrivate));
     expect(as.getPublicKey().toString("base64url")).toBe(RFC.asPublic);
-    const body = encryptPushPayloadWith(RFC.plaintext, keys, as, b64(RFC.salt));
+    // What the sender calls, with web-push's ephemeral key and salt pinned to the RFC's.
+    const body = withPinnedWebPushRandomness(as, b64(RFC.salt), () => encryptPushPayload(RFC.plaintext, keys));
     expect(body.toString("base64url")).toBe(RFC.body);
+    // The library underneath, given the key and salt directly (no stubs).
+    const direct = ece.encrypt(Buffer.from(RFC.plaintext), { version: "aes128gcm", privateKey: as, dh: RFC.uaPublic, salt: RFC.salt, authSecret: RFC.authSecret });
+    expect(direct.toString("base64url")).toBe(RFC.body);
     // The vector itself, checked by the independent decrypters.
     const ua = crypto.createECDH("prime256v1");
     ua.setPrivateKey(b64(RFC.uaPrivate));
@@ -58,7 +69,7 @@ describe("RFC 8291 encryption (node:crypto)", () => {
     const keys = preparePushKeys(ua.p256dh, ua.authB64);
     const keyIds = new Set<string>();
     const salts = new Set<string>();
-    const n = 300; // more than one salt pool refill (256)
+    const n = 300;
     for (let i = 0; i < n; i++) {
       const text = JSON.stringify({ title: `Message ${i}`, body: "Ünïcödé ✓ and emoji 🛒", i });
       const body = encryptPushPayload(text, keys);
