@@ -5,15 +5,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: [
-      "node_modules/",
-      "build/",
-      "public/build/",
-      ".cache/",
-      "test-results/",
-      "playwright-report/",
-      "extensions/*/assets/*.min.js",
-    ],
+    ignores: ["node_modules/", "build/", "public/build/", ".cache/", "test-results/", "playwright-report/", "extensions/*/assets/*.min.js"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -31,7 +23,15 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "no-console": ["error", { allow: ["warn", "error"] }],
       // One zod major: zod 4, imported as "zod" everywhere (its "zod/v4" and "zod/v3" entry points are refused).
-      "no-restricted-imports": ["error", { paths: [{ name: "zod/v4", message: 'Import "zod": one zod major in the codebase.' }, { name: "zod/v3", message: 'Import "zod": one zod major in the codebase.' }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "zod/v4", message: 'Import "zod": one zod major in the codebase.' },
+            { name: "zod/v3", message: 'Import "zod": one zod major in the codebase.' },
+          ],
+        },
+      ],
     },
   },
   {

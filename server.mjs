@@ -79,7 +79,10 @@ async function start() {
       await sendResponse(req, res, response);
     } catch (error) {
       log.error({ url: logPath(req.url), err: error instanceof Error ? error.message : String(error) }, "request failed");
-      if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain", "Content-Security-Policy": NO_FRAME, "X-Content-Type-Options": "nosniff" }).end("Internal Server Error");
+      if (!res.headersSent)
+        res
+          .writeHead(500, { "Content-Type": "text/plain", "Content-Security-Policy": NO_FRAME, "X-Content-Type-Options": "nosniff" })
+          .end("Internal Server Error");
       else res.destroy();
     }
   };
@@ -107,7 +110,9 @@ async function start() {
   const server = http.createServer((req, res) => {
     if (logRequests) {
       const t = process.hrtime.bigint();
-      res.on("finish", () => log.info({ method: req.method, url: logPath(req.url), status: res.statusCode, ms: Number(process.hrtime.bigint() - t) / 1e6 }, "request"));
+      res.on("finish", () =>
+        log.info({ method: req.method, url: logPath(req.url), status: res.statusCode, ms: Number(process.hrtime.bigint() - t) / 1e6 }, "request"),
+      );
     }
     // POSTs (webhooks, cron, forms) answer a few bytes of JSON: no compression middleware on their path at all.
     if (req.method !== "GET" && req.method !== "HEAD") return app(req, res);
@@ -115,7 +120,8 @@ async function start() {
   });
   server.keepAliveTimeout = 65_000;
   server.listen(port, host, () => {
-    if (cluster.isPrimary || cluster.worker?.id === 1) log.info({ host, port, trustProxy: process.env.TRUST_PROXY || "off" }, `checkout-recovery listening on http://${host}:${port}`);
+    if (cluster.isPrimary || cluster.worker?.id === 1)
+      log.info({ host, port, trustProxy: process.env.TRUST_PROXY || "off" }, `checkout-recovery listening on http://${host}:${port}`);
   });
   const stop = () => server.close(() => process.exit(0));
   process.on("SIGTERM", stop);

@@ -21,7 +21,11 @@ const EnvSchema = z.object({
   CRON_SECRET: optional,
   APP_ENCRYPTION_KEY: optional,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  WEBHOOK_MAX_BYTES: z.coerce.number().int().positive().default(512 * 1024),
+  WEBHOOK_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(512 * 1024),
 });
 
 export type AppEnv = z.infer<typeof EnvSchema>;

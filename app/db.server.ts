@@ -198,7 +198,8 @@ function keepLibsqlStatements() {
     let stmts = kept.get(this);
     if (!stmts) kept.set(this, (stmts = new Map()));
     let stmt = stmts.get(sql);
-    if (stmt) stmts.delete(sql); // set again below: a Map iterates in insertion order, least recently used first
+    if (stmt)
+      stmts.delete(sql); // set again below: a Map iterates in insertion order, least recently used first
     else stmt = prepare.call(this, sql);
     stmts.set(sql, stmt);
     if (stmts.size > STATEMENTS_KEPT) stmts.delete(stmts.keys().next().value as string);

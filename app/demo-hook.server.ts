@@ -30,7 +30,10 @@ export function demoEnabled(env: DemoEnv = process.env): boolean {
 
 /** A host name or address that only this machine can reach. */
 export function isLoopbackHost(host: string | undefined | null): boolean {
-  const h = (host ?? "").trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  const h = (host ?? "")
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1");
   if (h === "localhost") return true;
   if (net.isIPv4(h)) return h.startsWith("127.");
   if (net.isIPv6(h)) {
@@ -58,7 +61,8 @@ export function assertDemoAllowed(env: DemoEnv = process.env): void {
       `DEMO_MODE=1 refuses to listen on ${host}: the demo is for this machine only. Set HOST=127.0.0.1 (or ::1, localhost), or unset DEMO_MODE.`,
     );
   }
-  if (!env.SHOPIFY_API_KEY || !env.SHOPIFY_API_SECRET) throw new DemoRefusedError("DEMO_MODE=1 needs SHOPIFY_API_KEY and SHOPIFY_API_SECRET (demo values) to mint session tokens.");
+  if (!env.SHOPIFY_API_KEY || !env.SHOPIFY_API_SECRET)
+    throw new DemoRefusedError("DEMO_MODE=1 needs SHOPIFY_API_KEY and SHOPIFY_API_SECRET (demo values) to mint session tokens.");
 }
 
 /** What production code relaxes for the local demo. Everything false unless the demo is on and allowed here. */

@@ -41,7 +41,11 @@ if (which === "both") {
   const self = fileURLToPath(import.meta.url);
   for (const db of ["sqlite", "postgresql"]) {
     const reuse = reuseDir ? ["--reuse", path.join(reuseDir, db)] : [];
-    const res = spawnSync(process.execPath, [path.join(process.cwd(), "node_modules/tsx/dist/cli.mjs"), self, "--db", db, "--checkouts", String(N), "--runs", String(RUNS), ...reuse], { stdio: "inherit" });
+    const res = spawnSync(
+      process.execPath,
+      [path.join(process.cwd(), "node_modules/tsx/dist/cli.mjs"), self, "--db", db, "--checkouts", String(N), "--runs", String(RUNS), ...reuse],
+      { stdio: "inherit" },
+    );
     if (res.status !== 0) process.exit(res.status ?? 1);
   }
   process.exit(0);
@@ -111,7 +115,11 @@ async function main() {
     } else {
       const t0 = Date.now();
       const counts = await seed(db);
-      console.log(`[${which}] seeded ${Object.entries(counts).map(([k, v]) => `${v.toLocaleString("en-US")} ${k}`).join(", ")} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      console.log(
+        `[${which}] seeded ${Object.entries(counts)
+          .map(([k, v]) => `${v.toLocaleString("en-US")} ${k}`)
+          .join(", ")} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      );
     }
     // PostgreSQL: VACUUM too, as autovacuum soon does after a bulk load (sets the visibility map, which index-only
     // scans need, and merges GIN pending lists). With ANALYZE alone the figures hung on whether autovacuum happened
@@ -152,7 +160,9 @@ async function startPersistentPostgres(dataDir: string) {
 
 async function seed(db: Db) {
   await db.shop.create({ data: { domain: SHOP, name: "Bench", currency: "USD", timezone: "UTC" } });
-  await db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "x", isOnline: false, scope: "read_orders,write_discounts", accessToken: "shpat_bench" } });
+  await db.session.create({
+    data: { id: `offline_${SHOP}`, shop: SHOP, state: "x", isOnline: false, scope: "read_orders,write_discounts", accessToken: "shpat_bench" },
+  });
   const counts = { checkouts: 0, messages: 0, orders: 0, incentives: 0, suppressions: 0, audit: 0 };
   const BATCH = 500;
   for (let start = 0; start < N; start += BATCH) {
@@ -169,7 +179,11 @@ async function seed(db: Db) {
       const first = pick(FIRST);
       const last = pick(LAST);
       const email = `${first}.${last}.${i}@example.com`.toLowerCase();
-      const items = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => ({ title: pick(PRODUCTS), quantity: 1 + Math.floor(rnd() * 2), priceMinor: 1500 + Math.floor(rnd() * 15000) }));
+      const items = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => ({
+        title: pick(PRODUCTS),
+        quantity: 1 + Math.floor(rnd() * 2),
+        priceMinor: 1500 + Math.floor(rnd() * 15000),
+      }));
       const total = items.reduce((s, it) => s + it.quantity * it.priceMinor, 0);
       const r = rnd();
       const selfCompleted = r < 0.15;
@@ -237,7 +251,15 @@ async function seed(db: Db) {
             createdAt: at,
           });
         }
-        audit.push({ shop: SHOP, checkoutId: id, actor: "system:engine", action: "stage_change", fromValue: "abandoned", toValue: stage === "lost" ? "lost" : "contacted", createdAt: new Date(abandonedAt.getTime() + 3600_000) });
+        audit.push({
+          shop: SHOP,
+          checkoutId: id,
+          actor: "system:engine",
+          action: "stage_change",
+          fromValue: "abandoned",
+          toValue: stage === "lost" ? "lost" : "contacted",
+          createdAt: new Date(abandonedAt.getTime() + 3600_000),
+        });
       }
       if (selfCompleted || recoveredAt) {
         orders.push({
@@ -254,11 +276,28 @@ async function seed(db: Db) {
         });
       }
       if (rnd() < 0.3) {
-        orders.push({ shop: SHOP, orderId: `x${i}`, email: `walkin${i}@example.com`, totalMinor: 2000 + Math.floor(rnd() * 20000), shopifyCreatedAt: new Date(NOW.getTime() - rnd() * 90 * DAY) });
+        orders.push({
+          shop: SHOP,
+          orderId: `x${i}`,
+          email: `walkin${i}@example.com`,
+          totalMinor: 2000 + Math.floor(rnd() * 20000),
+          shopifyCreatedAt: new Date(NOW.getTime() - rnd() * 90 * DAY),
+        });
       }
       if (!selfCompleted && stage !== "abandoned" && rnd() < 0.15) {
         const used = Boolean(recoveredAt) && rnd() < 0.5;
-        incentives.push({ shop: SHOP, checkoutId: id, slot: "s3", kind: "percentage", percentOff: 10, code: `BACK-${i}`, status: used ? "used" : pick(["active", "expired"]), startsAt: abandonedAt, endsAt: new Date(abandonedAt.getTime() + 2 * DAY), createdAt: abandonedAt });
+        incentives.push({
+          shop: SHOP,
+          checkoutId: id,
+          slot: "s3",
+          kind: "percentage",
+          percentOff: 10,
+          code: `BACK-${i}`,
+          status: used ? "used" : pick(["active", "expired"]),
+          startsAt: abandonedAt,
+          endsAt: new Date(abandonedAt.getTime() + 2 * DAY),
+          createdAt: abandonedAt,
+        });
       }
     }
     await db.checkout.createMany({ data: checkouts as never });
@@ -272,7 +311,13 @@ async function seed(db: Db) {
     counts.incentives += incentives.length;
     counts.audit += audit.length;
   }
-  const sup = Array.from({ length: Math.round(N / 100) }, (_, i) => ({ shop: SHOP, channel: "email", address: `optout${i}@example.com`, reason: pick(["unsubscribe", "bounce", "stop_reply"]), createdAt: new Date(NOW.getTime() - rnd() * 90 * DAY) }));
+  const sup = Array.from({ length: Math.round(N / 100) }, (_, i) => ({
+    shop: SHOP,
+    channel: "email",
+    address: `optout${i}@example.com`,
+    reason: pick(["unsubscribe", "bounce", "stop_reply"]),
+    createdAt: new Date(NOW.getTime() - rnd() * 90 * DAY),
+  }));
   await db.suppression.createMany({ data: sup });
   counts.suppressions = sup.length;
   return counts;
@@ -307,7 +352,10 @@ async function measure(db: Db) {
   for (const [name, fn, p, params] of pages) {
     const times: number[] = [];
     for (let i = 0; i < RUNS + 3; i++) {
-      const req = await setUpValidRequest({ type: RequestType.Bearer, store: SHOP.replace(/\.myshopify\.com$/, ""), apiKey: API_KEY, apiSecretKey: API_SECRET_KEY }, new Request(`${APP_URL}${p}`));
+      const req = await setUpValidRequest(
+        { type: RequestType.Bearer, store: SHOP.replace(/\.myshopify\.com$/, ""), apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
+        new Request(`${APP_URL}${p}`),
+      );
       const t = performance.now();
       const res = await fn({ request: req, params: params ?? {}, context: {} });
       await res.text();

@@ -60,7 +60,9 @@ async function start() {
   if (process.env.LOG_REQUESTS === "1") {
     app.use((req, res, next) => {
       const t = process.hrtime.bigint();
-      res.on("finish", () => log.info({ method: req.method, url: logPath(req.originalUrl), status: res.statusCode, ms: Number(process.hrtime.bigint() - t) / 1e6 }, "request"));
+      res.on("finish", () =>
+        log.info({ method: req.method, url: logPath(req.originalUrl), status: res.statusCode, ms: Number(process.hrtime.bigint() - t) / 1e6 }, "request"),
+      );
       next();
     });
   }
@@ -90,7 +92,8 @@ async function start() {
   });
 
   const server = app.listen(port, host, () => {
-    if (cluster.isPrimary || cluster.worker?.id === 1) log.info({ host, port, trustProxy: process.env.TRUST_PROXY || "off" }, `checkout-recovery listening on http://${host}:${port}`);
+    if (cluster.isPrimary || cluster.worker?.id === 1)
+      log.info({ host, port, trustProxy: process.env.TRUST_PROXY || "off" }, `checkout-recovery listening on http://${host}:${port}`);
   });
   server.keepAliveTimeout = 65_000;
   const stop = () => server.close(() => process.exit(0));

@@ -75,7 +75,11 @@ async function main() {
     onCleanup("PostgreSQL", () => pg.stop());
     databaseUrl = pg.url;
     const { spawnSync } = await import("node:child_process");
-    const res = spawnSync(process.execPath, [path.join(root, "scripts", "db.mjs"), "setup"], { cwd: root, encoding: "utf8", env: { ...process.env, DATABASE_URL: databaseUrl } });
+    const res = spawnSync(process.execPath, [path.join(root, "scripts", "db.mjs"), "setup"], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    });
     if (res.status !== 0) throw new Error(`database setup failed: ${res.stderr || res.stdout}`);
   } else {
     databaseUrl = freshDatabase(root, path.join(dir, "faults.sqlite"));
@@ -95,11 +99,24 @@ async function main() {
   for (const s of [standins.sendgrid, standins.whatsapp]) Object.defineProperty(s, "delayMs", { get: () => Math.round(random() * 2 * DELAY) });
   const settings = await createDemoShop(db, { shop: DEMO_SHOP, accessToken: adminToken });
   // No quiet hours (the run's clock starts at the real time of day) and no frequency cap trimming the run.
-  await db.shop.update({ where: { domain: DEMO_SHOP }, data: { settings: JSON.stringify({ ...settings, quietHours: { ...settings.quietHours, enabled: false } }) } });
+  await db.shop.update({
+    where: { domain: DEMO_SHOP },
+    data: { settings: JSON.stringify({ ...settings, quietHours: { ...settings.quietHours, enabled: false } }) },
+  });
 
   const eventKeys = crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const port = await freePort();
-  const env = demoServerEnv({ port, databaseUrl, apiKey: "faults-app", apiSecret, cronSecret, encryptionKey: crypto.randomBytes(32).toString("hex"), vapid: webpush.generateVAPIDKeys(), standins: standins.urls, logLevel: "error" });
+  const env = demoServerEnv({
+    port,
+    databaseUrl,
+    apiKey: "faults-app",
+    apiSecret,
+    cronSecret,
+    encryptionKey: crypto.randomBytes(32).toString("hex"),
+    vapid: webpush.generateVAPIDKeys(),
+    standins: standins.urls,
+    logLevel: "error",
+  });
   env.SENDGRID_EVENT_PUBLIC_KEY = eventKeys.publicKey.export({ type: "spki", format: "der" }).toString("base64");
   let server: ServerHandle = await startServer(root, env, path.join(dir, "server-0.log"));
   let reported = 0;
@@ -114,11 +131,22 @@ async function main() {
     reported += mails.length;
     const events = mails
       .filter((m) => m.body.custom_args?.message_id)
-      .map((m, i) => ({ email: m.body.personalizations[0].to[0].email, timestamp: Math.floor(Date.now() / 1000), event: "processed", sg_event_id: `evt-${reported}-${i}-${crypto.randomBytes(4).toString("hex")}`, message_id: m.body.custom_args!.message_id, shop: DEMO_SHOP }));
+      .map((m, i) => ({
+        email: m.body.personalizations[0].to[0].email,
+        timestamp: Math.floor(Date.now() / 1000),
+        event: "processed",
+        sg_event_id: `evt-${reported}-${i}-${crypto.randomBytes(4).toString("hex")}`,
+        message_id: m.body.custom_args!.message_id,
+        shop: DEMO_SHOP,
+      }));
     const body = JSON.stringify(events);
     const ts = String(Math.floor(Date.now() / 1000));
     const sig = crypto.sign("sha256", Buffer.from(ts + body), eventKeys.privateKey).toString("base64");
-    const res = await fetch(`${server.url}/webhooks/sendgrid`, { method: "POST", headers: { "Content-Type": "application/json", "X-Twilio-Email-Event-Webhook-Signature": sig, "X-Twilio-Email-Event-Webhook-Timestamp": ts }, body });
+    const res = await fetch(`${server.url}/webhooks/sendgrid`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Twilio-Email-Event-Webhook-Signature": sig, "X-Twilio-Email-Event-Webhook-Timestamp": ts },
+      body,
+    });
     if (res.status !== 200) throw new Error(`event webhook answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
     await res.text();
     eventsPosted += events.length;
@@ -127,19 +155,45 @@ async function main() {
     const first = reportedWa;
     reportedWa += taken.length;
     const statuses = taken
-      .map((c, i) => ({ id: `wamid.TEST${first + i + 1}`, status: "sent", timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: c.body.to, biz_opaque_callback_data: c.body.biz_opaque_callback_data }))
+      .map((c, i) => ({
+        id: `wamid.TEST${first + i + 1}`,
+        status: "sent",
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        recipient_id: c.body.to,
+        biz_opaque_callback_data: c.body.biz_opaque_callback_data,
+      }))
       .filter((st) => st.biz_opaque_callback_data);
     if (!statuses.length) return;
-    const waBody = JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "faults", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { phone_number_id: settings.whatsapp.phoneNumberId }, statuses } }] }] });
-    const wa = await fetch(`${server.url}/webhooks/whatsapp`, { method: "POST", headers: { "Content-Type": "application/json", "X-Hub-Signature-256": hubSignature(waBody, whatsappAppSecret) }, body: waBody });
+    const waBody = JSON.stringify({
+      object: "whatsapp_business_account",
+      entry: [
+        {
+          id: "faults",
+          changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { phone_number_id: settings.whatsapp.phoneNumberId }, statuses } }],
+        },
+      ],
+    });
+    const wa = await fetch(`${server.url}/webhooks/whatsapp`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Hub-Signature-256": hubSignature(waBody, whatsappAppSecret) },
+      body: waBody,
+    });
     if (wa.status !== 200) throw new Error(`WhatsApp webhook answered ${wa.status}: ${(await wa.text()).slice(0, 200)}`);
     await wa.text();
     eventsPosted += statuses.length;
   }
 
   // What the providers received, by our message id (SendGrid custom_args.message_id; WhatsApp biz_opaque_callback_data).
-  const sgIds = (from = 0) => standins.sendgrid.captured.slice(from).map((c) => c.body.custom_args?.message_id).filter((id): id is string => !!id);
-  const waIds = (from = 0) => standins.whatsapp.captured.slice(from).map((c) => c.body.biz_opaque_callback_data).filter((id): id is string => !!id);
+  const sgIds = (from = 0) =>
+    standins.sendgrid.captured
+      .slice(from)
+      .map((c) => c.body.custom_args?.message_id)
+      .filter((id): id is string => !!id);
+  const waIds = (from = 0) =>
+    standins.whatsapp.captured
+      .slice(from)
+      .map((c) => c.body.biz_opaque_callback_data)
+      .filter((id): id is string => !!id);
   const received = (): string[] => [...sgIds(), ...waIds()];
   /** Where each stand-in's log stands: what it receives from here on came later. */
   const position = () => ({ sg: standins.sendgrid.captured.length, wa: standins.whatsapp.captured.length });
@@ -180,7 +234,14 @@ async function main() {
   for (let i = 0; i < SHOPPERS; i++) {
     const token = `faults_${i}_${crypto.randomBytes(4).toString("hex")}`;
     tokens.push(token);
-    const base = { token, createdAt: T0, email: `shopper${i}@faults.example`, phone: `+1555${String(1_000_000 + i).slice(-7)}`, acceptsMarketing: true, acceptsSms: i % 2 === 0 };
+    const base = {
+      token,
+      createdAt: T0,
+      email: `shopper${i}@faults.example`,
+      phone: `+1555${String(1_000_000 + i).slice(-7)}`,
+      acceptsMarketing: true,
+      acceptsSms: i % 2 === 0,
+    };
     const create = checkoutPayload(base);
     const update = checkoutPayload({ ...base, updatedAt: new Date(T0.getTime() + 5 * 60_000) });
     const r = random();
@@ -214,7 +275,8 @@ async function main() {
     const p = checkoutPayload({ token, createdAt: T0, email: `poison${i}@faults.example` });
     const kind = i % 4;
     poison += 1;
-    if (kind === 0) jobs.push(() => deliver("checkouts/create", { ...p, line_items: [{ ...(p.line_items as Array<Record<string, unknown>>)[0], title: "Shirt\u0000" }] }));
+    if (kind === 0)
+      jobs.push(() => deliver("checkouts/create", { ...p, line_items: [{ ...(p.line_items as Array<Record<string, unknown>>)[0], title: "Shirt\u0000" }] }));
     else if (kind === 1) jobs.push(() => deliver("checkouts/create", { ...p, note: "half an emoji \uD83D" }));
     else if (kind === 2) jobs.push(() => deliver("checkouts/create", { ...p, token: `${token}${"x".repeat(600)}` }));
     else jobs.push(() => deliver("checkouts/create", p, { forge: true }));
@@ -225,9 +287,11 @@ async function main() {
     [jobs[i], jobs[j]] = [jobs[j], jobs[i]];
   }
   let next = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next < jobs.length) await jobs[next++]();
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < jobs.length) await jobs[next++]();
+    }),
+  );
 
   // 2. Ticks with kills.
   let generation = 0; // bumped at each kill: a tick of an older server that fails was killed under it
@@ -249,7 +313,11 @@ async function main() {
     }
   }
   async function nextDue(): Promise<Date | null> {
-    const c = await db.checkout.findFirst({ where: { shop: DEMO_SHOP, nextDueAt: { not: null } }, orderBy: { nextDueAt: "asc" }, select: { nextDueAt: true, leaseUntil: true } });
+    const c = await db.checkout.findFirst({
+      where: { shop: DEMO_SHOP, nextDueAt: { not: null } },
+      orderBy: { nextDueAt: "asc" },
+      select: { nextDueAt: true, leaseUntil: true },
+    });
     if (!c?.nextDueAt) return null;
     return c.leaseUntil && c.leaseUntil > c.nextDueAt ? new Date(c.leaseUntil.getTime() + 1) : c.nextDueAt;
   }
@@ -341,27 +409,47 @@ async function main() {
   }
   recordedDuplicates = dupIds.size;
   // In flight at each kill: received in that round, not recorded as sent when the process died.
-  const inFlight = snapshots.map((s) => new Set([...sgIds(s.from.sg).slice(0, s.at.sg - s.from.sg), ...waIds(s.from.wa).slice(0, s.at.wa - s.from.wa)].filter((id) => !s.recorded.has(id))).size);
+  const inFlight = snapshots.map(
+    (s) =>
+      new Set([...sgIds(s.from.sg).slice(0, s.at.sg - s.from.sg), ...waIds(s.from.wa).slice(0, s.at.wa - s.from.wa)].filter((id) => !s.recorded.has(id))).size,
+  );
   const alerts = staffAlerts();
   const alertDupes = alerts.length - new Set(alerts).size;
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
 
-  console.log(`bench:faults [${WHICH}] ${SHOPPERS} shoppers, ${KILLS} kills wanted, ${TICKS} concurrent ticks of batch ${BATCH}, stand-ins answer after 0-${2 * DELAY} ms, provider events ${EVENTS ? `on (${eventsPosted} posted)` : "off"}, seed ${arg("seed", "1")} (${secs} s)`);
-  console.log(`  deliveries sent       ${delivered} (${Object.entries(statuses).sort().map(([k, v]) => `${k}: ${v}`).join(", ")})`);
-  console.log(`  rows expected/stored  checkouts ${SHOPPERS}/${[...storedTokens].filter((t) => tokens.includes(t)).length}, orders ${ordered}/${orders}, poison ${poison} delivered / ${poisonStored} stored`);
+  console.log(
+    `bench:faults [${WHICH}] ${SHOPPERS} shoppers, ${KILLS} kills wanted, ${TICKS} concurrent ticks of batch ${BATCH}, stand-ins answer after 0-${2 * DELAY} ms, provider events ${EVENTS ? `on (${eventsPosted} posted)` : "off"}, seed ${arg("seed", "1")} (${secs} s)`,
+  );
+  console.log(
+    `  deliveries sent       ${delivered} (${Object.entries(statuses)
+      .sort()
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(", ")})`,
+  );
+  console.log(
+    `  rows expected/stored  checkouts ${SHOPPERS}/${[...storedTokens].filter((t) => tokens.includes(t)).length}, orders ${ordered}/${orders}, poison ${poison} delivered / ${poisonStored} stored`,
+  );
   console.log(`  kills                 ${kills} kill -9 mid-batch, ${restarts} restarts, ${tickCalls} tick calls (${rounds} rounds before completion)`);
   console.log(`  messages expected     ${expectedIds.size} (ledger: email and WhatsApp rows sent or still open; ${open} still open)`);
-  console.log(`  messages sent         ${[...expectedIds].filter((id) => times.has(id)).length} distinct, ${ids.length} received in all (${unknown} not in the ledger)`);
-  console.log(`  in flight at kills    ${inFlight.reduce((a, b) => a + b, 0)} in all, at most ${Math.max(0, ...inFlight)} at one kill (received by a stand-in, answer not recorded when the process died)`);
+  console.log(
+    `  messages sent         ${[...expectedIds].filter((id) => times.has(id)).length} distinct, ${ids.length} received in all (${unknown} not in the ledger)`,
+  );
+  console.log(
+    `  in flight at kills    ${inFlight.reduce((a, b) => a + b, 0)} in all, at most ${Math.max(0, ...inFlight)} at one kill (received by a stand-in, answer not recorded when the process died)`,
+  );
   const extraOf = (list: string[]) => {
     const m = new Map<string, number>();
     for (const id of list) m.set(id, (m.get(id) ?? 0) + 1);
     return [...m.values()].reduce((a, n) => a + n - 1, 0);
   };
-  console.log(`  duplicates            ${duplicates} message ids received twice or more (${extraSends} extra sends: email ${extraOf(sgIds())}, WhatsApp ${extraOf(waIds())}; each one was in flight at a kill)`);
+  console.log(
+    `  duplicates            ${duplicates} message ids received twice or more (${extraSends} extra sends: email ${extraOf(sgIds())}, WhatsApp ${extraOf(waIds())}; each one was in flight at a kill)`,
+  );
   console.log(`  duplicates of recorded sends ${recordedDuplicates} (must be 0)`);
   console.log(`  lost                  ${lost} (expected but never received)`);
-  console.log(`  staff alerts          ${alerts.length} (${alertDupes} repeated); ticks that answered (killed ones not counted): failed ${tickTotals.failed}, recordedApart ${tickTotals.recordedApart}, alreadyAccepted ${tickTotals.alreadyAccepted}`);
+  console.log(
+    `  staff alerts          ${alerts.length} (${alertDupes} repeated); ticks that answered (killed ones not counted): failed ${tickTotals.failed}, recordedApart ${tickTotals.recordedApart}, alreadyAccepted ${tickTotals.alreadyAccepted}`,
+  );
   const ok = recordedDuplicates === 0 && lost === 0 && poisonStored === 0 && open === 0 && extraSends <= inFlight.reduce((a, b) => a + b, 0);
   console.log(ok ? "  OK: 0 lost, 0 duplicates of recorded sends, no poison stored" : "  PROBLEM: see the figures above");
   return ok ? 0 : 1;

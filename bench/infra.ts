@@ -96,7 +96,9 @@ function print(title: string, figures: Figure[], oursName: string) {
   console.log(`  ${"side".padEnd(44)} ${"ops".padStart(7)} ${"CPU µs/op".padStart(10)} ${"wall µs/op".padStart(11)} ${"CPU ratio".padStart(10)}`);
   for (const f of figures) {
     const ratio = f === ours ? "1.00" : (f.cpuUs / ours.cpuUs).toFixed(2);
-    console.log(`  ${f.name.padEnd(44)} ${String(f.ops).padStart(7)} ${f.cpuUs.toFixed(2).padStart(10)} ${f.wallUs.toFixed(2).padStart(11)} ${ratio.padStart(10)}`);
+    console.log(
+      `  ${f.name.padEnd(44)} ${String(f.ops).padStart(7)} ${f.cpuUs.toFixed(2).padStart(10)} ${f.wallUs.toFixed(2).padStart(11)} ${ratio.padStart(10)}`,
+    );
   }
 }
 
@@ -134,7 +136,14 @@ if (ONLY.has("hmac")) {
     logger: { level: LogSeverity.Error },
     future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
   });
-  const api = shopifyApi({ apiKey: "bench-key", apiSecretKey: SECRET, hostName: "127.0.0.1", apiVersion: API_VERSION, isEmbeddedApp: true, logger: { level: LogSeverity.Error } });
+  const api = shopifyApi({
+    apiKey: "bench-key",
+    apiSecretKey: SECRET,
+    hostName: "127.0.0.1",
+    apiVersion: API_VERSION,
+    isEmbeddedApp: true,
+    logger: { level: LogSeverity.Error },
+  });
 
   const body = JSON.stringify(documented("checkouts/update"));
   const hmac = getHmac(body, SECRET);
@@ -184,7 +193,11 @@ if (ONLY.has("hmac")) {
     N,
     ROUNDS,
   );
-  print(`Webhook HMAC verification: one signed checkouts/update delivery (documented example, ${body.length} bytes)`, figures, "ours (readBodyLimited + verifyShopifyWebhook)");
+  print(
+    `Webhook HMAC verification: one signed checkouts/update delivery (documented example, ${body.length} bytes)`,
+    figures,
+    "ours (readBodyLimited + verifyShopifyWebhook)",
+  );
   const expected = figures.reduce((s, f) => s + f.ops, 0) + 3 * Math.min(500, N);
   if (accepted !== expected) throw new Error(`only ${accepted} of ${expected} deliveries were accepted`);
 }
@@ -194,8 +207,14 @@ if (ONLY.has("json")) {
   const { CheckoutPayload, checkoutFastPath } = await import("../app/lib/shopify-payloads");
   const example = documented("checkouts/create");
   const lines = example.line_items as Array<Record<string, unknown>>;
-  const big = { ...example, line_items: Array.from({ length: 50 }, (_, i) => ({ ...structuredClone(lines[i % lines.length]), title: `Line ${i}`, variant_id: 808950810 + i })) };
-  for (const [label, payload] of [["documented checkouts/create example", example], ["the same with 50 line items", big]] as const) {
+  const big = {
+    ...example,
+    line_items: Array.from({ length: 50 }, (_, i) => ({ ...structuredClone(lines[i % lines.length]), title: `Line ${i}`, variant_id: 808950810 + i })),
+  };
+  for (const [label, payload] of [
+    ["documented checkouts/create example", example],
+    ["the same with 50 line items", big],
+  ] as const) {
     const text = JSON.stringify(payload);
     if (checkoutFastPath(JSON.parse(text)) === null) throw new Error(`the fast path does not answer ${label}`);
     // Each op parses a body already JSON.parse'd (as the route hands it over); the objects are built ahead.
@@ -227,8 +246,16 @@ if (ONLY.has("graphql")) {
     const { adminGraphqlFor } = await import("../app/shopify/admin-graphql.server");
     const { ShopProfile } = await import("../app/shopify/graphql/shop-profile");
 
-    const api = shopifyApi({ apiKey: "bench-key", apiSecretKey: SECRET, hostName: "127.0.0.1", apiVersion: API_VERSION, isEmbeddedApp: true, logger: { level: LogSeverity.Error } });
-    setAbstractFetchFunc(((input: string | URL | Request, init?: RequestInit) => fetch(String(input).replace(/^https:\/\/([^/]+)\//, `${baseUrl}/$1/`), init)) as typeof fetch);
+    const api = shopifyApi({
+      apiKey: "bench-key",
+      apiSecretKey: SECRET,
+      hostName: "127.0.0.1",
+      apiVersion: API_VERSION,
+      isEmbeddedApp: true,
+      logger: { level: LogSeverity.Error },
+    });
+    setAbstractFetchFunc(((input: string | URL | Request, init?: RequestInit) =>
+      fetch(String(input).replace(/^https:\/\/([^/]+)\//, `${baseUrl}/$1/`), init)) as typeof fetch);
     const session = new Session({ id: `offline_${SHOP}`, shop: SHOP, state: "bench", isOnline: false, accessToken: TOKEN });
     // As the app uses each: ours made per shop (the engine's deps), the library's client made from the session.
     const ours = adminGraphqlFor(SHOP, { baseUrl: `${baseUrl}/{shop}`, loadAccessToken: async () => TOKEN });
@@ -254,7 +281,11 @@ if (ONLY.has("graphql")) {
       GRAPHQL_N,
       ROUNDS,
     );
-    print("Admin GraphQL client: ShopProfile against the local stand-in (client CPU only; wall includes the round trip)", figures, "ours (adminGraphqlFor().request)");
+    print(
+      "Admin GraphQL client: ShopProfile against the local stand-in (client CPU only; wall includes the round trip)",
+      figures,
+      "ours (adminGraphqlFor().request)",
+    );
   } finally {
     child.disconnect();
   }

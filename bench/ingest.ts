@@ -141,7 +141,11 @@ function buildIfNeeded() {
   const hasBenchRoute = () => fs.existsSync(out) && fs.readFileSync(out, "utf8").includes("bench.empty");
   if (!process.argv.includes("--no-build") && (!fs.existsSync(out) || fs.statSync(out).mtimeMs < sources || !hasBenchRoute())) {
     console.log("building (remix build)...");
-    const res = spawnSync(process.execPath, [path.join(root, "node_modules", "@remix-run", "dev", "dist", "cli.js"), "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "production", BENCH_BUILD: "1" } });
+    const res = spawnSync(process.execPath, [path.join(root, "node_modules", "@remix-run", "dev", "dist", "cli.js"), "build"], {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, NODE_ENV: "production", BENCH_BUILD: "1" },
+    });
     if (res.status !== 0) throw new Error("remix build failed");
   }
   if (!hasBenchRoute()) throw new Error("build/index.js has no bench.empty route: rebuild with BENCH_BUILD=1 (npx remix build)");
@@ -458,7 +462,8 @@ function merged(runs: RunResult[]): RunResult {
   const sum = (f: (r: RunResult) => number) => runs.reduce((a, r) => a + f(r), 0);
   const requests = sum((r) => r.requests);
   const seconds = sum((r) => r.seconds);
-  const weighted = (f: (r: RunResult) => number | undefined) => (runs.every((r) => f(r) !== undefined) ? sum((r) => (f(r) as number) * r.requests) / requests : undefined);
+  const weighted = (f: (r: RunResult) => number | undefined) =>
+    runs.every((r) => f(r) !== undefined) ? sum((r) => (f(r) as number) * r.requests) / requests : undefined;
   const outcomes: Record<string, number> = {};
   for (const r of runs) for (const [k, v] of Object.entries(r.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + v;
   const cpuMs = weighted((r) => r.cpuMs);
@@ -532,10 +537,21 @@ async function freshDatabase(kind: string): Promise<Database> {
 }
 
 function migrateAndSeed(url: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, NODE_ENV: "production", LOG_LEVEL: "warn", SHOPIFY_API_KEY: "bench-key", SHOPIFY_API_SECRET: SECRET };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: url,
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+    SHOPIFY_API_KEY: "bench-key",
+    SHOPIFY_API_SECRET: SECRET,
+  };
   const setup = spawnSync(process.execPath, [path.join(root, "scripts", "db.mjs"), "setup"], { cwd: root, env, encoding: "utf8" });
   if (setup.status !== 0) throw new Error(`migration failed:\n${setup.stdout}${setup.stderr}`);
-  const seed = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "bench", "ingest.ts"), "--seed"], { cwd: root, env, encoding: "utf8" });
+  const seed = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "bench", "ingest.ts"), "--seed"], {
+    cwd: root,
+    env,
+    encoding: "utf8",
+  });
   if (seed.status !== 0) throw new Error(`seeding the shop failed:\n${seed.stdout}${seed.stderr}`);
 }
 
@@ -551,20 +567,25 @@ interface DbReport {
   check: { ok: boolean; lines: string[] };
 }
 
-const fmt = (r: RunResult) => `${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   (${r.requests} requests in ${r.seconds.toFixed(1)} s${r.non2xx ? `, ${r.non2xx} non-2xx` : ""}${r.errors ? `, ${r.errors} errors` : ""}${r.timeouts ? `, ${r.timeouts} timeouts` : ""})${r.cpuMs !== undefined ? `   server CPU ${r.cpuMs.toFixed(2)} ms/request` : ""}${r.dbCpuMs !== undefined ? ` + PostgreSQL ${r.dbCpuMs.toFixed(2)}` : ""}`;
+const fmt = (r: RunResult) =>
+  `${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   (${r.requests} requests in ${r.seconds.toFixed(1)} s${r.non2xx ? `, ${r.non2xx} non-2xx` : ""}${r.errors ? `, ${r.errors} errors` : ""}${r.timeouts ? `, ${r.timeouts} timeouts` : ""})${r.cpuMs !== undefined ? `   server CPU ${r.cpuMs.toFixed(2)} ms/request` : ""}${r.dbCpuMs !== undefined ? ` + PostgreSQL ${r.dbCpuMs.toFixed(2)}` : ""}`;
 
 async function benchDatabase(kind: string, serverKind: string): Promise<DbReport> {
   const database = await freshDatabase(kind);
   cleanups.push(database.stop);
   const script = serverKind === "express" ? path.join(root, "bench", "express-server.mjs") : path.join(root, "server.mjs");
-  console.log(`\n=== ${database.label} on ${path.relative(root, script)}: ${N} webhooks in ${ROUNDS} round(s), concurrency ${CONNECTIONS}, WEB_CONCURRENCY=${WORKERS}${POOL ? `, DATABASE_POOL_MAX=${POOL}` : ""} ===`);
+  console.log(
+    `\n=== ${database.label} on ${path.relative(root, script)}: ${N} webhooks in ${ROUNDS} round(s), concurrency ${CONNECTIONS}, WEB_CONCURRENCY=${WORKERS}${POOL ? `, DATABASE_POOL_MAX=${POOL}` : ""} ===`,
+  );
   migrateAndSeed(database.url);
 
   const runId = `b${Date.now().toString(36)}${kind[0]}`;
   const warm = makeDeliveries(`${runId}w`, WARMUP + CONNECTIONS);
   const deliveries = makeDeliveries(runId, N + CONNECTIONS);
   const bodySizes = deliveries.slice(0, 100).map((d) => d.body.length);
-  console.log(`payload ~${Math.round(bodySizes.reduce((a, b) => a + b, 0) / bodySizes.length)} bytes, 5 line items; ${Math.floor(N * DUP_RATE)} repeated deliveries among ${N}`);
+  console.log(
+    `payload ~${Math.round(bodySizes.reduce((a, b) => a + b, 0) / bodySizes.length)} bytes, 5 line items; ${Math.floor(N * DUP_RATE)} repeated deliveries among ${N}`,
+  );
 
   const port = await freePort();
   const serverEnv: NodeJS.ProcessEnv = {
@@ -602,13 +623,20 @@ async function benchDatabase(kind: string, serverKind: string): Promise<DbReport
       const slice = deliveries.slice(r * per, r * per + amount + CONNECTIONS);
       emptyRounds.push(await load(port, slice, amount, { path: "/bench/empty", pid: server.pid }));
       oursRounds.push(await load(port, slice, amount, { track: true, pid: server.pid }));
-      if (ROUNDS > 1) console.log(`  round ${r + 1}: empty ${emptyRounds[r].rps.toFixed(0)}/s, ours ${oursRounds[r].rps.toFixed(0)}/s (${(oursRounds[r].rps / emptyRounds[r].rps).toFixed(2)})`);
+      if (ROUNDS > 1)
+        console.log(
+          `  round ${r + 1}: empty ${emptyRounds[r].rps.toFixed(0)}/s, ours ${oursRounds[r].rps.toFixed(0)}/s (${(oursRounds[r].rps / emptyRounds[r].rps).toFixed(2)})`,
+        );
     }
     const empty = merged(emptyRounds);
     const ours = merged(oursRounds);
     console.log(`empty Remix action ${fmt(empty)}`);
     console.log(`ours (webhooks)    ${fmt(ours)}`);
-    console.log(`  outcomes: ${Object.entries(ours.outcomes).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    console.log(
+      `  outcomes: ${Object.entries(ours.outcomes)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
+    );
     const rss = peakRss(server.pid!);
     await stopChild(server);
 
@@ -641,7 +669,8 @@ async function benchDatabase(kind: string, serverKind: string): Promise<DbReport
     ];
     // Correctness: nothing acknowledged is missing, nothing is stored twice, nothing stored that was not sent, and
     // anything stored without an answer is explained by a request that got no answer.
-    const ok = lost === 0 && db.duplicatedIds === 0 && ghosts === 0 && unacked <= unanswered && db.checkouts >= ackedTokens.size && ours.non2xx + warmRun.non2xx === 0;
+    const ok =
+      lost === 0 && db.duplicatedIds === 0 && ghosts === 0 && unacked <= unanswered && db.checkouts >= ackedTokens.size && ours.non2xx + warmRun.non2xx === 0;
     console.log(`rows check: ${ok ? "OK" : "FAILED"}`);
     if (ours.non2xx + warmRun.non2xx > 0) console.log(`  (server log: ${logFile})`);
     for (const l of lines) console.log(`  ${l}`);
@@ -656,7 +685,12 @@ async function benchDatabase(kind: string, serverKind: string): Promise<DbReport
 }
 
 async function main() {
-  console.log(`bench:ingest  ${new Date().toISOString()}  ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, load avg ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `bench:ingest  ${new Date().toISOString()}  ${os.cpus().length} x ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, load avg ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   buildIfNeeded();
   const reports: DbReport[] = [];
   for (const s of SERVERS) if (s !== "ours" && s !== "express") throw new Error(`--server must be ours, express or both, not ${s}`);
@@ -689,14 +723,26 @@ async function main() {
     const plain = reports.map((r) => ({
       database: r.database,
       server: r.server,
-      ...Object.fromEntries((["ours", "empty", "bare"] as const).map((k) => [k, { rps: Math.round(r[k].rps), p50: r[k].p50, p99: r[k].p99, cpuMs: r[k].cpuMs, requests: r[k].requests, non2xx: r[k].non2xx, errors: r[k].errors }])),
+      ...Object.fromEntries(
+        (["ours", "empty", "bare"] as const).map((k) => [
+          k,
+          { rps: Math.round(r[k].rps), p50: r[k].p50, p99: r[k].p99, cpuMs: r[k].cpuMs, requests: r[k].requests, non2xx: r[k].non2xx, errors: r[k].errors },
+        ]),
+      ),
       ratioEmpty: r.ours.rps / r.empty.rps,
       ratioBare: r.ours.rps / r.bare.rps,
       rssMb: r.rss,
       check: r.check,
       outcomes: r.ours.outcomes,
     }));
-    fs.writeFileSync(JSON_OUT, JSON.stringify({ at: new Date().toISOString(), n: N, workers: WORKERS, connections: CONNECTIONS, pool: POOL || null, loadavg: os.loadavg(), reports: plain }, null, 2));
+    fs.writeFileSync(
+      JSON_OUT,
+      JSON.stringify(
+        { at: new Date().toISOString(), n: N, workers: WORKERS, connections: CONNECTIONS, pool: POOL || null, loadavg: os.loadavg(), reports: plain },
+        null,
+        2,
+      ),
+    );
   }
   // The rows check is a correctness failure; missing a throughput target is reported, not an error.
   if (!reports.every((r) => r.check.ok)) process.exitCode = 1;

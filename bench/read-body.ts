@@ -40,6 +40,9 @@ for (let round = 0; round <= ROUNDS; round++) {
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-for (const [name, xs] of Object.entries(times)) console.log(`${name.padEnd(26)} median ${median(xs).toFixed(2)} us of CPU per request (rounds: ${xs.map((x) => x.toFixed(1)).join(" ")})`);
+for (const [name, xs] of Object.entries(times))
+  console.log(`${name.padEnd(26)} median ${median(xs).toFixed(2)} us of CPU per request (rounds: ${xs.map((x) => x.toFixed(1)).join(" ")})`);
 const [today, removed] = Object.values(times).map(median);
-console.log(`the global saved ${(today - removed).toFixed(2)} us per request (${(today / removed).toFixed(2)}x of new Request + rebuild + read); a webhook costs 550-700 us of server CPU`);
+console.log(
+  `the global saved ${(today - removed).toFixed(2)} us per request (${(today / removed).toFixed(2)}x of new Request + rebuild + read); a webhook costs 550-700 us of server CPU`,
+);

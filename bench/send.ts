@@ -79,7 +79,18 @@ function message(i: number, channel: "email" | "push", now: Date): OutboundMessa
   return {
     messageId: `bench_${channel}_${i}`,
     channel,
-    shop: { domain: "bench-shop.myshopify.com", name: "Bench Shop", email: "owner@bench.example", currency: "USD", timezone: "UTC", primaryDomain: "bench.example", contactEmail: null, primaryLocale: null, billingAddress: null, settings: DEFAULT_SETTINGS },
+    shop: {
+      domain: "bench-shop.myshopify.com",
+      name: "Bench Shop",
+      email: "owner@bench.example",
+      currency: "USD",
+      timezone: "UTC",
+      primaryDomain: "bench.example",
+      contactEmail: null,
+      primaryLocale: null,
+      billingAddress: null,
+      settings: DEFAULT_SETTINGS,
+    },
     checkout: {
       id: `c${i}`,
       token: `tok_${i}`,
@@ -93,7 +104,16 @@ function message(i: number, channel: "email" | "push", now: Date): OutboundMessa
       subtotalMinor: 9600,
       totalMinor: 9600,
       lineItems: [
-        { title: "Linen Shirt", variantTitle: "M / Sand", variantId: "1", productId: "2", quantity: 1, priceMinor: 5900, imageUrl: "https://cdn.shopify.com/s/files/shirt.jpg", sku: "S" },
+        {
+          title: "Linen Shirt",
+          variantTitle: "M / Sand",
+          variantId: "1",
+          productId: "2",
+          quantity: 1,
+          priceMinor: 5900,
+          imageUrl: "https://cdn.shopify.com/s/files/shirt.jpg",
+          sku: "S",
+        },
         { title: "Canvas Tote", variantTitle: null, variantId: "3", productId: "4", quantity: 2, priceMinor: 1850, imageUrl: null, sku: "T" },
       ],
       abandonedCheckoutUrl: `https://bench-shop.myshopify.com/checkouts/tok_${i}/recover?key=k`,
@@ -138,7 +158,17 @@ async function main() {
   // One sender and its encryption pool (the same worker count as production would start).
   const workers = pushEncryptWorkers();
   const encryptPool = createPushEncryptPool({ workers });
-  const sender = createPushSender({ vapid: async () => vapid, appUrl: APP_URL, linkKey, store, allowedHosts: ["localhost"], testCa: rx.ca, allowNonPublic: true, maxSockets: CONCURRENCY, encrypt: (text, keys) => encryptPool.encrypt(text, keys) });
+  const sender = createPushSender({
+    vapid: async () => vapid,
+    appUrl: APP_URL,
+    linkKey,
+    store,
+    allowedHosts: ["localhost"],
+    testCa: rx.ca,
+    allowNonPublic: true,
+    maxSockets: CONCURRENCY,
+    encrypt: (text, keys) => encryptPool.encrypt(text, keys),
+  });
   let pushFailed = 0;
   const pushTask = async (i: number) => {
     const r = await sender.send(message(i, "push", now));
@@ -149,7 +179,14 @@ async function main() {
 
   // Raw HTTPS POSTs of the same size (an encrypted push body is the plaintext + 103 bytes of header, tag, padding),
   // with the same headers, answered by the same receiver the same way (201 + Location).
-  const sample = JSON.stringify({ title: "You left something at Bench Shop", body: "Linen Shirt (M / Sand) and 2 more items are still in your cart. Tap to finish your order.", url: `${APP_URL}/r/${"x".repeat(60)}`, tag: "t".repeat(32), messageId: "bench_push_0", image: "https://cdn.shopify.com/s/files/shirt.jpg" });
+  const sample = JSON.stringify({
+    title: "You left something at Bench Shop",
+    body: "Linen Shirt (M / Sand) and 2 more items are still in your cart. Tap to finish your order.",
+    url: `${APP_URL}/r/${"x".repeat(60)}`,
+    tag: "t".repeat(32),
+    messageId: "bench_push_0",
+    image: "https://cdn.shopify.com/s/files/shirt.jpg",
+  });
   const rawBody = crypto.randomBytes(Buffer.byteLength(sample) + 103);
   const agent = new https.Agent({ keepAlive: true, maxSockets: CONCURRENCY, ca: rx.ca });
   const rawUrl = new URL(`${rx.origin}/raw`);
@@ -161,7 +198,8 @@ async function main() {
     "Content-Encoding": "aes128gcm",
     "Content-Type": "application/octet-stream",
     "Content-Length": rawBody.length,
-    Authorization: webpush.getVapidHeaders(rx.origin, vapid.subject, vapid.publicKey, vapid.privateKey, "aes128gcm", Math.floor(Date.now() / 1000) + 3600).Authorization,
+    Authorization: webpush.getVapidHeaders(rx.origin, vapid.subject, vapid.publicKey, vapid.privateKey, "aes128gcm", Math.floor(Date.now() / 1000) + 3600)
+      .Authorization,
   };
   const rawPost = () =>
     new Promise<void>((resolve, reject) => {
@@ -188,12 +226,22 @@ async function main() {
   const rate = (t: Timing) => Math.round((N / t.ms) * 1000);
   const cpuPer = (t: Timing) => (t.cpuMs / N).toFixed(3);
   const mainPer = (t: Timing) => (t.mainCpuMs / N).toFixed(3);
-  console.log(`bench:send  n=${N} concurrency=${CONCURRENCY} node ${process.version} push encryption workers=${workers} (sender and stand-ins share this process)`);
-  console.log(`email  ${rate(emailT).toLocaleString("en-US").padStart(7)} messages/s  (${(emailT.ms / 1000).toFixed(2)} s, ${cpuPer(emailT)} ms CPU each, ${emailFailed} not sent, stand-in received ${sg.count - 1})`);
-  console.log(`${"push".padEnd(6)} ${rate(pushT).toLocaleString("en-US").padStart(7)} messages/s  (${(pushT.ms / 1000).toFixed(2)} s, ${cpuPer(pushT)} ms CPU each, ${mainPer(pushT)} on the main thread, ${pushFailed} not sent, ${encryptPool.stats.worker} encrypted on a worker)`);
-  console.log(`${"raw".padEnd(6)} ${rate(rawT).toLocaleString("en-US").padStart(7)} POSTs/s     (${(rawT.ms / 1000).toFixed(2)} s, ${cpuPer(rawT)} ms CPU each, ${mainPer(rawT)} on the main thread, ${rawBody.length} bytes each)`);
+  console.log(
+    `bench:send  n=${N} concurrency=${CONCURRENCY} node ${process.version} push encryption workers=${workers} (sender and stand-ins share this process)`,
+  );
+  console.log(
+    `email  ${rate(emailT).toLocaleString("en-US").padStart(7)} messages/s  (${(emailT.ms / 1000).toFixed(2)} s, ${cpuPer(emailT)} ms CPU each, ${emailFailed} not sent, stand-in received ${sg.count - 1})`,
+  );
+  console.log(
+    `${"push".padEnd(6)} ${rate(pushT).toLocaleString("en-US").padStart(7)} messages/s  (${(pushT.ms / 1000).toFixed(2)} s, ${cpuPer(pushT)} ms CPU each, ${mainPer(pushT)} on the main thread, ${pushFailed} not sent, ${encryptPool.stats.worker} encrypted on a worker)`,
+  );
+  console.log(
+    `${"raw".padEnd(6)} ${rate(rawT).toLocaleString("en-US").padStart(7)} POSTs/s     (${(rawT.ms / 1000).toFixed(2)} s, ${cpuPer(rawT)} ms CPU each, ${mainPer(rawT)} on the main thread, ${rawBody.length} bytes each)`,
+  );
   const ratio = rate(pushT) / rate(rawT);
-  console.log(`push/raw ratio ${ratio.toFixed(2)} by wall clock, ${(rawT.cpuMs / pushT.cpuMs).toFixed(2)} by CPU time, ${(rawT.mainCpuMs / pushT.mainCpuMs).toFixed(2)} by main-thread CPU time (target >= 0.5) ${ratio >= 0.5 ? "OK" : "BELOW TARGET"}`);
+  console.log(
+    `push/raw ratio ${ratio.toFixed(2)} by wall clock, ${(rawT.cpuMs / pushT.cpuMs).toFixed(2)} by CPU time, ${(rawT.mainCpuMs / pushT.mainCpuMs).toFixed(2)} by main-thread CPU time (target >= 0.5) ${ratio >= 0.5 ? "OK" : "BELOW TARGET"}`,
+  );
   await encryptPool.close();
   agent.destroy();
   await sg.close();

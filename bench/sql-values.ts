@@ -38,7 +38,21 @@ const h = createDb(pg.url);
 const pool = pgPoolOf(h.db)!;
 const sql = { db: h.db, provider: h.provider };
 
-const LEDGER_COLUMNS = ["id", "shop", "checkout_id", "step_id", "step_index", "channel", "status", "skip_reason", "recipient", "incentive_code", "attempts", "created_at", "updated_at"];
+const LEDGER_COLUMNS = [
+  "id",
+  "shop",
+  "checkout_id",
+  "step_id",
+  "step_index",
+  "channel",
+  "status",
+  "skip_reason",
+  "recipient",
+  "incentive_code",
+  "attempts",
+  "created_at",
+  "updated_at",
+];
 const subject = "Tu carrito te espera, O'Brien 😀 \\ 50% off";
 const body = `<p>Hi O'Brien,</p><p>Your cart is waiting: <a href="https://${SHOP}/checkouts/x/recover?key=k">complete your order</a>.</p>`.repeat(8);
 
@@ -58,12 +72,31 @@ function chunks<T>(rows: T[]): T[][] {
 }
 
 async function insertLedger(v: Variant, round: number, k: number) {
-  const rows = Array.from({ length: ROWS }, (_, i) => [`m${k}_${round}_${i}`, SHOP, `c${k}`, `s${round}_${i}`, 0, "email", "sending", null, `shopper+${i}@example.com`, null, 0, NOW, NOW]);
+  const rows = Array.from({ length: ROWS }, (_, i) => [
+    `m${k}_${round}_${i}`,
+    SHOP,
+    `c${k}`,
+    `s${round}_${i}`,
+    0,
+    "email",
+    "sending",
+    null,
+    `shopper+${i}@example.com`,
+    null,
+    0,
+    NOW,
+    NOW,
+  ]);
   if (v === "bound via pg (now)") return void (await bulkInsert(sql, "message", LEDGER_COLUMNS, rows));
   if (v === "json via pg") {
     for (const part of chunks(rows)) {
-      const json = JSON.stringify(part.map((r) => Object.fromEntries(LEDGER_COLUMNS.map((c, i) => [c, r[i] instanceof Date ? (r[i] as Date).toISOString().slice(0, -1) : r[i]]))));
-      await pool.query({ text: `INSERT INTO message (${LEDGER_COLUMNS.join(", ")}) SELECT ${LEDGER_COLUMNS.join(", ")} FROM json_populate_recordset(NULL::message, $1::json) ON CONFLICT DO NOTHING RETURNING id`, values: [json] });
+      const json = JSON.stringify(
+        part.map((r) => Object.fromEntries(LEDGER_COLUMNS.map((c, i) => [c, r[i] instanceof Date ? (r[i] as Date).toISOString().slice(0, -1) : r[i]]))),
+      );
+      await pool.query({
+        text: `INSERT INTO message (${LEDGER_COLUMNS.join(", ")}) SELECT ${LEDGER_COLUMNS.join(", ")} FROM json_populate_recordset(NULL::message, $1::json) ON CONFLICT DO NOTHING RETURNING id`,
+        values: [json],
+      });
     }
     return;
   }
@@ -74,7 +107,14 @@ async function insertLedger(v: Variant, round: number, k: number) {
 }
 
 async function recordSent(v: Variant, round: number, k: number) {
-  const rows = Array.from({ length: ROWS }, (_, i) => ({ id: `m${k}_${round}_${i}`, providerId: `sg-${round}-${i}`, recipient: null, subject, bodyHtml: body, bodyText: body }));
+  const rows = Array.from({ length: ROWS }, (_, i) => ({
+    id: `m${k}_${round}_${i}`,
+    providerId: `sg-${round}-${i}`,
+    recipient: null,
+    subject,
+    bodyHtml: body,
+    bodyText: body,
+  }));
   if (v === "bound via pg (now)" || v === "json via pg") return markSent(sql, rows, NOW);
   for (const part of chunks(rows)) {
     const values = part.map((r) => `(${[r.id, r.providerId, r.recipient, r.subject, r.bodyHtml, r.bodyText].map(literal).join(", ")})`).join(", ");
@@ -116,11 +156,16 @@ try {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const per1000 = (ms: number) => (ms / ROWS) * 1000;
   const base = times.get("bound via pg (now)")!;
-  console.log(`${ROWS.toLocaleString("en-US")} rows per round (${PER_STATEMENT} per statement), ${ROUNDS} rounds; median ms per 1,000 rows; load ${(await import("node:os")).loadavg()[0].toFixed(1)}`);
+  console.log(
+    `${ROWS.toLocaleString("en-US")} rows per round (${PER_STATEMENT} per statement), ${ROUNDS} rounds; median ms per 1,000 rows; load ${(await import("node:os")).loadavg()[0].toFixed(1)}`,
+  );
   for (const v of VARIANTS) {
     const t = times.get(v)!;
     const [ins, upd] = [per1000(median(t.insert)), per1000(median(t.update))];
-    const ratio = v === "bound via pg (now)" ? "" : `  (bound/this: insert ${(median(base.insert) / median(t.insert)).toFixed(2)}, update ${(median(base.update) / median(t.update)).toFixed(2)})`;
+    const ratio =
+      v === "bound via pg (now)"
+        ? ""
+        : `  (bound/this: insert ${(median(base.insert) / median(t.insert)).toFixed(2)}, update ${(median(base.update) / median(t.update)).toFixed(2)})`;
     console.log(`  ${v.padEnd(30)} ledger INSERT ${ins.toFixed(1)} ms, markSent UPDATE ${upd.toFixed(1)} ms${ratio}`);
   }
   console.log(sent === expected ? `rows check: ${sent.toLocaleString("en-US")} sent, as expected` : `MISMATCH: ${sent} sent, expected ${expected}`);

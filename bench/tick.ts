@@ -88,7 +88,11 @@ async function benchOne(provider: "sqlite" | "postgresql") {
       const ok = (await h.db.message.count({ where: { status: "sent" } })) === n && sent === n;
       rows.push({ n, ms, rss: peak });
       if (args.includes("--profile")) {
-        console.log(`[${provider}] phases (ms): ${Object.entries(engineProfile).map(([k, v]) => `${k} ${Math.round(v)}`).join(", ")}`);
+        console.log(
+          `[${provider}] phases (ms): ${Object.entries(engineProfile)
+            .map(([k, v]) => `${k} ${Math.round(v)}`)
+            .join(", ")}`,
+        );
         for (const k of Object.keys(engineProfile)) delete engineProfile[k];
       }
       console.log(
@@ -101,7 +105,9 @@ async function benchOne(provider: "sqlite" | "postgresql") {
       const small = rows[0];
       const big = rows[rows.length - 1];
       const ratio = big.ms / big.n / (small.ms / small.n);
-      console.log(`[${provider}] time per checkout at ${big.n.toLocaleString("en-US")} / ${small.n.toLocaleString("en-US")}: ${ratio.toFixed(2)} (target <= 1.5)`);
+      console.log(
+        `[${provider}] time per checkout at ${big.n.toLocaleString("en-US")} / ${small.n.toLocaleString("en-US")}: ${ratio.toFixed(2)} (target <= 1.5)`,
+      );
     }
   } finally {
     await h.db.$disconnect();

@@ -76,7 +76,12 @@ export class Inbox {
           channel: staff ? "staff" : "email",
           to,
           subject: b.subject,
-          preview: text.split("\n").filter((l) => l.trim()).slice(2, 3).join(" ").slice(0, 140),
+          preview: text
+            .split("\n")
+            .filter((l) => l.trim())
+            .slice(2, 3)
+            .join(" ")
+            .slice(0, 140),
           link: firstMatch(/Return to your cart: (\S+)/, text),
           incentiveLink: firstMatch(/Apply it: (\S+)/, text),
           code: firstMatch(/with code (\S+) \(valid/, text),
@@ -110,7 +115,17 @@ export class Inbox {
       const all = wa.messages();
       for (; this.seen.whatsapp < all.length; this.seen.whatsapp++) {
         const m = all[this.seen.whatsapp];
-        add({ channel: "whatsapp", to: m.to, subject: m.template ?? "WhatsApp", preview: m.text.slice(0, 160), link: m.link, incentiveLink: null, code: null, stepId: null, replyTo: null });
+        add({
+          channel: "whatsapp",
+          to: m.to,
+          subject: m.template ?? "WhatsApp",
+          preview: m.text.slice(0, 160),
+          link: m.link,
+          incentiveLink: null,
+          code: null,
+          stepId: null,
+          replyTo: null,
+        });
       }
     }
     return fresh;

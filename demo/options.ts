@@ -14,7 +14,17 @@ export interface DemoOptions {
   help: boolean;
 }
 
-export const DEFAULTS: DemoOptions = { shoppers: 40, seed: "checkout-recovery", speed: 2, serve: true, port: null, dir: null, forceBuild: false, quiet: false, help: false };
+export const DEFAULTS: DemoOptions = {
+  shoppers: 40,
+  seed: "checkout-recovery",
+  speed: 2,
+  serve: true,
+  port: null,
+  dir: null,
+  forceBuild: false,
+  quiet: false,
+  help: false,
+};
 
 export const USAGE = `Usage: npm run demo -- [options]
 
@@ -33,7 +43,8 @@ export class OptionsError extends Error {}
 
 function int(name: string, v: string | undefined, min: number, max: number): number {
   const n = Number(v);
-  if (v === undefined || !Number.isInteger(n) || n < min || n > max) throw new OptionsError(`${name} needs a whole number from ${min} to ${max} (got ${v ?? "nothing"})`);
+  if (v === undefined || !Number.isInteger(n) || n < min || n > max)
+    throw new OptionsError(`${name} needs a whole number from ${min} to ${max} (got ${v ?? "nothing"})`);
   return n;
 }
 

@@ -61,7 +61,10 @@ export function buildStaleReason(root: string): string | null {
   if (!fs.existsSync(server)) return "build/ is missing";
   if (!fs.existsSync(client) || !fs.readdirSync(client).some((f) => f.startsWith("manifest-"))) return "public/build is missing";
   const built = fs.statSync(server).mtimeMs;
-  const sources = Math.max(newestMtime(path.join(root, "app")), ...["remix.config.js", "package.json"].map((f) => (fs.existsSync(path.join(root, f)) ? fs.statSync(path.join(root, f)).mtimeMs : 0)));
+  const sources = Math.max(
+    newestMtime(path.join(root, "app")),
+    ...["remix.config.js", "package.json"].map((f) => (fs.existsSync(path.join(root, f)) ? fs.statSync(path.join(root, f)).mtimeMs : 0)),
+  );
   return sources > built ? "app/ changed since the last build" : null;
 }
 
@@ -76,7 +79,12 @@ export function build(root: string, logFile: string) {
 export function freshDatabase(root: string, file: string): string {
   for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(file + suffix, { force: true });
   const url = `file:${file}`;
-  const res = spawnSync(process.execPath, [path.join(root, "scripts", "db.mjs"), "setup"], { cwd: root, encoding: "utf8", env: { ...process.env, DATABASE_URL: url }, timeout: 120_000 });
+  const res = spawnSync(process.execPath, [path.join(root, "scripts", "db.mjs"), "setup"], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, DATABASE_URL: url },
+    timeout: 120_000,
+  });
   if (res.status !== 0) throw new Error(`database setup failed: ${(res.stderr || res.stdout).trim().split("\n").slice(-3).join(" ")}`);
   return url;
 }

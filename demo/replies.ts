@@ -5,7 +5,14 @@ import { hubSignature } from "./signing";
 
 let seq = 0;
 
-export function replyChannels(o: { appUrl: string; whatsappAppSecret: string; phoneNumberId: string; businessPhone: string; inboundToken: string; problem: (p: string) => void }): ReplyChannels {
+export function replyChannels(o: {
+  appUrl: string;
+  whatsappAppSecret: string;
+  phoneNumberId: string;
+  businessPhone: string;
+  inboundToken: string;
+  problem: (p: string) => void;
+}): ReplyChannels {
   return {
     async whatsapp({ shopper, text, at }) {
       seq += 1;
@@ -22,14 +29,20 @@ export function replyChannels(o: { appUrl: string; whatsappAppSecret: string; ph
                   messaging_product: "whatsapp",
                   metadata: { display_phone_number: o.businessPhone.replace(/\D/g, ""), phone_number_id: o.phoneNumberId },
                   contacts: [{ profile: { name: `${shopper.firstName} ${shopper.lastName}` }, wa_id: from }],
-                  messages: [{ from, id: `wamid.DEMO${seq}${shopper.n}`, timestamp: String(Math.floor(at.getTime() / 1000)), type: "text", text: { body: text } }],
+                  messages: [
+                    { from, id: `wamid.DEMO${seq}${shopper.n}`, timestamp: String(Math.floor(at.getTime() / 1000)), type: "text", text: { body: text } },
+                  ],
                 },
               },
             ],
           },
         ],
       });
-      const res = await fetch(`${o.appUrl}/webhooks/whatsapp`, { method: "POST", headers: { "Content-Type": "application/json", "X-Hub-Signature-256": hubSignature(body, o.whatsappAppSecret) }, body });
+      const res = await fetch(`${o.appUrl}/webhooks/whatsapp`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Hub-Signature-256": hubSignature(body, o.whatsappAppSecret) },
+        body,
+      });
       if (res.status !== 200) o.problem(`WhatsApp reply from ${shopper.label} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
       else await res.arrayBuffer();
     },

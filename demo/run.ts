@@ -62,7 +62,9 @@ async function run(opts: DemoOptions): Promise<number> {
   const whatsappAppSecret = crypto.randomBytes(16).toString("hex");
   const inboundEmail = { domain: "reply.demo-outfitters.example", token: crypto.randomBytes(16).toString("hex") };
   const standins = await startStandins(dir, { adminToken, whatsappAppSecret });
-  say(`- stand-ins on loopback: SendGrid ${standins.sendgrid.url}, push receiver ${standins.push.origin}, WhatsApp ${standins.whatsapp.url}, Admin GraphQL ${standins.admin.baseUrl.replace("/{shop}", "")}`);
+  say(
+    `- stand-ins on loopback: SendGrid ${standins.sendgrid.url}, push receiver ${standins.push.origin}, WhatsApp ${standins.whatsapp.url}, Admin GraphQL ${standins.admin.baseUrl.replace("/{shop}", "")}`,
+  );
 
   // The shop, as an install leaves it (the server is not running yet, so nothing races these writes).
   process.env.DATABASE_URL = databaseUrl;
@@ -78,7 +80,13 @@ async function run(opts: DemoOptions): Promise<number> {
   say(`- app server ${server.url} (server.mjs, NODE_ENV=development, DEMO_MODE=1; log in ${path.relative(root, server.logFile)})`);
 
   const pushOwners = new Map<string, string>();
-  const inbox = new Inbox({ sendgrid: standins.sendgrid, push: standins.push, pushOwners, whatsapp: { messages: () => whatsappSeen(standins.whatsapp) }, staffEmail: STAFF_EMAIL });
+  const inbox = new Inbox({
+    sendgrid: standins.sendgrid,
+    push: standins.push,
+    pushOwners,
+    whatsapp: { messages: () => whatsappSeen(standins.whatsapp) },
+    staffEmail: STAFF_EMAIL,
+  });
   const viewer = await startInboxViewer(inbox, { adminUrl: server.url, pages: ADMIN_PAGES });
   onCleanup("inbox page", () => viewer.close());
 
@@ -118,10 +126,14 @@ async function run(opts: DemoOptions): Promise<number> {
   const summary = await readSummary(db, DEMO_SHOP, settings.cadence.steps);
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   out("");
-  out(`Summary (read from the app's database; simulated ${start.toISOString().slice(0, 16).replace("T", " ")} to ${totals.end.toISOString().slice(0, 16).replace("T", " ")} UTC, ${totals.ticks} cron ticks, ${secs} s in all, ${(totals.tickWallMs / 1000).toFixed(1)} s waiting on ticks)`);
+  out(
+    `Summary (read from the app's database; simulated ${start.toISOString().slice(0, 16).replace("T", " ")} to ${totals.end.toISOString().slice(0, 16).replace("T", " ")} UTC, ${totals.ticks} cron ticks, ${secs} s in all, ${(totals.tickWallMs / 1000).toFixed(1)} s waiting on ticks)`,
+  );
   out(formatSummary(summary));
   out("");
-  out(`  Seen by the stand-ins: ${inbox.countBy("email")} emails, ${inbox.countBy("push")} pushes decrypted, ${inbox.countBy("whatsapp")} WhatsApp messages, ${inbox.countBy("staff")} staff alerts; ${totals.clicks} tracked links followed; ${totals.pushSubscriptions} push subscriptions through the app proxy`);
+  out(
+    `  Seen by the stand-ins: ${inbox.countBy("email")} emails, ${inbox.countBy("push")} pushes decrypted, ${inbox.countBy("whatsapp")} WhatsApp messages, ${inbox.countBy("staff")} staff alerts; ${totals.clicks} tracked links followed; ${totals.pushSubscriptions} push subscriptions through the app proxy`,
+  );
   out(`  Admin API stand-in: ${standins.admin.calls.length} GraphQL calls, ${standins.admin.discounts.size} discount codes created`);
   for (const p of standins.admin.problems) problems.push(`Admin GraphQL stand-in refused a request: ${p}`);
   if (totals.replies.skipped) out(`  ${totals.replies.skipped} planned replies were not sent: no reply route or stand-in for them in this checkout`);

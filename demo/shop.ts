@@ -17,7 +17,13 @@ export function demoSettings(): Settings {
     quietHours: { enabled: true, start: "21:00", end: "08:00", timezone: null },
     frequencyCap: { maxMessages: 6, perHours: 24 },
     setup: { cadenceReviewed: true }, // the demo merchant saved Settings once
-    handoff: { highValueThresholdMinor: HIGH_VALUE_THRESHOLD_MINOR, returningCustomers: true, failedPayments: true, continueAutomation: true, staffAlertEmail: STAFF_EMAIL },
+    handoff: {
+      highValueThresholdMinor: HIGH_VALUE_THRESHOLD_MINOR,
+      returningCustomers: true,
+      failedPayments: true,
+      continueAutomation: true,
+      staffAlertEmail: STAFF_EMAIL,
+    },
     sender: { fromName: "Demo Outfitters", fromEmail: "hello@demo-outfitters.example", replyTo: null },
     branding: { logoUrl: null, accentColor: "#2c6ecb", postalAddress: "12 Harbour Street, Portland, ME 04101, USA" },
     whatsapp: { enabled: true, phoneNumberId: DEMO_WHATSAPP_PHONE_NUMBER_ID, templateLanguage: "en" },
@@ -39,7 +45,15 @@ export async function createDemoShop(db: Db, o: { shop: string; accessToken: str
       timezone: "America/New_York",
       // Loaded from Shopify at install (the same details the demo's Admin API stand-in answers): no backfill needed.
       contactEmail: "hello@demo-outfitters.example",
-      billingAddress: JSON.stringify({ address1: "12 Harbour Street", city: "Portland", province: "Maine", provinceCode: "ME", zip: "04101", country: "United States", countryCode: "US" }),
+      billingAddress: JSON.stringify({
+        address1: "12 Harbour Street",
+        city: "Portland",
+        province: "Maine",
+        provinceCode: "ME",
+        zip: "04101",
+        country: "United States",
+        countryCode: "US",
+      }),
       planName: "Development",
       devStore: true,
       profileSyncedAt: new Date(),

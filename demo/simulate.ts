@@ -192,7 +192,12 @@ export async function simulate(cfg: SimulationConfig): Promise<SimulationTotals>
       schedule(s.arrivalMinutes - 1, `push subscription ${s.label}`, async () => {
         const sub = cfg.subscribePush!(s);
         // Shopify signs the forwarded query; the timestamp is checked against the server's real clock.
-        const params: Record<string, string> = { shop: cfg.shop, logged_in_customer_id: s.loggedIn && s.customerId ? String(s.customerId) : "", path_prefix: "/apps/checkout-recovery", timestamp: String(Math.floor(Date.now() / 1000)) };
+        const params: Record<string, string> = {
+          shop: cfg.shop,
+          logged_in_customer_id: s.loggedIn && s.customerId ? String(s.customerId) : "",
+          path_prefix: "/apps/checkout-recovery",
+          timestamp: String(Math.floor(Date.now() / 1000)),
+        };
         const q = signAppProxyQuery(params, cfg.apiSecret);
         const res = await fetch(`${cfg.appUrl}/proxy/subscribe?${q}`, {
           method: "POST",

@@ -41,7 +41,17 @@ export function demoShopProfile(domain: string) {
     contactEmail: "hello@demo-outfitters.example",
     currencyCode: "USD",
     ianaTimezone: "America/New_York",
-    billingAddress: { company: null, address1: "12 Harbour Street", address2: null, city: "Portland", province: "Maine", provinceCode: "ME", zip: "04101", country: "United States", countryCodeV2: "US" },
+    billingAddress: {
+      company: null,
+      address1: "12 Harbour Street",
+      address2: null,
+      city: "Portland",
+      province: "Maine",
+      provinceCode: "ME",
+      zip: "04101",
+      country: "United States",
+      countryCodeV2: "US",
+    },
     plan: { publicDisplayName: "Development", partnerDevelopment: true, shopifyPlus: false },
   });
 }

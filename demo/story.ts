@@ -25,8 +25,58 @@ export const PREMIUM: CatalogItem[] = [
   { title: "Down Parka", variant: "L / Black", price: 329 },
 ];
 
-const FIRST = ["Ada", "Grace", "Alan", "Linus", "Margaret", "Ken", "Barbara", "Dennis", "Frances", "Edsger", "Radia", "Tim", "Hedy", "Vint", "Katherine", "John", "Sophie", "Niklaus", "Annie", "Donald", "Mary", "Guido", "Shafi", "Bjarne"];
-const LAST = ["Lovelace", "Hopper", "Turing", "Torvalds", "Hamilton", "Thompson", "Liskov", "Ritchie", "Allen", "Dijkstra", "Perlman", "Berners-Lee", "Lamarr", "Cerf", "Johnson", "McCarthy", "Wilson", "Wirth", "Easley", "Knuth", "Keller", "van Rossum", "Goldwasser", "Stroustrup"];
+const FIRST = [
+  "Ada",
+  "Grace",
+  "Alan",
+  "Linus",
+  "Margaret",
+  "Ken",
+  "Barbara",
+  "Dennis",
+  "Frances",
+  "Edsger",
+  "Radia",
+  "Tim",
+  "Hedy",
+  "Vint",
+  "Katherine",
+  "John",
+  "Sophie",
+  "Niklaus",
+  "Annie",
+  "Donald",
+  "Mary",
+  "Guido",
+  "Shafi",
+  "Bjarne",
+];
+const LAST = [
+  "Lovelace",
+  "Hopper",
+  "Turing",
+  "Torvalds",
+  "Hamilton",
+  "Thompson",
+  "Liskov",
+  "Ritchie",
+  "Allen",
+  "Dijkstra",
+  "Perlman",
+  "Berners-Lee",
+  "Lamarr",
+  "Cerf",
+  "Johnson",
+  "McCarthy",
+  "Wilson",
+  "Wirth",
+  "Easley",
+  "Knuth",
+  "Keller",
+  "van Rossum",
+  "Goldwasser",
+  "Stroustrup",
+];
 
 export const WHATSAPP_REPLIES = [
   { text: "Hi! Is there any discount if I order today?", kind: "discount" },
@@ -131,7 +181,15 @@ export function createStory(shoppers: number, seed: string): Shopper[] {
     for (let i = items.length; i < count; i++) {
       const p = rng.pick(CATALOG);
       if (items.some((x) => x.title === p.title)) continue;
-      items.push({ title: p.title, variant: p.variant, quantity: rng.weighted([[1, 6], [2, 2]] as const), price: p.price.toFixed(2) });
+      items.push({
+        title: p.title,
+        variant: p.variant,
+        quantity: rng.weighted([
+          [1, 6],
+          [2, 2],
+        ] as const),
+        price: p.price.toFixed(2),
+      });
     }
     const totalMinor = items.reduce((s, i) => s + Math.round(Number(i.price) * 100) * i.quantity, 0);
     const hasPhone = part === "replies_whatsapp_then_buys" || (part !== "returning_no_consent" && rng.chance(0.5));
@@ -145,13 +203,34 @@ export function createStory(shoppers: number, seed: string): Shopper[] {
     if (part === "buys_before_reminder") plan = { kind: "buys_before_reminder", afterMinutes: rng.int(8, 45) };
     else if (part === "clicks_first_email") plan = { kind: "buys_after_email", nth: 1, delayMinutes: rng.int(8, 60) };
     else if (part === "clicks_discount_email") plan = { kind: "buys_after_email", nth: 2, delayMinutes: rng.int(8, 60) };
-    else if (part === "replies_whatsapp_then_buys") plan = { kind: "replies_whatsapp", text: WHATSAPP_REPLIES[0].text, delayMinutes: rng.int(4, 25), thenBuysAfterMinutes: rng.int(120, 300) };
+    else if (part === "replies_whatsapp_then_buys")
+      plan = { kind: "replies_whatsapp", text: WHATSAPP_REPLIES[0].text, delayMinutes: rng.int(4, 25), thenBuysAfterMinutes: rng.int(120, 300) };
     else if (part === "replies_email") plan = { kind: "replies_email", text: rng.pick(EMAIL_REPLIES), delayMinutes: rng.int(10, 90) };
     else if (part === "taps_push") plan = { kind: "buys_after_push", nth: 1, delayMinutes: rng.int(3, 40) };
     else if (part) plan = { kind: "gone" };
     else if (roll < 0.15) plan = { kind: "buys_before_reminder", afterMinutes: rng.int(8, 45) };
-    else if (roll < 0.45) plan = { kind: "buys_after_email", nth: rng.weighted([[1, 45], [2, 35], [3, 15], [4, 5]] as const), delayMinutes: rng.int(8, 100) };
-    else if (roll < 0.53) plan = push ? { kind: "buys_after_push", nth: rng.weighted([[1, 60], [2, 40]] as const), delayMinutes: rng.int(3, 40) } : { kind: "buys_after_email", nth: 1, delayMinutes: rng.int(8, 60) };
+    else if (roll < 0.45)
+      plan = {
+        kind: "buys_after_email",
+        nth: rng.weighted([
+          [1, 45],
+          [2, 35],
+          [3, 15],
+          [4, 5],
+        ] as const),
+        delayMinutes: rng.int(8, 100),
+      };
+    else if (roll < 0.53)
+      plan = push
+        ? {
+            kind: "buys_after_push",
+            nth: rng.weighted([
+              [1, 60],
+              [2, 40],
+            ] as const),
+            delayMinutes: rng.int(3, 40),
+          }
+        : { kind: "buys_after_email", nth: 1, delayMinutes: rng.int(8, 60) };
     else if (roll < 0.65) {
       const r = rng.pick(WHATSAPP_REPLIES);
       plan = smsConsent

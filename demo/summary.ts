@@ -32,20 +32,25 @@ export interface DemoSummary {
 export async function readSummary(db: Db, shop: string, steps: CadenceStep[]): Promise<DemoSummary> {
   const shopRow = await db.shop.findUniqueOrThrow({ where: { domain: shop } });
   const sent = { in: [...SENT_STATUSES] };
-  const [checkouts, abandoned, orderedBeforeMessage, recoveredAgg, handoffs, replies, negotiating, lost, staffAlerts, incentivesIssued, incentivesUsed] = await Promise.all([
-    db.checkout.count({ where: { shop } }),
-    db.checkout.count({ where: { shop, abandonedAt: { not: null }, isTest: false } }),
-    db.checkout.count({ where: { shop, status: "completed", messages: { none: { status: sent, channel: { in: [...MESSAGE_CHANNELS] } } } } }),
-    db.checkout.aggregate({ where: { shop, status: "recovered" }, _count: { _all: true }, _sum: { recoveredRevenueMinor: true } }),
-    db.checkout.count({ where: { shop, handoff: true } }),
-    db.conversationEntry.count({ where: { shop, direction: "inbound" } }),
-    db.checkout.count({ where: { shop, stage: "negotiating" } }),
-    db.checkout.count({ where: { shop, stage: "lost" } }),
-    db.message.count({ where: { shop, channel: "staff_alert", status: sent } }),
-    db.incentive.count({ where: { shop, status: { notIn: ["pending", "failed"] } } }),
-    db.incentive.count({ where: { shop, status: "used" } }),
-  ]);
-  const grouped = await db.message.groupBy({ by: ["stepId", "channel"], where: { shop, status: sent, channel: { in: [...MESSAGE_CHANNELS] } }, _count: { _all: true } });
+  const [checkouts, abandoned, orderedBeforeMessage, recoveredAgg, handoffs, replies, negotiating, lost, staffAlerts, incentivesIssued, incentivesUsed] =
+    await Promise.all([
+      db.checkout.count({ where: { shop } }),
+      db.checkout.count({ where: { shop, abandonedAt: { not: null }, isTest: false } }),
+      db.checkout.count({ where: { shop, status: "completed", messages: { none: { status: sent, channel: { in: [...MESSAGE_CHANNELS] } } } } }),
+      db.checkout.aggregate({ where: { shop, status: "recovered" }, _count: { _all: true }, _sum: { recoveredRevenueMinor: true } }),
+      db.checkout.count({ where: { shop, handoff: true } }),
+      db.conversationEntry.count({ where: { shop, direction: "inbound" } }),
+      db.checkout.count({ where: { shop, stage: "negotiating" } }),
+      db.checkout.count({ where: { shop, stage: "lost" } }),
+      db.message.count({ where: { shop, channel: "staff_alert", status: sent } }),
+      db.incentive.count({ where: { shop, status: { notIn: ["pending", "failed"] } } }),
+      db.incentive.count({ where: { shop, status: "used" } }),
+    ]);
+  const grouped = await db.message.groupBy({
+    by: ["stepId", "channel"],
+    where: { shop, status: sent, channel: { in: [...MESSAGE_CHANNELS] } },
+    _count: { _all: true },
+  });
   const skippedRows = await db.message.groupBy({ by: ["skipReason"], where: { shop, status: "skipped" }, _count: { _all: true } });
   const failedRows = await db.message.groupBy({ by: ["channel", "lastError"], where: { shop, status: "failed" }, _count: { _all: true } });
   const failed: Record<string, number> = {};
@@ -117,7 +122,9 @@ export function formatSummary(s: DemoSummary): string {
     L("Discount codes issued / used", `${s.incentivesIssued} / ${s.incentivesUsed}`),
     "",
     `  ${pad("Messages by step", 28, true)}${pad("email", 8)}${pad("push", 8)}${pad("whatsapp", 10)}${pad("total", 8)}`,
-    ...s.byStep.map((r) => `  ${pad(`${r.stepId} ${r.label}`.slice(0, 27), 28, true)}${pad(r.email, 8)}${pad(r.push, 8)}${pad(r.whatsapp, 10)}${pad(r.total, 8)}`),
+    ...s.byStep.map(
+      (r) => `  ${pad(`${r.stepId} ${r.label}`.slice(0, 27), 28, true)}${pad(r.email, 8)}${pad(r.push, 8)}${pad(r.whatsapp, 10)}${pad(r.total, 8)}`,
+    ),
     `  ${pad("All steps", 28, true)}${pad(s.byChannel.email, 8)}${pad(s.byChannel.push, 8)}${pad(s.byChannel.whatsapp, 10)}${pad(s.messagesSent, 8)}`,
   ];
   const skipped = Object.entries(s.skipped).sort((a, b) => b[1] - a[1]);

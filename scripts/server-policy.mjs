@@ -22,7 +22,10 @@ export function trustProxySetting(value) {
   if (v === "" || v === "false" || v === "0") return false;
   if (v === "true") return true;
   if (/^\d+$/.test(v)) return Number(v);
-  const list = v.split(",").map((s) => s.trim()).filter(Boolean);
+  const list = v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   trustedPeer(list); // refuse a malformed list at start-up, not on the first request
   return list;
 }

@@ -18,7 +18,14 @@ const extra = process.argv.slice(2);
 
 let failedSteps = 0;
 if (node(["scripts/db.mjs", "generate"]) !== 0) failedSteps++;
-const vitestStatus = node([path.join(root, "node_modules/vitest/vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`, ...extra]);
+const vitestStatus = node([
+  path.join(root, "node_modules/vitest/vitest.mjs"),
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${vitestJson}`,
+  ...extra,
+]);
 if (vitestStatus !== 0) failedSteps++;
 const e2eStatus = extra.length ? 0 : node(["scripts/e2e.mjs"], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson });
 if (e2eStatus !== 0) failedSteps++;

@@ -59,7 +59,8 @@ function headerValue(headers: unknown, name: string): string | null {
 export function classifySendGridError(error: unknown, now: Date, attempt: number): SendResult {
   const e = error as { code?: unknown; response?: { headers?: unknown; body?: unknown } };
   const status = typeof e.code === "number" ? e.code : null;
-  if (status === null) return { kind: "retry", at: backoffAt(now, attempt), reason: `network error: ${String((error as Error)?.message ?? error).slice(0, 200)}` };
+  if (status === null)
+    return { kind: "retry", at: backoffAt(now, attempt), reason: `network error: ${String((error as Error)?.message ?? error).slice(0, 200)}` };
   if (status === 429) {
     const reset = Number(headerValue(e.response?.headers, "x-ratelimit-reset"));
     const at = Number.isFinite(reset) && reset > 0 ? new Date(Math.max(reset * 1000, now.getTime() + 1000)) : new Date(now.getTime() + 60_000);
@@ -83,7 +84,13 @@ export function createMailService(o: SendGridOptions): MailService {
   return mail;
 }
 
-async function deliver(mail: MailService, data: MailDataRequired, now: Date, attempt: number, onError?: (error: unknown) => void): Promise<SendResult & { providerId?: string | null }> {
+async function deliver(
+  mail: MailService,
+  data: MailDataRequired,
+  now: Date,
+  attempt: number,
+  onError?: (error: unknown) => void,
+): Promise<SendResult & { providerId?: string | null }> {
   try {
     const [res] = await mail.send(data);
     return { kind: "sent", providerId: headerValue(res.headers, "x-message-id") };
@@ -120,7 +127,12 @@ export function createEmailSender(o: EmailSenderOptions): ChannelSender {
       }
       const links = messageLinks(o.appUrl, o.linkKey, message.messageId);
       const rendered = renderRecoveryEmail({
-        brand: { shopName: shop.name || shop.domain, logoUrl: shop.settings.branding.logoUrl, accentColor: shop.settings.branding.accentColor, postalAddress: shop.settings.branding.postalAddress ?? formatShopAddress(shop.name, shop.billingAddress) },
+        brand: {
+          shopName: shop.name || shop.domain,
+          logoUrl: shop.settings.branding.logoUrl,
+          accentColor: shop.settings.branding.accentColor,
+          postalAddress: shop.settings.branding.postalAddress ?? formatShopAddress(shop.name, shop.billingAddress),
+        },
         firstName: checkout.firstName,
         locale: checkout.locale,
         currency: checkout.currency,
@@ -129,7 +141,14 @@ export function createEmailSender(o: EmailSenderOptions): ChannelSender {
         subtotalMinor: checkout.subtotalMinor,
         totalMinor: checkout.totalMinor,
         step: { index: message.step.index, isFinal: message.step.isFinal, label: message.step.label },
-        incentive: message.incentive ? { code: message.incentive.code, description: message.incentive.description, endsAt: message.incentive.endsAt, applyLink: links.clickTo(message.incentive.applyUrl) } : null,
+        incentive: message.incentive
+          ? {
+              code: message.incentive.code,
+              description: message.incentive.description,
+              endsAt: message.incentive.endsAt,
+              applyLink: links.clickTo(message.incentive.applyUrl),
+            }
+          : null,
         links: { recover: links.recover, unsubscribe: links.unsubscribe, openPixel: links.openPixel },
       });
       const replyTo = o.inboundReplyDomain ? `reply+${message.messageId}@${o.inboundReplyDomain}` : (shop.settings.sender.replyTo ?? undefined);
@@ -151,13 +170,22 @@ export function createEmailSender(o: EmailSenderOptions): ChannelSender {
       let setupDetail: string | null = null;
       const result = await deliver(mail, data, now, message.attempt ?? 0, (error) => (setupDetail = setupVerdictOf(error)));
       if (o.onSetupVerdict && (result.kind === "sent" || setupDetail)) {
-        await o.onSetupVerdict({ shop: shop.domain, ok: result.kind === "sent", detail: setupDetail, now }).catch((e: unknown) => log.warn({ shop: shop.domain, err: String(e) }, "email check not recorded"));
+        await o
+          .onSetupVerdict({ shop: shop.domain, ok: result.kind === "sent", detail: setupDetail, now })
+          .catch((e: unknown) => log.warn({ shop: shop.domain, err: String(e) }, "email check not recorded"));
       }
       if (result.kind !== "sent") {
         log.warn({ shop: shop.domain, messageId: message.messageId, to: maskEmail(to), outcome: result.kind, reason: result.reason }, "email not sent");
         return result;
       }
-      return { kind: "sent", providerId: result.providerId ?? null, recipient: to, subject: rendered.subject, bodyHtml: rendered.html, bodyText: rendered.text };
+      return {
+        kind: "sent",
+        providerId: result.providerId ?? null,
+        recipient: to,
+        subject: rendered.subject,
+        bodyHtml: rendered.html,
+        bodyText: rendered.text,
+      };
     },
   };
 }
@@ -204,7 +232,14 @@ export function createEmailStaffNotifier(o: StaffNotifierOptions): StaffNotifier
         0,
       );
       if (result.kind !== "sent") return result;
-      return { kind: "sent", providerId: result.providerId ?? null, recipient: to, subject: rendered.subject, bodyHtml: rendered.html, bodyText: rendered.text };
+      return {
+        kind: "sent",
+        providerId: result.providerId ?? null,
+        recipient: to,
+        subject: rendered.subject,
+        bodyHtml: rendered.html,
+        bodyText: rendered.text,
+      };
     },
   };
 }

@@ -118,7 +118,9 @@ function fitPushPayload(message: OutboundMessage, url: string): FittedPayload {
   const first = checkout.lineItems[0];
   // Units beyond the first one, including items not stored (a cart of thousands: app/lib/line-items.ts).
   const others = summarizeItems(checkout.lineItems, checkout.lineItemCount, 1).moreUnits + (first ? first.quantity - 1 : 0);
-  const itemText = first ? `${first.title}${first.variantTitle ? ` (${first.variantTitle})` : ""}${others > 0 ? ` ${moreItemsText(others)}` : ""}` : "Your items";
+  const itemText = first
+    ? `${first.title}${first.variantTitle ? ` (${first.variantTitle})` : ""}${others > 0 ? ` ${moreItemsText(others)}` : ""}`
+    : "Your items";
   const title = incentive
     ? `${incentive.description} on your cart at ${shopName}`
     : step.isFinal
@@ -126,7 +128,9 @@ function fitPushPayload(message: OutboundMessage, url: string): FittedPayload {
       : step.index === 0
         ? `You left something at ${shopName}`
         : `Your cart at ${shopName} is waiting`;
-  const body = incentive ? `${itemText} ${others > 0 || first?.quantity !== 1 ? "are" : "is"} waiting. Use code ${incentive.code} at checkout.` : `${itemText} ${others > 0 ? "are" : "is"} still in your cart. Tap to finish your order.`;
+  const body = incentive
+    ? `${itemText} ${others > 0 || first?.quantity !== 1 ? "are" : "is"} waiting. Use code ${incentive.code} at checkout.`
+    : `${itemText} ${others > 0 ? "are" : "is"} still in your cart. Tap to finish your order.`;
   const payload: PushPayload = {
     title: truncate(title, 120),
     body: truncate(body, 400),
@@ -304,7 +308,16 @@ export function createPushSender(o: PushSenderOptions): ChannelSender {
     });
   }
 
-  async function pushOne(t: Target, keys: PreparedPushKeys, payload: string, ttl: number, urgency: "high" | "normal", topic: string, now: Date, attempt: number): Promise<One> {
+  async function pushOne(
+    t: Target,
+    keys: PreparedPushKeys,
+    payload: string,
+    ttl: number,
+    urgency: "high" | "normal",
+    topic: string,
+    now: Date,
+    attempt: number,
+  ): Promise<One> {
     try {
       const vapid = vapidHeader(t.origin);
       const authorization = typeof vapid === "string" ? vapid : await vapid;

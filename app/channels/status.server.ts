@@ -23,7 +23,10 @@ export function channelStatuses(shop: ShopView, e: NodeJS.ProcessEnv = process.e
   const vapidFromEnv = !!(e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY);
   const push: ChannelStatus =
     !vapidFromEnv && keyProblem
-      ? { enabled: false, reason: `No VAPID keys: set VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY, or APP_ENCRYPTION_KEY so keys can be generated and stored (${keyProblem})` }
+      ? {
+          enabled: false,
+          reason: `No VAPID keys: set VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY, or APP_ENCRYPTION_KEY so keys can be generated and stored (${keyProblem})`,
+        }
       : keyProblem
         ? { enabled: false, reason: `Tracked links cannot be signed: ${keyProblem}` }
         : !e.SHOPIFY_APP_URL

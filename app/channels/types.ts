@@ -8,7 +8,6 @@ export type { CheckoutView, ShopView };
 
 export type ChannelName = Channel; // "email" | "push" | "whatsapp"
 
-
 export interface IncentiveView {
   code: string;
   /** https://<shop>/discount/<CODE>?redirect=<checkout path>: applies the code on arrival. */

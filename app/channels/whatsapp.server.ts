@@ -88,9 +88,17 @@ export function createWhatsAppSender(o: WhatsAppSenderOptions): ChannelSender {
         return { kind: "retry", at: backoffAt(now, message.attempt ?? 0), reason: `network error: ${String((e as Error).message).slice(0, 200)}` };
       }
       const json = (await res.json().catch(() => null)) as { messages?: Array<{ id?: string }>; error?: GraphError } | null;
-      const verdict = res.ok ? null : whatsappSetupVerdict(res.status, json?.error, { phoneNumberId: wa.phoneNumberId, template: body.template.name, language: body.template.language.code });
+      const verdict = res.ok
+        ? null
+        : whatsappSetupVerdict(res.status, json?.error, {
+            phoneNumberId: wa.phoneNumberId,
+            template: body.template.name,
+            language: body.template.language.code,
+          });
       if (o.onSetupVerdict && (res.ok || verdict?.setupProblem)) {
-        await o.onSetupVerdict({ shop: shop.domain, ok: res.ok, detail: verdict?.detail ?? null, now }).catch((e: unknown) => log.warn({ shop: shop.domain, err: String(e) }, "whatsapp check not recorded"));
+        await o
+          .onSetupVerdict({ shop: shop.domain, ok: res.ok, detail: verdict?.detail ?? null, now })
+          .catch((e: unknown) => log.warn({ shop: shop.domain, err: String(e) }, "whatsapp check not recorded"));
       }
       if (res.ok) {
         const id = json?.messages?.[0]?.id ?? null;

@@ -5,7 +5,8 @@ import { minorToDecimal } from "./rules";
 
 const DEFAULT_INCENTIVE_STEP = "s3"; // the 4-hour "Second attempt"
 
-export type IncentiveField = "type" | "percentOff" | "amountOff" | "stepId" | "minSubtotal" | "expiryHours" | "codePrefix" | "notTwiceWithinDays" | "minCartValue";
+export type IncentiveField =
+  "type" | "percentOff" | "amountOff" | "stepId" | "minSubtotal" | "expiryHours" | "codePrefix" | "notTwiceWithinDays" | "minCartValue";
 export type IncentiveFieldErrors = Partial<Record<IncentiveField | "form", string>>;
 
 /** Which step carries the incentive: the one marked, else the 4 h step, else the first. */

@@ -138,8 +138,7 @@ function discountInput(incentive: Incentive, combinesWith: Settings["incentive"]
       // A free-shipping code is itself a shipping discount: it never stacks with another one.
       shippingDiscounts: incentive.kind === "free_shipping" ? false : combinesWith.shippingDiscounts,
     },
-    minimumRequirement:
-      minSubtotalMinor > 0 ? { subtotal: { greaterThanOrEqualToSubtotal: minorToDecimal(minSubtotalMinor, shopCurrency) } } : null,
+    minimumRequirement: minSubtotalMinor > 0 ? { subtotal: { greaterThanOrEqualToSubtotal: minorToDecimal(minSubtotalMinor, shopCurrency) } } : null,
   };
   return common;
 }
@@ -276,7 +275,12 @@ export async function issueIncentive(args: IssueArgs, deps: IncentiveDeps = {}):
     if (args.step.carriesIncentive === false) return { kind: "skipped", reason: "step_does_not_carry_incentive" };
     const recentlyGiven =
       inc.notTwiceWithinDays > 0 && checkout.customerKey
-        ? await givenToCustomerSince({ shop: domain, customerKey: checkout.customerKey, since: new Date(now.getTime() - inc.notTwiceWithinDays * DAY_MS), except: { checkoutId: checkout.id, slot } })
+        ? await givenToCustomerSince({
+            shop: domain,
+            customerKey: checkout.customerKey,
+            since: new Date(now.getTime() - inc.notTwiceWithinDays * DAY_MS),
+            except: { checkoutId: checkout.id, slot },
+          })
         : false;
     const reason = skipReason({
       settings: inc,

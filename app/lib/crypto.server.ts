@@ -66,4 +66,3 @@ export function linkSigningKey(hex: string | undefined = process.env.APP_ENCRYPT
   linkKeyCache.set(cacheKey, key);
   return key;
 }
-

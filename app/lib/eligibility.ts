@@ -58,9 +58,7 @@ export function parseCustomerTags(json: string | null | undefined): string[] {
 }
 
 export type CheckoutDecision =
-  | { action: "proceed" }
-  | { action: "stop"; reason: StopReason; lost: boolean }
-  | { action: "pause"; reason: "negotiating"; until: Date };
+  { action: "proceed" } | { action: "stop"; reason: StopReason; lost: boolean } | { action: "pause"; reason: "negotiating"; until: Date };
 
 const TERMINAL = new Set(["completed", "recovered", "expired", "stopped"]);
 

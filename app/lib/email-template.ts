@@ -32,7 +32,11 @@ function safeColor(c: string | null | undefined): string {
 
 /** One line for headers (subject): no CR/LF, trimmed, at most 150 chars. */
 export function headerSafe(value: string): string {
-  return value.replace(/[\r\n\t]+/g, " ").replace(/\s{2,}/g, " ").trim().slice(0, 150);
+  return value
+    .replace(/[\r\n\t]+/g, " ")
+    .replace(/\s{2,}/g, " ")
+    .trim()
+    .slice(0, 150);
 }
 
 export interface EmailBrand {
@@ -81,8 +85,13 @@ export function subjectFor(input: Pick<RecoveryEmailInput, "brand" | "step" | "i
 
 function intro(input: RecoveryEmailInput): { heading: string; body: string } {
   const name = input.firstName ? `Hi ${input.firstName},` : "Hi,";
-  if (input.step.isFinal) return { heading: "Last chance to complete your order", body: `${name} your cart will not be held much longer. Everything is still there, ready when you are.` };
-  if (input.incentive) return { heading: "A little something to help you decide", body: `${name} here is ${input.incentive.description} on the items waiting in your cart.` };
+  if (input.step.isFinal)
+    return {
+      heading: "Last chance to complete your order",
+      body: `${name} your cart will not be held much longer. Everything is still there, ready when you are.`,
+    };
+  if (input.incentive)
+    return { heading: "A little something to help you decide", body: `${name} here is ${input.incentive.description} on the items waiting in your cart.` };
   if (input.step.index === 0) return { heading: "You left something behind", body: `${name} we saved your cart so you can pick up right where you left off.` };
   return { heading: "Your cart is still waiting", body: `${name} the items you picked are saved. Complete your order whenever you are ready.` };
 }
@@ -97,21 +106,25 @@ export function renderRecoveryEmail(input: RecoveryEmailInput): RenderedEmail {
   const fmt = (m: number) => money(m, input.currency, input.locale);
 
   const listed = summarizeItems(input.items, input.itemCount, EMAIL_LINE_ITEMS);
-  const moreRow = listed.moreUnits > 0 ? `\n<tr><td colspan="3" style="padding:4px 0 8px;font-size:14px;color:#6d7175;">${escapeHtml(moreItemsText(listed.moreUnits))}</td></tr>` : "";
-  const rows = listed.shown
-    .map((li) => {
-      const img = safeUrl(li.imageUrl);
-      const imgCell = img
-        ? `<img src="${img}" width="64" height="64" alt="${escapeHtml(li.title)}" style="display:block;border:0;border-radius:4px;width:64px;height:64px;object-fit:cover;">`
-        : `<div style="width:64px;height:64px;background:#f1f1f1;border-radius:4px;"></div>`;
-      const variant = li.variantTitle ? `<div style="color:#6d7175;font-size:13px;">${escapeHtml(li.variantTitle)}</div>` : "";
-      return `<tr>
+  const moreRow =
+    listed.moreUnits > 0
+      ? `\n<tr><td colspan="3" style="padding:4px 0 8px;font-size:14px;color:#6d7175;">${escapeHtml(moreItemsText(listed.moreUnits))}</td></tr>`
+      : "";
+  const rows =
+    listed.shown
+      .map((li) => {
+        const img = safeUrl(li.imageUrl);
+        const imgCell = img
+          ? `<img src="${img}" width="64" height="64" alt="${escapeHtml(li.title)}" style="display:block;border:0;border-radius:4px;width:64px;height:64px;object-fit:cover;">`
+          : `<div style="width:64px;height:64px;background:#f1f1f1;border-radius:4px;"></div>`;
+        const variant = li.variantTitle ? `<div style="color:#6d7175;font-size:13px;">${escapeHtml(li.variantTitle)}</div>` : "";
+        return `<tr>
 <td width="72" valign="top" style="padding:8px 8px 8px 0;">${imgCell}</td>
 <td valign="top" style="padding:8px 0;font-size:15px;color:#202223;"><div style="font-weight:600;">${escapeHtml(li.title)}</div>${variant}<div style="color:#6d7175;font-size:13px;">Quantity: ${escapeHtml(li.quantity)}</div></td>
 <td valign="top" align="right" style="padding:8px 0;font-size:15px;color:#202223;white-space:nowrap;">${escapeHtml(fmt(li.priceMinor * li.quantity))}</td>
 </tr>`;
-    })
-    .join("\n") + moreRow;
+      })
+      .join("\n") + moreRow;
 
   const inc = input.incentive;
   const incHref = inc ? (safeUrl(inc.applyLink) ?? recoverHref) : null;
@@ -125,7 +138,10 @@ export function renderRecoveryEmail(input: RecoveryEmailInput): RenderedEmail {
 </td></tr></table></td></tr>`
     : "";
 
-  const pixel = input.links.openPixel && safeUrl(input.links.openPixel) ? `<img src="${safeUrl(input.links.openPixel)}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px;">` : "";
+  const pixel =
+    input.links.openPixel && safeUrl(input.links.openPixel)
+      ? `<img src="${safeUrl(input.links.openPixel)}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px;">`
+      : "";
   const address = input.brand.postalAddress ? `<div>${escapeHtml(input.brand.postalAddress)}</div>` : "";
 
   const html = `<!DOCTYPE html>
@@ -190,9 +206,13 @@ export function renderStaffAlertEmail(a: StaffAlertEmailInput): RenderedEmail {
   const subject = headerSafe(`[${a.shopName}] ${reason}: ${who}, ${fmt(a.totalMinor)}`);
   const listed = summarizeItems(a.items, a.itemCount, EMAIL_LINE_ITEMS);
   const more = listed.moreUnits > 0 ? moreItemsText(listed.moreUnits) : null;
-  const rows = listed.shown
-    .map((li) => `<tr><td style="padding:4px 0;font-size:14px;">${escapeHtml(li.title)}${li.variantTitle ? ` <span style="color:#6d7175;">(${escapeHtml(li.variantTitle)})</span>` : ""} x ${escapeHtml(li.quantity)}</td><td align="right" style="padding:4px 0;font-size:14px;">${escapeHtml(fmt(li.priceMinor * li.quantity))}</td></tr>`)
-    .join("\n") + (more ? `\n<tr><td colspan="2" style="padding:4px 0;font-size:14px;color:#6d7175;">${escapeHtml(more)}</td></tr>` : "");
+  const rows =
+    listed.shown
+      .map(
+        (li) =>
+          `<tr><td style="padding:4px 0;font-size:14px;">${escapeHtml(li.title)}${li.variantTitle ? ` <span style="color:#6d7175;">(${escapeHtml(li.variantTitle)})</span>` : ""} x ${escapeHtml(li.quantity)}</td><td align="right" style="padding:4px 0;font-size:14px;">${escapeHtml(fmt(li.priceMinor * li.quantity))}</td></tr>`,
+      )
+      .join("\n") + (more ? `\n<tr><td colspan="2" style="padding:4px 0;font-size:14px;color:#6d7175;">${escapeHtml(more)}</td></tr>` : "");
   const admin = safeUrl(a.adminUrl) ?? "#";
   const html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="margin:0;padding:16px;background:#f6f6f7;font-family:Arial,Helvetica,sans-serif;">

@@ -15,7 +15,7 @@ export type FrequencyCap = Settings["frequencyCap"];
 /** The cap's definition as Settings states it. */
 export const FREQUENCY_CAP_HELP =
   "Counts reminders per shopper across all their checkouts: one step of the cadence is one reminder, whatever channels it goes out on. " +
-  "Staff alerts and messages you send by hand are not counted. A step over the cap is skipped (shown as \"Frequency cap (step skipped)\" in Logs), not delayed. " +
+  'Staff alerts and messages you send by hand are not counted. A step over the cap is skipped (shown as "Frequency cap (step skipped)" in Logs), not delayed. ' +
   "A cap that would skip a step of your cadence for every shopper cannot be saved; the default (4 per 24 hours) fits the default cadence.";
 
 export function capWindowStart(now: Date, cap: FrequencyCap): Date {

@@ -45,6 +45,12 @@ export function parseInboundEmail(field: (name: string) => string): InboundEmail
   const text = stripQuotedReply(field("text") || htmlToText(field("html"))).slice(0, INBOUND_TEXT_MAX);
   if (!text) return { kind: "ignored", outcome: "empty" };
   const headerId = /^message-id:\s*(<[^>\r\n]+>)/im.exec(field("headers"))?.[1];
-  const providerMessageId = `email:${headerId ?? crypto.createHash("sha256").update(`${from}\n${field("subject")}\n${text}`).digest("hex")}`.slice(0, 190);
+  const providerMessageId = `email:${
+    headerId ??
+    crypto
+      .createHash("sha256")
+      .update(`${from}\n${field("subject")}\n${text}`)
+      .digest("hex")
+  }`.slice(0, 190);
   return { kind: "reply", from, messageId, text, providerMessageId };
 }

@@ -114,7 +114,12 @@ export function decideIngest<O extends WaitingOrder>({ existing, incoming, setti
     { createdAt: record.shopifyCreatedAt, updatedAt: record.shopifyUpdatedAt, completed: completedAt !== null },
     settings,
   );
-  const fields: CheckoutFields = { ...recordData(record), ...timeline, completedAt, ...(timeline.nextDueAt === null ? { leaseOwner: null, leaseUntil: null } : {}) };
+  const fields: CheckoutFields = {
+    ...recordData(record),
+    ...timeline,
+    completedAt,
+    ...(timeline.nextDueAt === null ? { leaseOwner: null, leaseUntil: null } : {}),
+  };
   return existing
     ? { kind: "update", id: existing.id, from: existing, fields, attribute: order }
     : { kind: "create", token: record.token, fields, attribute: order };

@@ -13,7 +13,11 @@ const units = (items: readonly LineItemRecord[]) => items.reduce((s, li) => s + 
  * The first `shown` items, and how many units of the cart they leave out. `totalQuantity`: the cart's quantity of all
  * items (lineItemCount), which may include items not stored; without it, the stored items' quantity.
  */
-export function summarizeItems(items: readonly LineItemRecord[], totalQuantity: number | null | undefined, shown: number): { shown: LineItemRecord[]; moreUnits: number } {
+export function summarizeItems(
+  items: readonly LineItemRecord[],
+  totalQuantity: number | null | undefined,
+  shown: number,
+): { shown: LineItemRecord[]; moreUnits: number } {
   const list = items.slice(0, Math.max(0, shown));
   const total = Math.max(totalQuantity ?? 0, units(items));
   return { shown: list, moreUnits: Math.max(0, total - units(list)) };

@@ -22,10 +22,13 @@ export interface OrderSyncSummary {
 
 export function orderSyncSummary(s: OrderSyncState): OrderSyncSummary {
   const checkedAt = s.ordersSyncedAt ? formatInZone(s.ordersSyncedAt, s.timezone) : null;
-  const why =
-    "Before each reminder the app checks with Shopify that the shopper has not ordered, in case an order notification was late or lost.";
+  const why = "Before each reminder the app checks with Shopify that the shopper has not ordered, in case an order notification was late or lost.";
   if (s.syncError === "no_session") {
-    return { checkedAt, tone: "warning", message: `${why} It has no access to the store yet: open the app from the Shopify admin. Reminders are not held meanwhile.` };
+    return {
+      checkedAt,
+      tone: "warning",
+      message: `${why} It has no access to the store yet: open the app from the Shopify admin. Reminders are not held meanwhile.`,
+    };
   }
   if (s.syncError) {
     return {

@@ -7,7 +7,19 @@
 import { textProblem } from "./db-text";
 
 /** Keys whose values are stored in indexed columns or used as identifiers: at most this many characters. */
-export const IDENTIFIER_KEYS = new Set(["token", "cart_token", "checkout_token", "email", "phone", "sms_marketing_phone", "contact_email", "id", "customer_id", "name", "code"]);
+export const IDENTIFIER_KEYS = new Set([
+  "token",
+  "cart_token",
+  "checkout_token",
+  "email",
+  "phone",
+  "sms_marketing_phone",
+  "contact_email",
+  "id",
+  "customer_id",
+  "name",
+  "code",
+]);
 export const IDENTIFIER_MAX_CHARS = 512;
 /** Any other string: a product title, a note, a URL. Larger bodies are refused by size before this. */
 export const TEXT_MAX_CHARS = 16_384;

@@ -151,7 +151,10 @@ export interface StepPlan {
 }
 
 /** Another checkout of the same shopper: a newer one carries the sequence; one completed since means they bought. */
-export function newerSiblingOf(c: Pick<PlanCheckoutFacts, "id" | "shopifyCreatedAt" | "customerKey">, siblings: readonly PlanSibling[]): { completed: boolean } | null {
+export function newerSiblingOf(
+  c: Pick<PlanCheckoutFacts, "id" | "shopifyCreatedAt" | "customerKey">,
+  siblings: readonly PlanSibling[],
+): { completed: boolean } | null {
   if (!c.customerKey) return null;
   let found: { completed: boolean } | null = null;
   for (const s of siblings) {
@@ -195,12 +198,23 @@ export function planCheckout(c: PlanCheckoutFacts, shop: PlanShop | null, f: Pla
   const abandonedAt = c.abandonedAt ?? c.shopifyCreatedAt;
   const windowEnd = windowEndsAt(abandonedAt, settings);
   const decision = checkoutDecision(
-    { status: c.status, completedAt: c.completedAt, orderId: c.orderId, isTest: c.isTest, isStaff: c.isStaff, totalMinor: c.shopTotalMinor, stage: c.stage, newerSibling: newerSiblingOf(c, f.siblings), customerTags: parseCustomerTags(c.customerTags) },
+    {
+      status: c.status,
+      completedAt: c.completedAt,
+      orderId: c.orderId,
+      isTest: c.isTest,
+      isStaff: c.isStaff,
+      totalMinor: c.shopTotalMinor,
+      stage: c.stage,
+      newerSibling: newerSiblingOf(c, f.siblings),
+      customerTags: parseCustomerTags(c.customerTags),
+    },
     settings,
     now,
     windowEnd,
   );
-  if (decision.action === "stop") return { kind: "stop", reason: decision.reason, lost: decision.lost, openRowIds: openRowIds(f.rows), handoff: null, score: null };
+  if (decision.action === "stop")
+    return { kind: "stop", reason: decision.reason, lost: decision.lost, openRowIds: openRowIds(f.rows), handoff: null, score: null };
   if (decision.action === "pause") {
     const until = decision.until < windowEnd ? decision.until : windowEnd;
     return { kind: "wait", reason: decision.reason, until, stepIndex: c.nextStepIndex, status: c.status, score: null, handoff: null };
@@ -221,7 +235,15 @@ export function planCheckout(c: PlanCheckoutFacts, shop: PlanShop | null, f: Pla
   if (!hand.continueAutomation) return { kind: "stop", reason: "handed_off", lost: false, openRowIds: openRowIds(f.rows), handoff: hand.plan, score };
   const handoff = hand.plan;
   const idx = c.nextStepIndex;
-  const wait = (reason: string | null, until: Date): CheckoutPlan => ({ kind: "wait", reason, until: until < windowEnd ? until : windowEnd, stepIndex: idx, status: "abandoned", score, handoff });
+  const wait = (reason: string | null, until: Date): CheckoutPlan => ({
+    kind: "wait",
+    reason,
+    until: until < windowEnd ? until : windowEnd,
+    stepIndex: idx,
+    status: "abandoned",
+    score,
+    handoff,
+  });
   // Every step is done: wait for the window to close (then Lost).
   if (idx >= shop.steps.length) return wait(null, windowEnd);
   if (f.ordersGate && !f.ordersGate.send) return wait(f.ordersGate.reason, f.ordersGate.until);
@@ -233,7 +255,16 @@ export function planCheckout(c: PlanCheckoutFacts, shop: PlanShop | null, f: Pla
 
 function planStep(
   c: PlanCheckoutFacts,
-  a: { settings: Settings; step: PlanStep; facts: Omit<ChannelFacts, "available">; f: PlanFacts; now: Date; windowEnd: Date; score: Score; handoff: HandoffPlan | null },
+  a: {
+    settings: Settings;
+    step: PlanStep;
+    facts: Omit<ChannelFacts, "available">;
+    f: PlanFacts;
+    now: Date;
+    windowEnd: Date;
+    score: Score;
+    handoff: HandoffPlan | null;
+  },
 ): StepPlan {
   const { settings, step, facts, f, now } = a;
   const stepRows = f.rows.filter((r) => r.stepId === step.id);

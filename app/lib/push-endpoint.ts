@@ -50,7 +50,7 @@ export function isNonPublicAddress(ip: string): boolean {
   const family = net.isIP(ip);
   if (family === 4) {
     const n = ipv4ToInt(ip);
-    return V4_BLOCKED.some(([base, bits]) => (n >>> (32 - bits)) === (ipv4ToInt(base) >>> (32 - bits)));
+    return V4_BLOCKED.some(([base, bits]) => n >>> (32 - bits) === ipv4ToInt(base) >>> (32 - bits));
   }
   if (family === 6) {
     const v = ip.toLowerCase();

@@ -28,7 +28,11 @@ export const PushSubscriptionJsonSchema = z.object({
   keys: z.object({ p256dh: base64url(80, 100), auth: base64url(16, 32) }),
 });
 
-const cartToken = z.string().trim().max(256).regex(/^[A-Za-z0-9_\-?=&.:%]+$/, "bad cart token");
+const cartToken = z
+  .string()
+  .trim()
+  .max(256)
+  .regex(/^[A-Za-z0-9_\-?=&.:%]+$/, "bad cart token");
 
 export const SubscribeBodySchema = z.discriminatedUnion("type", [
   z.object({

@@ -77,7 +77,8 @@ export function abandonedCheckoutNodeToPayload(node: AbandonedCheckoutNode) {
   const c = node.customer;
   const email = c?.defaultEmailAddress?.emailAddress ?? null;
   const phone = c?.defaultPhoneNumber?.phoneNumber ?? null;
-  const address = (a: AbandonedCheckoutNode["billingAddress"]) => (a ? { first_name: a.firstName, last_name: a.lastName, phone: a.phone, country_code: a.countryCodeV2 } : null);
+  const address = (a: AbandonedCheckoutNode["billingAddress"]) =>
+    a ? { first_name: a.firstName, last_name: a.lastName, phone: a.phone, country_code: a.countryCodeV2 } : null;
   return {
     token,
     cart_token: null,

@@ -4,10 +4,39 @@
 export type ReplyClass = "opt_out" | "discount" | "payment" | "shipping" | "product" | "other";
 
 const OPT_OUT = [
-  "stop", "stopall", "stop all", "unsubscribe", "unsub", "cancel", "end", "quit", "opt out", "optout", "opt-out", "remove me",
-  "baja", "dar de baja", "darme de baja", "alto", "parar", "no mas", "no más", "cancelar",
-  "arret", "arrêt", "desabonner", "désabonner", "desinscrire", "désinscrire",
-  "abmelden", "austragen", "sair", "parar de receber", "cancella", "disiscriviti", "afmelden",
+  "stop",
+  "stopall",
+  "stop all",
+  "unsubscribe",
+  "unsub",
+  "cancel",
+  "end",
+  "quit",
+  "opt out",
+  "optout",
+  "opt-out",
+  "remove me",
+  "baja",
+  "dar de baja",
+  "darme de baja",
+  "alto",
+  "parar",
+  "no mas",
+  "no más",
+  "cancelar",
+  "arret",
+  "arrêt",
+  "desabonner",
+  "désabonner",
+  "desinscrire",
+  "désinscrire",
+  "abmelden",
+  "austragen",
+  "sair",
+  "parar de receber",
+  "cancella",
+  "disiscriviti",
+  "afmelden",
 ];
 
 function normalize(text: string): string {
@@ -30,10 +59,22 @@ export function isOptOut(text: string): boolean {
 }
 
 const TOPICS: Array<[Exclude<ReplyClass, "opt_out" | "other">, RegExp]> = [
-  ["discount", /\b(discount|coupon|promo|code|voucher|cheaper|price match|sale|deal|%|off|descuento|cupon|codigo|rebaja|oferta|remise|reduc|rabatt|gutschein|sconto|desconto)\w*/],
-  ["payment", /\b(pay|paid|payment|card|credit|debit|paypal|klarna|afterpay|installment|declined|charge|billing|invoice|pago|pagar|tarjeta|paiement|carte|zahlung|karte|pagamento|cartao)\w*/],
-  ["shipping", /\b(ship|shipping|deliver|delivery|arrive|tracking|courier|postage|freight|return|envio|entrega|llega|livraison|expedition|versand|lieferung|spedizione|consegna|frete)\w*/],
-  ["product", /\b(size|sizes|fit|colou?r|stock|available|material|fabric|measure|dimension|quality|product|item|talla|color|tamano|taille|couleur|grosse|farbe|taglia|tamanho)\w*/],
+  [
+    "discount",
+    /\b(discount|coupon|promo|code|voucher|cheaper|price match|sale|deal|%|off|descuento|cupon|codigo|rebaja|oferta|remise|reduc|rabatt|gutschein|sconto|desconto)\w*/,
+  ],
+  [
+    "payment",
+    /\b(pay|paid|payment|card|credit|debit|paypal|klarna|afterpay|installment|declined|charge|billing|invoice|pago|pagar|tarjeta|paiement|carte|zahlung|karte|pagamento|cartao)\w*/,
+  ],
+  [
+    "shipping",
+    /\b(ship|shipping|deliver|delivery|arrive|tracking|courier|postage|freight|return|envio|entrega|llega|livraison|expedition|versand|lieferung|spedizione|consegna|frete)\w*/,
+  ],
+  [
+    "product",
+    /\b(size|sizes|fit|colou?r|stock|available|material|fabric|measure|dimension|quality|product|item|talla|color|tamano|taille|couleur|grosse|farbe|taglia|tamanho)\w*/,
+  ],
 ];
 
 export function classifyReply(text: string): ReplyClass {

@@ -28,7 +28,10 @@ export interface DateProblem {
 
 /** The first of a checkout's refused times that is out of range, or null. */
 export function checkoutDateProblem(r: { shopifyCreatedAt: Date; shopifyUpdatedAt: Date }, now: Date): DateProblem | null {
-  for (const [field, d] of [["created_at", r.shopifyCreatedAt], ["updated_at", r.shopifyUpdatedAt]] as const) {
+  for (const [field, d] of [
+    ["created_at", r.shopifyCreatedAt],
+    ["updated_at", r.shopifyUpdatedAt],
+  ] as const) {
     if (!isSaneTime(d, now)) return { field, reason: d.getTime() < EARLIEST_TIME ? "before 2000-01-01" : "more than a year ahead" };
   }
   return null;

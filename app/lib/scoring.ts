@@ -41,7 +41,13 @@ export function scoreCheckout(i: ScoreInput): Score {
   // Cart value against the shop's usual order.
   const total = i.totalMinor;
   const ratio =
-    total === null ? 0 : i.averageOrderMinor && i.averageOrderMinor > 0 ? total / i.averageOrderMinor : i.highValueThresholdMinor > 0 ? (total / i.highValueThresholdMinor) * 2 : 1;
+    total === null
+      ? 0
+      : i.averageOrderMinor && i.averageOrderMinor > 0
+        ? total / i.averageOrderMinor
+        : i.highValueThresholdMinor > 0
+          ? (total / i.highValueThresholdMinor) * 2
+          : 1;
   const valuePoints = ratio >= 3 ? 40 : ratio >= 2 ? 30 : ratio >= 1.25 ? 20 : ratio >= 0.75 ? 10 : 0;
   if (valuePoints) factors.push(`cart ${ratio.toFixed(1)}x the average order (+${valuePoints})`);
   score += valuePoints;

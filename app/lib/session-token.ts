@@ -26,4 +26,3 @@ export function mintSessionToken(o: { shop: string; apiKey: string; apiSecret: s
   const sig = crypto.createHmac("sha256", o.apiSecret).update(`${header}.${payload}`).digest("base64url");
   return `${header}.${payload}.${sig}`;
 }
-

@@ -48,116 +48,132 @@ export const DEFAULT_STEPS: CadenceStep[] = [
 
 // `.prefault(x)`: a missing value becomes x and is then parsed (zod 3's `.default`), so a missing section gets every
 // default of its fields.
-const SettingsObject = z
-  .object({
-    cadence: z
-      .object({
-        windowHours: wholeNumber().min(1).max(WINDOW_HOURS_MAX).prefault(48),
-        steps: z.array(StepSchema).min(1, "at least one step").max(10, "at most 10 steps").prefault(DEFAULT_STEPS),
-      })
-      .prefault({}),
-    abandonment: z
-      .object({
-        // No activity for this long (and at least LINK_LIVE_DELAY_MINUTES after creation) = abandoned.
-        quietPeriodMinutes: wholeNumber().min(LINK_LIVE_DELAY_MINUTES).max(24 * 60).prefault(20),
-      })
-      .prefault({}),
-    consent: z
-      .object({
-        emailPolicy: z.enum(["all", "subscribers"]).prefault("all"),
-      })
-      .prefault({}),
-    quietHours: z
-      .object({
-        enabled: z.boolean().prefault(true),
-        start: hhmm.prefault("21:00"),
-        end: hhmm.prefault("08:00"),
-        timezone: z.string().refine(isValidTimeZone, "unknown time zone").nullable().prefault(null), // null = shop's
-      })
-      .prefault({}),
-    frequencyCap: z
-      .object({
-        // At most this many reminders per shopper (all their checkouts) in any `perHours`; a reminder is one step,
-        // whatever channels it uses (app/lib/frequency-cap.ts). 4 per 24 h fits the default cadence.
-        maxMessages: wholeNumber().min(1).max(50).prefault(4),
-        perHours: wholeNumber().min(1).max(168).prefault(24),
-      })
-      .prefault({}),
-    exclusions: z
-      .object({
-        excludeTest: z.boolean().prefault(true),
-        excludeStaff: z.boolean().prefault(true),
-        minCartValueMinor: wholeNumber().min(0).prefault(0),
-        excludedCustomerTags: z.array(z.string().trim().min(1)).prefault([]),
-      })
-      .prefault({}),
-    handoff: z
-      .object({
-        highValueThresholdMinor: wholeNumber().min(0).prefault(25_000),
-        returningCustomers: z.boolean().prefault(true),
-        failedPayments: z.boolean().prefault(true),
-        continueAutomation: z.boolean().prefault(true),
-        staffAlertEmail: z.email("not an email address").nullable().prefault(null),
-      })
-      .prefault({}),
-    retentionDays: wholeNumber().min(1).max(90).prefault(5),
-    sender: z
-      .object({
-        fromName: z.string().trim().max(80).nullable().prefault(null), // null = shop name
-        fromEmail: z.email("not an email address").nullable().prefault(null), // null = SENDGRID_FROM_EMAIL
-        replyTo: z.email("not an email address").nullable().prefault(null),
-      })
-      .prefault({}),
-    branding: z
-      .object({
-        logoUrl: z.url("not a URL").startsWith("https://", "must be https").nullable().prefault(null),
-        accentColor: z.string().regex(/^#[0-9a-f]{6}$/i, "use #RRGGBB").prefault("#008060"),
-        postalAddress: z.string().trim().max(300).nullable().prefault(null),
-      })
-      .prefault({}),
-    whatsapp: z
-      .object({
-        enabled: z.boolean().prefault(false),
-        phoneNumberId: z.string().trim().regex(/^\d{5,20}$/, "digits only").nullable().prefault(null),
-        // (No business phone: nothing sent or shown used it. Click-to-chat opens the shopper's number from staff's own
-        // WhatsApp; shoppers see the sending number in WhatsApp itself.)
-        templateLanguage: z.string().trim().min(2).prefault("en"),
-        templates: z
-          .object({
-            reminder: z.string().trim().min(1).prefault("cart_reminder"),
-            incentive: z.string().trim().min(1).prefault("cart_reminder_discount"),
-          })
-          .prefault({}),
-      })
-      .prefault({}),
-    // Setup checklist (Overview): the merchant saved or confirmed the cadence at least once.
-    setup: z
-      .object({
-        cadenceReviewed: z.boolean().prefault(false),
-      })
-      .prefault({}),
-    incentive: z
-      .object({
-        enabled: z.boolean().prefault(false),
-        type: z.enum(["percentage", "fixed_amount", "free_shipping"]).prefault("percentage"),
-        percentOff: wholeNumber().min(1).max(90).prefault(10),
-        amountOffMinor: wholeNumber().min(1).prefault(500),
-        minSubtotalMinor: wholeNumber().min(0).prefault(0),
-        expiryHours: wholeNumber().min(1).max(24 * 30).prefault(48),
-        codePrefix: z.string().regex(/^[A-Z0-9-]{0,12}$/, "A-Z, 0-9 and - only, at most 12").prefault("BACK"),
-        notTwiceWithinDays: wholeNumber().min(0).max(365).prefault(30),
-        skipIfCartHasDiscount: z.boolean().prefault(true),
-        minCartValueMinor: wholeNumber().min(0).prefault(0),
-        combinesWith: z
-          .object({
-            orderDiscounts: z.boolean().prefault(false),
-            productDiscounts: z.boolean().prefault(false),
-            shippingDiscounts: z.boolean().prefault(true),
-          })
-          .prefault({}),
-      })
-      .prefault({}),
-  });
+const SettingsObject = z.object({
+  cadence: z
+    .object({
+      windowHours: wholeNumber().min(1).max(WINDOW_HOURS_MAX).prefault(48),
+      steps: z.array(StepSchema).min(1, "at least one step").max(10, "at most 10 steps").prefault(DEFAULT_STEPS),
+    })
+    .prefault({}),
+  abandonment: z
+    .object({
+      // No activity for this long (and at least LINK_LIVE_DELAY_MINUTES after creation) = abandoned.
+      quietPeriodMinutes: wholeNumber()
+        .min(LINK_LIVE_DELAY_MINUTES)
+        .max(24 * 60)
+        .prefault(20),
+    })
+    .prefault({}),
+  consent: z
+    .object({
+      emailPolicy: z.enum(["all", "subscribers"]).prefault("all"),
+    })
+    .prefault({}),
+  quietHours: z
+    .object({
+      enabled: z.boolean().prefault(true),
+      start: hhmm.prefault("21:00"),
+      end: hhmm.prefault("08:00"),
+      timezone: z.string().refine(isValidTimeZone, "unknown time zone").nullable().prefault(null), // null = shop's
+    })
+    .prefault({}),
+  frequencyCap: z
+    .object({
+      // At most this many reminders per shopper (all their checkouts) in any `perHours`; a reminder is one step,
+      // whatever channels it uses (app/lib/frequency-cap.ts). 4 per 24 h fits the default cadence.
+      maxMessages: wholeNumber().min(1).max(50).prefault(4),
+      perHours: wholeNumber().min(1).max(168).prefault(24),
+    })
+    .prefault({}),
+  exclusions: z
+    .object({
+      excludeTest: z.boolean().prefault(true),
+      excludeStaff: z.boolean().prefault(true),
+      minCartValueMinor: wholeNumber().min(0).prefault(0),
+      excludedCustomerTags: z.array(z.string().trim().min(1)).prefault([]),
+    })
+    .prefault({}),
+  handoff: z
+    .object({
+      highValueThresholdMinor: wholeNumber().min(0).prefault(25_000),
+      returningCustomers: z.boolean().prefault(true),
+      failedPayments: z.boolean().prefault(true),
+      continueAutomation: z.boolean().prefault(true),
+      staffAlertEmail: z.email("not an email address").nullable().prefault(null),
+    })
+    .prefault({}),
+  retentionDays: wholeNumber().min(1).max(90).prefault(5),
+  sender: z
+    .object({
+      fromName: z.string().trim().max(80).nullable().prefault(null), // null = shop name
+      fromEmail: z.email("not an email address").nullable().prefault(null), // null = SENDGRID_FROM_EMAIL
+      replyTo: z.email("not an email address").nullable().prefault(null),
+    })
+    .prefault({}),
+  branding: z
+    .object({
+      logoUrl: z.url("not a URL").startsWith("https://", "must be https").nullable().prefault(null),
+      accentColor: z
+        .string()
+        .regex(/^#[0-9a-f]{6}$/i, "use #RRGGBB")
+        .prefault("#008060"),
+      postalAddress: z.string().trim().max(300).nullable().prefault(null),
+    })
+    .prefault({}),
+  whatsapp: z
+    .object({
+      enabled: z.boolean().prefault(false),
+      phoneNumberId: z
+        .string()
+        .trim()
+        .regex(/^\d{5,20}$/, "digits only")
+        .nullable()
+        .prefault(null),
+      // (No business phone: nothing sent or shown used it. Click-to-chat opens the shopper's number from staff's own
+      // WhatsApp; shoppers see the sending number in WhatsApp itself.)
+      templateLanguage: z.string().trim().min(2).prefault("en"),
+      templates: z
+        .object({
+          reminder: z.string().trim().min(1).prefault("cart_reminder"),
+          incentive: z.string().trim().min(1).prefault("cart_reminder_discount"),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  // Setup checklist (Overview): the merchant saved or confirmed the cadence at least once.
+  setup: z
+    .object({
+      cadenceReviewed: z.boolean().prefault(false),
+    })
+    .prefault({}),
+  incentive: z
+    .object({
+      enabled: z.boolean().prefault(false),
+      type: z.enum(["percentage", "fixed_amount", "free_shipping"]).prefault("percentage"),
+      percentOff: wholeNumber().min(1).max(90).prefault(10),
+      amountOffMinor: wholeNumber().min(1).prefault(500),
+      minSubtotalMinor: wholeNumber().min(0).prefault(0),
+      expiryHours: wholeNumber()
+        .min(1)
+        .max(24 * 30)
+        .prefault(48),
+      codePrefix: z
+        .string()
+        .regex(/^[A-Z0-9-]{0,12}$/, "A-Z, 0-9 and - only, at most 12")
+        .prefault("BACK"),
+      notTwiceWithinDays: wholeNumber().min(0).max(365).prefault(30),
+      skipIfCartHasDiscount: z.boolean().prefault(true),
+      minCartValueMinor: wholeNumber().min(0).prefault(0),
+      combinesWith: z
+        .object({
+          orderDiscounts: z.boolean().prefault(false),
+          productDiscounts: z.boolean().prefault(false),
+          shippingDiscounts: z.boolean().prefault(true),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+});
 
 // The rules across fields (step order, the window, one incentive step, WhatsApp's number). As in zod 3, they still run
 // when a field only broke a check (a non-integer, a bound, a pattern: none of those checks aborts), so the merchant sees every problem at once; not

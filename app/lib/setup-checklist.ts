@@ -35,7 +35,12 @@ export function setupChecklist(f: SetupFacts): { items: SetupItem[]; complete: b
       id: "embed",
       label: "Turn on the app embed in your theme",
       done: f.embedActive === true,
-      detail: f.embedActive === true ? "The app embed is on in the live theme." : f.embedActive === false ? "The app embed is off in the live theme: shoppers are not asked for push permission." : "The theme could not be checked yet.",
+      detail:
+        f.embedActive === true
+          ? "The app embed is on in the live theme."
+          : f.embedActive === false
+            ? "The app embed is off in the live theme: shoppers are not asked for push permission."
+            : "The theme could not be checked yet.",
       url: f.themeEditorUrl,
       external: true,
     },
@@ -43,7 +48,9 @@ export function setupChecklist(f: SetupFacts): { items: SetupItem[]; complete: b
       id: "channel",
       label: "Get a sending channel ready",
       done: ready.length > 0,
-      detail: ready.length ? `Ready: ${ready.join(", ")}.` : "No channel has sent successfully yet: send a test email or a test WhatsApp message from Settings.",
+      detail: ready.length
+        ? `Ready: ${ready.join(", ")}.`
+        : "No channel has sent successfully yet: send a test email or a test WhatsApp message from Settings.",
       url: "/app/settings#channels",
       external: false,
     },

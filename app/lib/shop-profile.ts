@@ -92,7 +92,17 @@ export function profileFromGraphql(shop: unknown): ProfileUpdate {
     timezone: ianaZone(s.ianaTimezone),
     primaryDomain: text(s.primaryDomain?.host),
     billingAddress: a
-      ? addressJson({ company: a.company, address1: a.address1, address2: a.address2, city: a.city, province: a.province, provinceCode: a.provinceCode, zip: a.zip, country: a.country, countryCode: a.countryCodeV2 })
+      ? addressJson({
+          company: a.company,
+          address1: a.address1,
+          address2: a.address2,
+          city: a.city,
+          province: a.province,
+          provinceCode: a.provinceCode,
+          zip: a.zip,
+          country: a.country,
+          countryCode: a.countryCodeV2,
+        })
       : undefined,
     planName: text(s.plan?.publicDisplayName),
     devStore: typeof s.plan?.partnerDevelopment === "boolean" ? s.plan.partnerDevelopment : undefined,
@@ -149,7 +159,16 @@ export function profileFromShopUpdate(payload: unknown, triggeredAt?: string | n
       timezone: ianaZone(p.iana_timezone),
       primaryLocale: text(p.primary_locale),
       primaryDomain: text(p.domain),
-      billingAddress: addressJson({ address1: p.address1, address2: p.address2, city: p.city, province: p.province, provinceCode: p.province_code, zip: p.zip, country: p.country_name, countryCode: p.country_code }),
+      billingAddress: addressJson({
+        address1: p.address1,
+        address2: p.address2,
+        city: p.city,
+        province: p.province,
+        provinceCode: p.province_code,
+        zip: p.zip,
+        country: p.country_name,
+        countryCode: p.country_code,
+      }),
       planName: text(p.plan_display_name),
       devStore: planName ? DEV_PLANS.has(planName) : undefined,
     }),
@@ -184,11 +203,14 @@ export function missingProfile(shop: StoredProfileState): MissingProfileItem[] {
         : "The store profile has not been loaded from Shopify yet. The app works meanwhile; it loads it on its own.",
     });
   }
-  if (!shop.name) out.push({ field: "name", message: "Store name unknown: emails are signed with the store's myshopify address until Shopify sends the name." });
-  if (!shop.email) out.push({ field: "email", message: "Store owner email unknown: staff alerts go only to the alert address set below until Shopify sends it." });
+  if (!shop.name)
+    out.push({ field: "name", message: "Store name unknown: emails are signed with the store's myshopify address until Shopify sends the name." });
+  if (!shop.email)
+    out.push({ field: "email", message: "Store owner email unknown: staff alerts go only to the alert address set below until Shopify sends it." });
   if (!shop.currency) out.push({ field: "currency", message: "Currency unknown: amounts show in USD until Shopify sends the store's currency." });
   if (!shop.timezone) out.push({ field: "timezone", message: "Time zone unknown: quiet hours count in UTC until Shopify sends it." });
-  if (!shop.billingAddress) out.push({ field: "billingAddress", message: "Store address unknown: recovery emails carry no postal address unless you set one under Branding." });
+  if (!shop.billingAddress)
+    out.push({ field: "billingAddress", message: "Store address unknown: recovery emails carry no postal address unless you set one under Branding." });
   return out;
 }
 
@@ -233,9 +255,7 @@ export interface StoreProfileSummary {
 export function storeProfileSummary(
   shop: StoredProfileState & { domain: string; contactEmail: string | null; planName: string | null; devStore: boolean | null },
 ): StoreProfileSummary {
-  const syncedAt = shop.profileSyncedAt
-    ? formatInZone(shop.profileSyncedAt, shop.timezone)
-    : null;
+  const syncedAt = shop.profileSyncedAt ? formatInZone(shop.profileSyncedAt, shop.timezone) : null;
   return {
     name: shop.name || null,
     domain: shop.domain,

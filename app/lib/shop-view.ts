@@ -72,7 +72,9 @@ export function toShopView(shop: StoredShopProfile, settings: Settings): ShopVie
 export function formatShopAddress(name: string, a: ShopAddress | null): string | null {
   if (!a) return null;
   const cityLine = [a.city, [a.province, a.zip].filter(Boolean).join(" ")].filter(Boolean).join(" ");
-  const parts = [a.company && a.company !== name ? a.company : null, a.address1, a.address2, cityLine, a.country].filter((p): p is string => !!p && p.trim() !== "");
+  const parts = [a.company && a.company !== name ? a.company : null, a.address1, a.address2, cityLine, a.country].filter(
+    (p): p is string => !!p && p.trim() !== "",
+  );
   return parts.length ? parts.join(", ") : null;
 }
 

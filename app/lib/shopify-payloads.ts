@@ -15,9 +15,7 @@ const isoDate = z
 const money = z.union([z.string(), z.number()]).nullish();
 const consent = z.object({ state: z.string().nullish() }).nullish();
 
-const Address = z
-  .object({ first_name: text, last_name: text, phone: text, country_code: text })
-  .nullish();
+const Address = z.object({ first_name: text, last_name: text, phone: text, country_code: text }).nullish();
 
 const Customer = z
   .object({
@@ -36,49 +34,47 @@ const Customer = z
   })
   .nullish();
 
-const LineItem = z
-  .object({
-    title: z.string().default(""),
-    variant_title: text,
-    variant_id: id.nullish(),
-    product_id: id.nullish(),
-    quantity: z.number().int().nonnegative().max(MAX_QUANTITY).default(1),
-    price: money,
-    sku: text,
-    image_url: text,
-    image: z.union([z.string(), z.object({ src: text })]).nullish(),
-  });
+const LineItem = z.object({
+  title: z.string().default(""),
+  variant_title: text,
+  variant_id: id.nullish(),
+  product_id: id.nullish(),
+  quantity: z.number().int().nonnegative().max(MAX_QUANTITY).default(1),
+  price: money,
+  sku: text,
+  image_url: text,
+  image: z.union([z.string(), z.object({ src: text })]).nullish(),
+});
 
 const DiscountCode = z.object({ code: z.string() });
 
-export const CheckoutPayload = z
-  .object({
-    token: z.string({ error: "missing token" }).min(1, "missing token"),
-    cart_token: text,
-    email: text,
-    phone: text,
-    sms_marketing_phone: text,
-    created_at: isoDate,
-    updated_at: isoDate,
-    completed_at: isoDate.nullish(),
-    currency: text,
-    presentment_currency: text,
-    customer_locale: text,
-    buyer_accepts_marketing: z.boolean().nullish(),
-    buyer_accepts_sms_marketing: z.boolean().nullish(),
-    line_items: z.array(LineItem).default([]),
-    subtotal_price: money,
-    total_price: money,
-    discount_codes: z.array(DiscountCode).nullish(),
-    abandoned_checkout_url: text,
-    source_name: text,
-    user_id: id.nullish(),
-    gateway: text,
-    test: z.boolean().nullish(),
-    customer: Customer,
-    billing_address: Address,
-    shipping_address: Address,
-  });
+export const CheckoutPayload = z.object({
+  token: z.string({ error: "missing token" }).min(1, "missing token"),
+  cart_token: text,
+  email: text,
+  phone: text,
+  sms_marketing_phone: text,
+  created_at: isoDate,
+  updated_at: isoDate,
+  completed_at: isoDate.nullish(),
+  currency: text,
+  presentment_currency: text,
+  customer_locale: text,
+  buyer_accepts_marketing: z.boolean().nullish(),
+  buyer_accepts_sms_marketing: z.boolean().nullish(),
+  line_items: z.array(LineItem).default([]),
+  subtotal_price: money,
+  total_price: money,
+  discount_codes: z.array(DiscountCode).nullish(),
+  abandoned_checkout_url: text,
+  source_name: text,
+  user_id: id.nullish(),
+  gateway: text,
+  test: z.boolean().nullish(),
+  customer: Customer,
+  billing_address: Address,
+  shipping_address: Address,
+});
 
 export interface LineItemRecord {
   title: string;
@@ -199,7 +195,8 @@ function fCustomer(v: unknown) {
   if (v === undefined || v === null) return v;
   if (!isObj(v)) no();
   const tags = v.tags;
-  if (!(tags === undefined || tags === null || typeof tags === "string" || (Array.isArray(tags) && each(tags, (t) => typeof t === "string").every(Boolean)))) no();
+  if (!(tags === undefined || tags === null || typeof tags === "string" || (Array.isArray(tags) && each(tags, (t) => typeof t === "string").every(Boolean))))
+    no();
   const n = v.number_of_orders;
   if (!(n === undefined || n === null || typeof n === "string" || (typeof n === "number" && Number.isFinite(n)))) no();
   return {
@@ -259,7 +256,11 @@ export function checkoutFastPath(body: unknown): CheckoutInput | null {
       subtotal_price: fMoney(b.subtotal_price),
       total_price: fMoney(b.total_price),
       discount_codes:
-        codes === undefined || codes === null ? codes : Array.isArray(codes) ? each(codes, (d) => (isObj(d) && typeof d.code === "string" ? { code: d.code } : no())) : no(),
+        codes === undefined || codes === null
+          ? codes
+          : Array.isArray(codes)
+            ? each(codes, (d) => (isObj(d) && typeof d.code === "string" ? { code: d.code } : no()))
+            : no(),
       abandoned_checkout_url: fText(b.abandoned_checkout_url),
       source_name: fText(b.source_name),
       user_id: fId(b.user_id),
@@ -326,7 +327,11 @@ export function parseCheckout(body: unknown): CheckoutRecord {
   }));
   const subtotal =
     amountAt(p.subtotal_price, currency, ["subtotal_price"]) ??
-    boundedSum(allItems.reduce((s, li) => s + li.priceMinor * li.quantity, 0), currency, ["line_items"]);
+    boundedSum(
+      allItems.reduce((s, li) => s + li.priceMinor * li.quantity, 0),
+      currency,
+      ["line_items"],
+    );
   // Bounded: the first STORED_LINE_ITEMS items are kept; lineItemCount is the quantity of all (app/lib/line-items.ts).
   const lineItems = allItems.length > STORED_LINE_ITEMS ? allItems.slice(0, STORED_LINE_ITEMS) : allItems;
   const ordersCount = c?.orders_count ?? (c?.number_of_orders != null ? orderCountAt(c.number_of_orders, ["customer", "number_of_orders"]) : 0);
@@ -374,32 +379,31 @@ export function parseCheckout(body: unknown): CheckoutRecord {
 const MoneyAmount = z.object({ amount: money, currency_code: text }).nullish();
 const MoneyBag = z.object({ shop_money: MoneyAmount, presentment_money: MoneyAmount }).nullish();
 
-export const OrderPayload = z
-  .object({
-    id: id,
-    name: text,
-    checkout_token: text,
-    cart_token: text,
-    email: text,
-    contact_email: text,
-    phone: text,
-    // REST orders: `currency` and the plain price fields are the shop's; the *_set bags carry both currencies.
-    currency: text,
-    presentment_currency: text,
-    subtotal_price: money,
-    total_price: money,
-    total_discounts: money,
-    subtotal_price_set: MoneyBag,
-    total_price_set: MoneyBag,
-    total_discounts_set: MoneyBag,
-    // `amount` is in the shop's currency ("a unit of the store's currency", REST Order reference).
-    discount_codes: z.array(z.object({ code: z.string(), amount: money })).nullish(),
-    test: z.boolean().nullish(),
-    created_at: isoDate,
-    customer: z.object({ id: id.nullish(), email: text, phone: text }).nullish(),
-    billing_address: Address,
-    shipping_address: Address,
-  });
+export const OrderPayload = z.object({
+  id: id,
+  name: text,
+  checkout_token: text,
+  cart_token: text,
+  email: text,
+  contact_email: text,
+  phone: text,
+  // REST orders: `currency` and the plain price fields are the shop's; the *_set bags carry both currencies.
+  currency: text,
+  presentment_currency: text,
+  subtotal_price: money,
+  total_price: money,
+  total_discounts: money,
+  subtotal_price_set: MoneyBag,
+  total_price_set: MoneyBag,
+  total_discounts_set: MoneyBag,
+  // `amount` is in the shop's currency ("a unit of the store's currency", REST Order reference).
+  discount_codes: z.array(z.object({ code: z.string(), amount: money })).nullish(),
+  test: z.boolean().nullish(),
+  created_at: isoDate,
+  customer: z.object({ id: id.nullish(), email: text, phone: text }).nullish(),
+  billing_address: Address,
+  shipping_address: Address,
+});
 
 export interface OrderRecord {
   orderId: string;
@@ -467,7 +471,8 @@ export function parseOrder(body: unknown): OrderRecord {
     totalDiscountsMinor: shopMinor(p.total_discounts_set, p.total_discounts, currency, "total_discounts") ?? 0, // absent: none
     presentmentCurrency,
     presentmentTotalMinor:
-      amountIn(p.total_price_set?.presentment_money, presentmentCurrency, ["total_price_set", "presentment_money"]) ?? (presentmentCurrency === currency ? total : null),
+      amountIn(p.total_price_set?.presentment_money, presentmentCurrency, ["total_price_set", "presentment_money"]) ??
+      (presentmentCurrency === currency ? total : null),
     discountCodes: (p.discount_codes ?? []).map((d, i) => ({ code: d.code, amountMinor: amountAt(d.amount, currency, ["discount_codes", i, "amount"]) })),
     isTest: p.test === true,
     shopifyCreatedAt: p.created_at,

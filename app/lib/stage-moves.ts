@@ -60,4 +60,3 @@ export function resumeText(plan: ResumePlan, settings: Settings, timeZone: strin
   if (plan.why === "no_steps_left") return `No reminder is left before the ${hours}-hour window ends; no more automatic reminders.`;
   return "Automatic reminders had already ended for this checkout; no more automatic reminders.";
 }
-

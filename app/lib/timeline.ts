@@ -12,8 +12,29 @@ export interface TimelineEntry {
 }
 
 export interface TimelineInput {
-  checkout: { shopifyCreatedAt: Date; shopifyUpdatedAt: Date; abandonedAt: Date | null; completedAt: Date | null; recoveredAt: Date | null; orderId: string | null };
-  messages: Array<{ channel: string; stepLabel: string; status: string; createdAt: Date; sentAt: Date | null; deliveredAt: Date | null; openedAt: Date | null; clickedAt: Date | null; failedAt: Date | null; bouncedAt: Date | null; lastError: string | null; skipReason: string | null; incentiveCode: string | null }>;
+  checkout: {
+    shopifyCreatedAt: Date;
+    shopifyUpdatedAt: Date;
+    abandonedAt: Date | null;
+    completedAt: Date | null;
+    recoveredAt: Date | null;
+    orderId: string | null;
+  };
+  messages: Array<{
+    channel: string;
+    stepLabel: string;
+    status: string;
+    createdAt: Date;
+    sentAt: Date | null;
+    deliveredAt: Date | null;
+    openedAt: Date | null;
+    clickedAt: Date | null;
+    failedAt: Date | null;
+    bouncedAt: Date | null;
+    lastError: string | null;
+    skipReason: string | null;
+    incentiveCode: string | null;
+  }>;
   conversation: Array<{ direction: string; channel: string; body: string; author: string | null; classification: string | null; createdAt: Date }>;
   notes: Array<{ author: string; body: string; createdAt: Date }>;
   audit: Array<{ action: string; actor: string; fromValue: string | null; toValue: string | null; createdAt: Date }>;
@@ -61,13 +82,19 @@ export function buildTimeline(i: TimelineInput): TimelineEntry[] {
     if (m.failedAt) out.push({ at: iso(m.failedAt), kind: "message", title: `Failed: ${label}`, detail: m.lastError });
   }
   for (const e of i.conversation) {
-    if (e.direction === "inbound") out.push({ at: iso(e.createdAt), kind: "reply", title: `Reply on ${e.channel}${e.classification ? ` (${e.classification})` : ""}`, detail: e.body });
+    if (e.direction === "inbound")
+      out.push({ at: iso(e.createdAt), kind: "reply", title: `Reply on ${e.channel}${e.classification ? ` (${e.classification})` : ""}`, detail: e.body });
     else out.push({ at: iso(e.createdAt), kind: "outbound", title: `Sent by hand on ${e.channel}`, detail: e.body, actor: e.author });
   }
   for (const n of i.notes) out.push({ at: iso(n.createdAt), kind: "note", title: "Note", detail: n.body, actor: n.author });
   for (const a of i.audit) {
     if (a.action === "stage_change") {
-      out.push({ at: iso(a.createdAt), kind: "stage", title: `Moved from ${i.stageLabel(a.fromValue ?? "")} to ${i.stageLabel(a.toValue ?? "")}`, actor: actorLabel(a.actor) });
+      out.push({
+        at: iso(a.createdAt),
+        kind: "stage",
+        title: `Moved from ${i.stageLabel(a.fromValue ?? "")} to ${i.stageLabel(a.toValue ?? "")}`,
+        actor: actorLabel(a.actor),
+      });
     } else if (a.action === "owner_change") {
       out.push({ at: iso(a.createdAt), kind: "audit", title: a.toValue ? `Assigned to ${a.toValue}` : "Owner removed", actor: actorLabel(a.actor) });
     } else if (a.action === "follow_up_scheduled") {
@@ -75,17 +102,50 @@ export function buildTimeline(i: TimelineInput): TimelineEntry[] {
     } else if (a.action === "note" || a.action === "manual_whatsapp" || a.action === "manual_call") {
       continue; // shown from the note / conversation / message rows themselves
     } else if (a.action === "handoff") {
-      out.push({ at: iso(a.createdAt), kind: "audit", title: "Handed to a person", detail: a.toValue ? a.toValue.split(",").join(", ").replace(/_/g, " ") : null, actor: actorLabel(a.actor) });
+      out.push({
+        at: iso(a.createdAt),
+        kind: "audit",
+        title: "Handed to a person",
+        detail: a.toValue ? a.toValue.split(",").join(", ").replace(/_/g, " ") : null,
+        actor: actorLabel(a.actor),
+      });
     } else if (a.action === "automation_stopped") {
-      out.push({ at: iso(a.createdAt), kind: "audit", title: `Automatic reminders stopped (moved to ${a.toValue === "manual_recovered" ? "Recovered" : "Lost"} by hand)`, actor: actorLabel(a.actor) });
+      out.push({
+        at: iso(a.createdAt),
+        kind: "audit",
+        title: `Automatic reminders stopped (moved to ${a.toValue === "manual_recovered" ? "Recovered" : "Lost"} by hand)`,
+        actor: actorLabel(a.actor),
+      });
     } else if (a.action === "automation_resumed") {
-      out.push({ at: iso(a.createdAt), kind: "audit", title: "Automatic reminders resumed", detail: a.toValue ? `Next reminder ${a.toValue.slice(0, 16).replace("T", " ")} UTC` : null, actor: actorLabel(a.actor) });
+      out.push({
+        at: iso(a.createdAt),
+        kind: "audit",
+        title: "Automatic reminders resumed",
+        detail: a.toValue ? `Next reminder ${a.toValue.slice(0, 16).replace("T", " ")} UTC` : null,
+        actor: actorLabel(a.actor),
+      });
     } else if (a.action === "automation_not_resumed") {
-      out.push({ at: iso(a.createdAt), kind: "audit", title: "Automatic reminders not resumed", detail: a.toValue === "window_ended" ? "The recovery window had ended." : a.toValue === "no_steps_left" ? "No reminder was left in the recovery window." : "Reminders had ended earlier.", actor: actorLabel(a.actor) });
+      out.push({
+        at: iso(a.createdAt),
+        kind: "audit",
+        title: "Automatic reminders not resumed",
+        detail:
+          a.toValue === "window_ended"
+            ? "The recovery window had ended."
+            : a.toValue === "no_steps_left"
+              ? "No reminder was left in the recovery window."
+              : "Reminders had ended earlier.",
+        actor: actorLabel(a.actor),
+      });
     } else {
       out.push({ at: iso(a.createdAt), kind: "audit", title: a.action.replace(/_/g, " "), detail: a.toValue, actor: actorLabel(a.actor) });
     }
   }
-  if (c.completedAt) out.push({ at: iso(c.completedAt), kind: "order", title: c.recoveredAt ? `Recovered: order ${c.orderId ?? ""}`.trim() : `Completed: order ${c.orderId ?? ""}`.trim() });
+  if (c.completedAt)
+    out.push({
+      at: iso(c.completedAt),
+      kind: "order",
+      title: c.recoveredAt ? `Recovered: order ${c.orderId ?? ""}`.trim() : `Completed: order ${c.orderId ?? ""}`.trim(),
+    });
   return out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 }

@@ -42,7 +42,15 @@ function sizeMessage(iss: { origin?: string; inclusive?: boolean; exact?: boolea
 
 /** The options of a discriminated union whose discriminator matched none (zod 3 named them). */
 function discriminatorOptions(iss: Issue): string | null {
-  const def = (iss.inst as { _zod?: { def?: { discriminator?: string; options?: Array<{ _zod?: { def?: { shape?: Record<string, { _zod?: { def?: { values?: unknown[] } } }> } } }> } } } | undefined)?._zod?.def;
+  const def = (
+    iss.inst as
+      | {
+          _zod?: {
+            def?: { discriminator?: string; options?: Array<{ _zod?: { def?: { shape?: Record<string, { _zod?: { def?: { values?: unknown[] } } }> } } }> };
+          };
+        }
+      | undefined
+  )?._zod?.def;
   if (!def?.discriminator || !def.options) return null;
   const values = def.options.flatMap((o) => o._zod?.def?.shape?.[def.discriminator!]?._zod?.def?.values ?? []);
   return values.length ? quoted(values) : null;
@@ -52,7 +60,8 @@ export function v3Message(iss: Issue): string | undefined {
   switch (iss.code) {
     case "invalid_type": {
       if (iss.input === undefined) return "Required";
-      if (iss.expected === "int") return `Expected integer, received ${typeof iss.input === "number" && !Number.isNaN(iss.input) ? "float" : receivedType(iss.input)}`;
+      if (iss.expected === "int")
+        return `Expected integer, received ${typeof iss.input === "number" && !Number.isNaN(iss.input) ? "float" : receivedType(iss.input)}`;
       return `Expected ${iss.expected}, received ${receivedType(iss.input)}`;
     }
     case "too_small":

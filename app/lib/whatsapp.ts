@@ -79,12 +79,23 @@ const Inbound = z
     type: z.string(),
     text: z.object({ body: z.string() }).optional(),
     button: z.object({ text: z.string() }).passthrough().optional(),
-    interactive: z.object({ button_reply: z.object({ title: z.string() }).passthrough().optional(), list_reply: z.object({ title: z.string() }).passthrough().optional() }).passthrough().optional(),
+    interactive: z
+      .object({ button_reply: z.object({ title: z.string() }).passthrough().optional(), list_reply: z.object({ title: z.string() }).passthrough().optional() })
+      .passthrough()
+      .optional(),
   })
   .passthrough();
 
 // biz_opaque_callback_data: what we sent with the message (our message id), echoed back in its statuses.
-const Status = z.object({ id: z.string(), status: z.string(), timestamp: z.string().optional(), recipient_id: z.string().optional(), biz_opaque_callback_data: z.string().optional() }).passthrough();
+const Status = z
+  .object({
+    id: z.string(),
+    status: z.string(),
+    timestamp: z.string().optional(),
+    recipient_id: z.string().optional(),
+    biz_opaque_callback_data: z.string().optional(),
+  })
+  .passthrough();
 
 const Webhook = z
   .object({
@@ -101,7 +112,13 @@ const Webhook = z
                     value: z
                       .object({
                         metadata: z.object({ phone_number_id: z.string() }).passthrough().optional(),
-                        contacts: z.array(z.object({ wa_id: z.string().optional(), profile: z.object({ name: z.string().optional() }).passthrough().optional() }).passthrough()).optional(),
+                        contacts: z
+                          .array(
+                            z
+                              .object({ wa_id: z.string().optional(), profile: z.object({ name: z.string().optional() }).passthrough().optional() })
+                              .passthrough(),
+                          )
+                          .optional(),
                         messages: z.array(Inbound).optional(),
                         statuses: z.array(Status).optional(),
                       })
@@ -150,7 +167,8 @@ export function parseWhatsAppWebhook(body: unknown): { messages: InboundWhatsApp
         const name = v.contacts?.find((c) => c.wa_id === m.from)?.profile?.name ?? null;
         messages.push({ phoneNumberId: pnid, from: m.from, id: m.id, at: ts(m.timestamp), text: text || `[${m.type}]`, profileName: name });
       }
-      for (const s of v.statuses ?? []) statuses.push({ phoneNumberId: pnid, id: s.id, status: s.status, at: ts(s.timestamp), ourMessageId: s.biz_opaque_callback_data ?? null });
+      for (const s of v.statuses ?? [])
+        statuses.push({ phoneNumberId: pnid, id: s.id, status: s.status, at: ts(s.timestamp), ourMessageId: s.biz_opaque_callback_data ?? null });
     }
   }
   return { messages, statuses };

@@ -248,7 +248,14 @@ function decide(batch: IngestCheckoutArgs[], { existing, orderFor, seen }: Read,
   for (const a of batch) {
     const k = key(a.shop, a.record.token);
     const prior = existing.get(k) ?? null;
-    const d = decideIngest({ existing: prior, incoming: a.record, settings: a.settings, now: a.now, waitingOrder: orderFor.has(k) ? "unread" : null, seen: seen.has(a.eventId) });
+    const d = decideIngest({
+      existing: prior,
+      incoming: a.record,
+      settings: a.settings,
+      now: a.now,
+      waitingOrder: orderFor.has(k) ? "unread" : null,
+      seen: seen.has(a.eventId),
+    });
     // Refused (ingestCheckoutIn answers the 422 naming the field) or an order waiting to be attributed: that delivery
     // runs alone through Prisma afterwards. A repeat writes nothing (the one-by-one path's ledger violation answers it).
     if (d.kind === "refused" || d.kind === "order_waiting") {
@@ -259,7 +266,15 @@ function decide(batch: IngestCheckoutArgs[], { existing, orderFor, seen }: Read,
       out.outcomes.push("duplicate");
       continue;
     }
-    const ledger: LedgerRow = { id: newId(), shop: a.shop, eventId: a.eventId, topic: a.topic, receivedAt: now, outcome: d.kind === "stale" ? "stale" : "processed", checkoutId: null };
+    const ledger: LedgerRow = {
+      id: newId(),
+      shop: a.shop,
+      eventId: a.eventId,
+      topic: a.topic,
+      receivedAt: now,
+      outcome: d.kind === "stale" ? "stale" : "processed",
+      checkoutId: null,
+    };
     out.ledger.push(ledger);
     if (d.kind === "stale") {
       out.outcomes.push("stale");
@@ -343,7 +358,8 @@ function existingFrom(r: Row): Existing {
 
 const textOrNull = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
-const EXISTING_COLUMNS = "id, status, abandoned_at, next_step_index, next_due_at, stop_reason, shopify_updated_at, completed_at, email, phone, first_name, last_name, customer_id";
+const EXISTING_COLUMNS =
+  "id, status, abandoned_at, next_step_index, next_due_at, stop_reason, shopify_updated_at, completed_at, email, phone, first_name, last_name, customer_id";
 
 /** Every field written, checked against the column list (a field without a column is a bug: fail the batch). */
 function fields(data: Record<string, unknown>): string[] {
@@ -459,7 +475,9 @@ const PG_SESSION = "SET plan_cache_mode = force_generic_plan; SET enable_seqscan
 // every run (a hashed subplan), which no enable_* setting rules out. A lateral join to a LIMIT 1 subquery can only run
 // as an index lookup per row. (webhook_event.event_id is unique, so its join finds at most one row.)
 const PG_READ =
-  `SELECT t.shop, t.token, t.event_id, ${EXISTING_COLUMNS.split(", ").map((c) => `c.${c}`).join(", ")}, ` +
+  `SELECT t.shop, t.token, t.event_id, ${EXISTING_COLUMNS.split(", ")
+    .map((c) => `c.${c}`)
+    .join(", ")}, ` +
   "o.has_order, w.event_id IS NOT NULL AS seen " +
   "FROM unnest($1::text[], $2::text[], $3::text[]) AS t(shop, token, event_id) " +
   "LEFT JOIN checkout c ON c.shop = t.shop AND c.token = t.token " +
@@ -512,10 +530,21 @@ const PRIOR: Array<[keyof Existing, string, string]> = [
 // V8's JSON.stringify builds them natively, where array parameters were escaped element by element in JavaScript.
 // Dates go as ISO 8601 text (Date.toJSON); for a timestamp without time zone PostgreSQL ignores the trailing "Z".
 type Spec = Array<[column: string, type: string]>;
-const U_SPEC: Spec = [["id", "text"], ...UPDATE_FIELDS.map((f): [string, string] => [COLUMNS[f], pgType(f)]), ...PRIOR.map(([, c, t]): [string, string] => [`prior_${c}`, t])];
+const U_SPEC: Spec = [
+  ["id", "text"],
+  ...UPDATE_FIELDS.map((f): [string, string] => [COLUMNS[f], pgType(f)]),
+  ...PRIOR.map(([, c, t]): [string, string] => [`prior_${c}`, t]),
+];
 const I_SPEC: Spec = [["id", "text"], ["shop", "text"], ["token", "text"], ...INSERT_FIELDS.map((f): [string, string] => [COLUMNS[f], pgType(f)])];
 // checkout_id: the checkout this delivery inserts or updates (recorded only if that write happened), or null (stale).
-const L_SPEC: Spec = [["id", "text"], ["shop", "text"], ["event_id", "text"], ["topic", "text"], ["outcome", "text"], ["checkout_id", "text"]];
+const L_SPEC: Spec = [
+  ["id", "text"],
+  ["shop", "text"],
+  ["event_id", "text"],
+  ["topic", "text"],
+  ["outcome", "text"],
+  ["checkout_id", "text"],
+];
 const names = (spec: Spec) => spec.map(([column]) => column).join(", ");
 const record = (spec: Spec) => spec.map(([column, type]) => `${column} ${type}`).join(", ");
 

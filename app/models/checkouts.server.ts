@@ -42,8 +42,19 @@ export function saneCheckoutRecord(record: CheckoutRecord, now: Date): CheckoutR
 
 /** The columns decideIngest reads of a held checkout (HeldCheckout). */
 const HELD_COLUMNS = {
-  id: true, status: true, abandonedAt: true, nextStepIndex: true, nextDueAt: true, stopReason: true, shopifyUpdatedAt: true, completedAt: true,
-  email: true, phone: true, firstName: true, lastName: true, customerId: true,
+  id: true,
+  status: true,
+  abandonedAt: true,
+  nextStepIndex: true,
+  nextDueAt: true,
+  stopReason: true,
+  shopifyUpdatedAt: true,
+  completedAt: true,
+  email: true,
+  phone: true,
+  firstName: true,
+  lastName: true,
+  customerId: true,
 } satisfies Record<keyof HeldCheckout, true>;
 
 /**
@@ -55,9 +66,7 @@ export async function ingestCheckoutIn(tx: Prisma.TransactionClient, args: Inges
   const token = args.record.token;
   const existing = await tx.checkout.findUnique({ where: { shop_token: { shop, token } }, select: HELD_COLUMNS });
   // A completed checkout's order was attributed already; otherwise the earliest order that arrived before it.
-  const waitingOrder = existing?.completedAt
-    ? null
-    : await tx.order.findFirst({ where: { shop, checkoutToken: token }, orderBy: { shopifyCreatedAt: "asc" } });
+  const waitingOrder = existing?.completedAt ? null : await tx.order.findFirst({ where: { shop, checkoutToken: token }, orderBy: { shopifyCreatedAt: "asc" } });
   const decision = decideIngest({ existing, incoming: args.record, settings, now, waitingOrder });
   switch (decision.kind) {
     case "refused":

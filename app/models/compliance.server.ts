@@ -88,7 +88,13 @@ export async function exportCustomerData(args: { shop: string; eventId: string; 
     const saved = await tx.dataRequest.create({
       data: { shop, requestId: args.requestId, customerId: ref.customerId, email: ref.email, phone: ref.phone, payload: JSON.stringify(payload) },
     });
-    await audit(tx, { shop, actor: `webhook:${args.topic}`, action: "data_request", toValue: saved.id, detail: { checkouts: checkouts.length, orders: orders.length } });
+    await audit(tx, {
+      shop,
+      actor: `webhook:${args.topic}`,
+      action: "data_request",
+      toValue: saved.id,
+      detail: { checkouts: checkouts.length, orders: orders.length },
+    });
     return saved;
   });
 }
@@ -145,10 +151,7 @@ export async function redactCustomer(args: { shop: string; eventId: string; topi
       ...(cartTokens.length ? [{ cartToken: { in: cartTokens } }] : []),
     ];
     if (pushOr.length) await tx.pushSubscription.deleteMany({ where: { shop, OR: pushOr } });
-    const drOr: Prisma.DataRequestWhereInput[] = [
-      ...(ref.customerId ? [{ customerId: ref.customerId }] : []),
-      ...(ref.email ? [{ email: ref.email }] : []),
-    ];
+    const drOr: Prisma.DataRequestWhereInput[] = [...(ref.customerId ? [{ customerId: ref.customerId }] : []), ...(ref.email ? [{ email: ref.email }] : [])];
     if (drOr.length) await tx.dataRequest.deleteMany({ where: { shop, OR: drOr } });
     if (ref.customerId) await tx.customerConsent.deleteMany({ where: { shop, customerId: ref.customerId } }); // WhatsApp consent
     await audit(tx, { shop, actor: `webhook:${args.topic}`, action: "customer_redact", detail: { checkouts: ids.length } });
@@ -165,7 +168,12 @@ export async function redactShop(shop: string) {
 }
 
 export async function listDataRequests(shop: string) {
-  return db.dataRequest.findMany({ where: { shop }, orderBy: { createdAt: "desc" }, take: 100, select: { id: true, requestId: true, customerId: true, email: true, createdAt: true } });
+  return db.dataRequest.findMany({
+    where: { shop },
+    orderBy: { createdAt: "desc" },
+    take: 100,
+    select: { id: true, requestId: true, customerId: true, email: true, createdAt: true },
+  });
 }
 
 export async function getDataRequest({ shop, id }: { shop: string; id: string }) {

@@ -20,7 +20,10 @@ export interface WhatsAppConsentUpdate {
 export async function applyWhatsAppConsent(u: WhatsAppConsentUpdate): Promise<"consent_updated" | "consent_stale"> {
   const at = u.updatedAt ?? u.now;
   return db.$transaction(async (tx: Prisma.TransactionClient) => {
-    const current = await tx.customerConsent.findUnique({ where: { shop_customerId: { shop: u.shop, customerId: u.customerId } }, select: { whatsappUpdatedAt: true } });
+    const current = await tx.customerConsent.findUnique({
+      where: { shop_customerId: { shop: u.shop, customerId: u.customerId } },
+      select: { whatsappUpdatedAt: true },
+    });
     const stale = !!current?.whatsappUpdatedAt && current.whatsappUpdatedAt > at;
     await recordWebhookEvent(tx, { shop: u.shop, eventId: u.eventId, topic: u.topic, outcome: stale ? "stale" : "processed" });
     if (stale) return "consent_stale";

@@ -38,25 +38,27 @@ export interface PendingIncentiveData {
 /** Inserts the pending row; null when another caller holds this (checkout, slot) or this code already. */
 export async function insertPendingIncentive(d: PendingIncentiveData): Promise<Incentive | null> {
   try {
-    return row(await db.incentive.create({
-      data: {
-        shop: d.shop,
-        checkoutId: d.checkoutId,
-        slot: d.slot,
-        source: d.source,
-        kind: d.kind,
-        percentOff: d.percentOff,
-        amountOffMinor: d.amountOffMinor,
-        currency: d.currency,
-        code: d.code,
-        status: "pending",
-        customerKey: d.customerKey,
-        startsAt: d.startsAt,
-        endsAt: d.endsAt,
-        createdAt: d.now,
-        updatedAt: d.now,
-      },
-    }));
+    return row(
+      await db.incentive.create({
+        data: {
+          shop: d.shop,
+          checkoutId: d.checkoutId,
+          slot: d.slot,
+          source: d.source,
+          kind: d.kind,
+          percentOff: d.percentOff,
+          amountOffMinor: d.amountOffMinor,
+          currency: d.currency,
+          code: d.code,
+          status: "pending",
+          customerKey: d.customerKey,
+          startsAt: d.startsAt,
+          endsAt: d.endsAt,
+          createdAt: d.now,
+          updatedAt: d.now,
+        },
+      }),
+    );
   } catch (error) {
     if (isUniqueViolation(error)) return null;
     throw error;
@@ -81,7 +83,17 @@ export async function markIncentiveFailed(id: string, error: string, now: Date) 
  * Whether a code (not a failed attempt) went to this shopper since `since`, on any checkout. The slot being issued
  * is left out, so a concurrent caller for the same step does not mistake the winner's pending row for a second code.
  */
-export async function givenToCustomerSince({ shop, customerKey, since, except }: { shop: string; customerKey: string; since: Date; except?: { checkoutId: string; slot: string } }) {
+export async function givenToCustomerSince({
+  shop,
+  customerKey,
+  since,
+  except,
+}: {
+  shop: string;
+  customerKey: string;
+  since: Date;
+  except?: { checkoutId: string; slot: string };
+}) {
   const n = await db.incentive.count({
     where: {
       shop,
@@ -126,7 +138,15 @@ export async function markIncentiveClosed(id: string, status: "expired" | "deact
   return res.count === 1;
 }
 
-export async function auditManualIncentive(e: { shop: string; checkoutId: string; actor: string; code: string; percentOff: number; status: string; error?: string | null }) {
+export async function auditManualIncentive(e: {
+  shop: string;
+  checkoutId: string;
+  actor: string;
+  code: string;
+  percentOff: number;
+  status: string;
+  error?: string | null;
+}) {
   await audit(db, {
     shop: e.shop,
     checkoutId: e.checkoutId,

@@ -25,7 +25,16 @@ export async function skipLateSteps(a: { shop: string; token: string; seenAt: Da
     if (!upd.count) return 0;
     const steps = enabledSteps(a.settings);
     const rows = plan.late.flatMap((i) =>
-      [...new Set(steps[i].channels)].map((channel) => ({ shop: a.shop, checkoutId: c.id, stepId: steps[i].id, stepIndex: i, channel, status: "skipped", skipReason: LATE, createdAt: a.now })),
+      [...new Set(steps[i].channels)].map((channel) => ({
+        shop: a.shop,
+        checkoutId: c.id,
+        stepId: steps[i].id,
+        stepIndex: i,
+        channel,
+        status: "skipped",
+        skipReason: LATE,
+        createdAt: a.now,
+      })),
     );
     for (const data of rows) await tx.message.create({ data });
     return plan.late.length;

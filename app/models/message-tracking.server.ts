@@ -41,7 +41,10 @@ export async function markBounced(tx: Tx | typeof db, messageId: string, at: Dat
 }
 
 export async function markDropped(tx: Tx | typeof db, messageId: string, at: Date, reason: string) {
-  await tx.message.updateMany({ where: { id: messageId, failedAt: null, bouncedAt: null }, data: { failedAt: at, status: "failed", lastError: `dropped: ${reason}`.slice(0, 500) } });
+  await tx.message.updateMany({
+    where: { id: messageId, failedAt: null, bouncedAt: null },
+    data: { failedAt: at, status: "failed", lastError: `dropped: ${reason}`.slice(0, 500) },
+  });
 }
 
 export async function markUnsubscribed(tx: Tx | typeof db, messageId: string, at: Date) {
@@ -94,7 +97,16 @@ export async function unsubscribeByMessage(m: LinkMessage, now: Date, reason: Su
   await db.$transaction(async (tx) => {
     await suppress({ shop: m.shop, channel: target.channel, address: target.address, reason }, tx);
     await markUnsubscribed(tx, m.id, now);
-    await tx.auditLog.create({ data: { shop: m.shop, checkoutId: m.checkout.id, actor: "shopper:unsubscribe_link", action: "unsubscribe", toValue: target.channel, detail: JSON.stringify({ messageId: m.id }) } });
+    await tx.auditLog.create({
+      data: {
+        shop: m.shop,
+        checkoutId: m.checkout.id,
+        actor: "shopper:unsubscribe_link",
+        action: "unsubscribe",
+        toValue: target.channel,
+        detail: JSON.stringify({ messageId: m.id }),
+      },
+    });
   });
   return true;
 }

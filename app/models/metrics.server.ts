@@ -79,7 +79,10 @@ export interface OverviewMetrics {
   daily: Array<{ day: string; valueMinor: number }>;
   byStep: BreakdownRow[];
   byChannel: BreakdownRow[];
-  segments: { newVsReturning: Array<{ key: "new" | "returning"; abandoned: number; recovered: number; revenueMinor: number; rate: number }>; bands: Array<{ key: ValueBandId; abandoned: number; recovered: number; revenueMinor: number; rate: number }> };
+  segments: {
+    newVsReturning: Array<{ key: "new" | "returning"; abandoned: number; recovered: number; revenueMinor: number; rate: number }>;
+    bands: Array<{ key: ValueBandId; abandoned: number; recovered: number; revenueMinor: number; rate: number }>;
+  };
   byHours: Array<{ key: HourBucketId; recovered: number; revenueMinor: number }>;
   /** Staff alerts sent in the period: internal, in none of the figures or breakdowns above. */
   staffAlertsSent: number;
@@ -93,7 +96,17 @@ export interface OverviewMetrics {
  * is in no band (it still counts as abandoned). `currency` null (the shop's currency not known yet): nothing is
  * filtered. The currency conditions read columns outside the covering indexes.
  */
-export async function getOverviewMetrics({ shop, days, now, currency = null }: { shop: string; days: PeriodDays; now: Date; currency?: string | null }): Promise<OverviewMetrics> {
+export async function getOverviewMetrics({
+  shop,
+  days,
+  now,
+  currency = null,
+}: {
+  shop: string;
+  days: PeriodDays;
+  now: Date;
+  currency?: string | null;
+}): Promise<OverviewMetrics> {
   const since = new Date(now.getTime() - days * DAY_MS);
   const window = { gte: since, lte: now };
   const orderMoney = currency ? { currency } : {};
@@ -103,7 +116,12 @@ export async function getOverviewMetrics({ shop, days, now, currency = null }: {
   // Abandoned and recovered totals are the sums of the segment and daily groups (one covering-index pass each;
   // Prisma's count() selects the id and would read every row).
   const [orderGroups, messageGroups, attributed, incentiveGroups, optOuts, dailyRows, segmentRows, staffAlertsSent] = await Promise.all([
-    db.order.groupBy({ by: ["recovered"], where: { shop, shopifyCreatedAt: window, isTest: false, ...orderMoney }, _count: { _all: true }, _sum: { totalMinor: true } }),
+    db.order.groupBy({
+      by: ["recovered"],
+      where: { shop, shopifyCreatedAt: window, isTest: false, ...orderMoney },
+      _count: { _all: true },
+      _sum: { totalMinor: true },
+    }),
     // Shopper messages only: staff alerts are internal (counted apart below).
     db.message.groupBy({
       by: ["channel", "stepId"],

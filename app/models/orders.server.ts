@@ -38,9 +38,7 @@ export async function attributeOrder(
       stopReason: "order_completed",
       stage: newStage,
       ...(newStage !== checkout.stage ? { stageChangedAt: order.shopifyCreatedAt } : {}),
-      ...(recovered
-        ? { recoveredAt: order.shopifyCreatedAt, recoveredRevenueMinor: order.totalMinor, attributedMessageId: lastSent?.id ?? null }
-        : {}),
+      ...(recovered ? { recoveredAt: order.shopifyCreatedAt, recoveredRevenueMinor: order.totalMinor, attributedMessageId: lastSent?.id ?? null } : {}),
     },
   });
   if (recovered && lastSent) {
@@ -117,7 +115,15 @@ export async function ingestOrder(args: {
     }
     // Issue 14: no stored checkout for this order: the same shopper's open sequences end (ordered elsewhere).
     if (!checkout && !record.isTest) {
-      await endShopperSequences(tx, { shop, orderId: record.orderId, email: record.email, phone: record.phone, orderedAt: record.shopifyCreatedAt, actor, now: args.now ?? new Date() });
+      await endShopperSequences(tx, {
+        shop,
+        orderId: record.orderId,
+        email: record.email,
+        phone: record.phone,
+        orderedAt: record.shopifyCreatedAt,
+        actor,
+        now: args.now ?? new Date(),
+      });
     }
     return "created";
   });

@@ -195,31 +195,38 @@ export async function listBoard({
   const perStage = filters.stage !== null || (dbProvider === "postgresql" && !filters.q);
   const countRows = await db.$queryRawUnsafe<Array<{ stage: string; n: unknown }>>(
     placeholders(
-      (perStage ? stages : [null]).map((s) => `SELECT stage, COUNT(*) AS n FROM checkout WHERE ${where}${s ? " AND stage = ?" : ""} GROUP BY stage`).join(" UNION ALL "),
+      (perStage ? stages : [null])
+        .map((s) => `SELECT stage, COUNT(*) AS n FROM checkout WHERE ${where}${s ? " AND stage = ?" : ""} GROUP BY stage`)
+        .join(" UNION ALL "),
     ),
     ...(perStage ? stages.flatMap((s) => [...params, s]) : params),
   );
   const totals = new Map(countRows.map((r) => [r.stage, Number(r.n)]));
   // Each page walks the board index in priority order and stops after its rows (a search reads the candidates).
   const pageIds: Array<{ stage: Stage; total: number; page: number; ids: string[] }> = await Promise.all(
-      stages.map(async (stage) => {
-        const total = totals.get(stage) ?? 0;
-        const page = pages[stage];
-        if (total === 0 || (page - 1) * pageSize >= total) return { stage, total, page, ids: [] as string[] };
-        const rows = await db.$queryRawUnsafe<Array<{ id: string }>>(
-          placeholders(`SELECT id FROM checkout WHERE ${where} AND stage = ? ORDER BY priority_score DESC, id ASC LIMIT ? OFFSET ?`),
-          ...params,
-          stage,
-          pageSize,
-          (page - 1) * pageSize,
-        );
-        return { stage, total, page, ids: rows.map((r) => r.id) };
-      }),
-    );
+    stages.map(async (stage) => {
+      const total = totals.get(stage) ?? 0;
+      const page = pages[stage];
+      if (total === 0 || (page - 1) * pageSize >= total) return { stage, total, page, ids: [] as string[] };
+      const rows = await db.$queryRawUnsafe<Array<{ id: string }>>(
+        placeholders(`SELECT id FROM checkout WHERE ${where} AND stage = ? ORDER BY priority_score DESC, id ASC LIMIT ? OFFSET ?`),
+        ...params,
+        stage,
+        pageSize,
+        (page - 1) * pageSize,
+      );
+      return { stage, total, page, ids: rows.map((r) => r.id) };
+    }),
+  );
   const allIds = pageIds.flatMap((c) => c.ids);
   const cardRows = allIds.length ? await db.checkout.findMany({ where: { shop, id: { in: allIds } }, select: CARD_SELECT }) : [];
   const byId = new Map(cardRows.map((r) => [r.id, r]));
-  const columns = pageIds.map((c) => ({ stage: c.stage, total: c.total, page: c.page, rows: c.ids.map((id) => byId.get(id)).filter((r): r is CardRow => Boolean(r)) }));
+  const columns = pageIds.map((c) => ({
+    stage: c.stage,
+    total: c.total,
+    page: c.page,
+    rows: c.ids.map((id) => byId.get(id)).filter((r): r is CardRow => Boolean(r)),
+  }));
   // Follow-ups due by the end of the next hour, earliest first (not filtered: a due list is a to-do list).
   const dueRows = await db.checkout.findMany({
     where: { shop, followUpAt: { not: null, lte: new Date(now.getTime() + 3600_000) }, stage: { in: ["abandoned", "contacted", "negotiating", "lost"] } },

@@ -25,7 +25,15 @@ export async function moveStageTx(tx: Prisma.TransactionClient, a: MoveStageArgs
     data: { stage: a.to, stageChangedAt: a.now, ...(a.to === "contacted" ? { firstContactedAt: a.now } : {}) },
   });
   if (res.count === 0) return false; // changed under us
-  await audit(tx, { shop: a.shop, checkoutId: a.checkoutId, actor: a.actor, action: "stage_change", fromValue: from, toValue: a.to, detail: a.reason ? { reason: a.reason } : undefined });
+  await audit(tx, {
+    shop: a.shop,
+    checkoutId: a.checkoutId,
+    actor: a.actor,
+    action: "stage_change",
+    fromValue: from,
+    toValue: a.to,
+    detail: a.reason ? { reason: a.reason } : undefined,
+  });
   return true;
 }
 

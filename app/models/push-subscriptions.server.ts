@@ -24,7 +24,12 @@ export interface StoredPushSubscription {
  * The newest subscriptions (at most 5, by registration time) that should hear about this checkout; links the cart's
  * on the way. Also finds the same logged-in customer's other devices when `customerId` is given.
  */
-export async function findPushSubscriptions(args: { shop: string; checkoutToken: string; cartToken: string | null; customerId?: string | null }): Promise<StoredPushSubscription[]> {
+export async function findPushSubscriptions(args: {
+  shop: string;
+  checkoutToken: string;
+  cartToken: string | null;
+  customerId?: string | null;
+}): Promise<StoredPushSubscription[]> {
   const rows = await subscriptionsForCheckout({ shop: args.shop, token: args.checkoutToken, cartToken: args.cartToken, customerId: args.customerId });
   return rows
     .reverse()

@@ -18,7 +18,15 @@ export async function recordSync(domain: string, a: { ordersSyncedAt: Date | nul
   await db.shop.update({ where: { domain }, data: { ordersSyncedAt: a.ordersSyncedAt, checkoutsSyncedAt: a.checkoutsSyncedAt, syncError: a.error } });
 }
 
-export type HeldCheckout = { token: string; shopifyUpdatedAt: Date; email: string | null; phone: string | null; firstName: string | null; lastName: string | null; customerId: string | null };
+export type HeldCheckout = {
+  token: string;
+  shopifyUpdatedAt: Date;
+  email: string | null;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  customerId: string | null;
+};
 
 /** The stored checkouts of a shop among these tokens, by token (their version and contact). */
 export async function heldCheckoutsByToken(shop: string, tokens: string[]): Promise<Map<string, HeldCheckout>> {

@@ -38,7 +38,10 @@ export async function shopsByRetentionDays(db: Db): Promise<Map<number, string[]
  * status becomes expired (window passed: the card moves to Lost) or stopped, except for an order or an earlier stop,
  * which keep theirs. Answers whether the card moved to Lost.
  */
-export async function stopCheckoutSequence(db: Db, a: { id: string; shop: string; owner: string; reason: StopReason; lost: boolean; actor: string; now: Date }): Promise<{ movedToLost: boolean }> {
+export async function stopCheckoutSequence(
+  db: Db,
+  a: { id: string; shop: string; owner: string; reason: StopReason; lost: boolean; actor: string; now: Date },
+): Promise<{ movedToLost: boolean }> {
   const keepStatus = a.reason === "order_completed" || a.reason === "already_stopped";
   return db.$transaction(async (tx) => {
     const upd = await tx.checkout.updateMany({
@@ -62,7 +65,14 @@ export async function markHandedOff(
       data: { handoff: true, handoffReason: a.reasons, priority: a.priority, priorityScore: a.score },
     });
     if (!upd.count) return false;
-    await audit(tx, { shop: a.shop, checkoutId: a.id, actor: a.actor, action: "handoff", toValue: a.reasons, detail: { priority: a.priority, score: a.score, factors: a.factors } });
+    await audit(tx, {
+      shop: a.shop,
+      checkoutId: a.id,
+      actor: a.actor,
+      action: "handoff",
+      toValue: a.reasons,
+      detail: { priority: a.priority, score: a.score, factors: a.factors },
+    });
     return true;
   });
 }

@@ -162,7 +162,8 @@ class Statement {
 
   async query<T>(sql: string): Promise<T[]> {
     const { sqlite } = this.s;
-    if (sqlite && this.s.provider === "sqlite") return sqlite(async (run) => (await run(sql, this.params as Array<string | number | null>)).rows as unknown as T[]);
+    if (sqlite && this.s.provider === "sqlite")
+      return sqlite(async (run) => (await run(sql, this.params as Array<string | number | null>)).rows as unknown as T[]);
     const pool = this.pool();
     if (pool) return (await pool.query({ text: sql, values: this.params, types: PG_TYPES })).rows as T[];
     return this.s.db.$queryRawUnsafe<T[]>(sql, ...this.params);
@@ -250,27 +251,91 @@ export async function claimDueCheckouts(s: Sql, a: { owner: string; now: Date; l
 }
 
 /** What the engine reads of a claimed checkout (64-bit money columns as numbers: see int64-columns.server.ts). */
-export type DueCheckout = Int64AsNumber<Pick<
-  Checkout,
-  | "id" | "shop" | "token" | "cartToken" | "customerId" | "email" | "phone" | "firstName" | "lastName" | "customerKey" | "lineItemCount"
-  | "emailConsent" | "smsConsent" | "returningCustomer" | "customerOrdersCount" | "locale" | "lineItems" | "currency"
-  | "subtotalMinor" | "totalMinor" | "abandonedCheckoutUrl" | "isTest" | "isStaff" | "failedPayment" | "shopifyCreatedAt"
-  | "completedAt" | "status" | "abandonedAt" | "nextStepIndex" | "nextDueAt" | "stage" | "priority" | "priorityScore"
-  | "handoff" | "orderId" | "customerTags" | "whatsappConsent"
-  | "shopCurrency" | "shopTotalMinor" // money: the cart in the shop's currency (null = unknown), for merchant thresholds
->>;
+export type DueCheckout = Int64AsNumber<
+  Pick<
+    Checkout,
+    | "id"
+    | "shop"
+    | "token"
+    | "cartToken"
+    | "customerId"
+    | "email"
+    | "phone"
+    | "firstName"
+    | "lastName"
+    | "customerKey"
+    | "lineItemCount"
+    | "emailConsent"
+    | "smsConsent"
+    | "returningCustomer"
+    | "customerOrdersCount"
+    | "locale"
+    | "lineItems"
+    | "currency"
+    | "subtotalMinor"
+    | "totalMinor"
+    | "abandonedCheckoutUrl"
+    | "isTest"
+    | "isStaff"
+    | "failedPayment"
+    | "shopifyCreatedAt"
+    | "completedAt"
+    | "status"
+    | "abandonedAt"
+    | "nextStepIndex"
+    | "nextDueAt"
+    | "stage"
+    | "priority"
+    | "priorityScore"
+    | "handoff"
+    | "orderId"
+    | "customerTags"
+    | "whatsappConsent"
+    | "shopCurrency"
+    | "shopTotalMinor" // money: the cart in the shop's currency (null = unknown), for merchant thresholds
+  >
+>;
 
 const DUE_COLUMNS: Array<[keyof DueCheckout, string, "s" | "n" | "b" | "d"]> = [
-  ["id", "id", "s"], ["shop", "shop", "s"], ["token", "token", "s"], ["cartToken", "cart_token", "s"], ["customerId", "customer_id", "s"],
-  ["email", "email", "s"], ["phone", "phone", "s"], ["firstName", "first_name", "s"], ["lastName", "last_name", "s"],
-  ["customerKey", "customer_key", "s"], ["emailConsent", "email_consent", "b"], ["smsConsent", "sms_consent", "b"],
-  ["returningCustomer", "returning_customer", "b"], ["customerOrdersCount", "customer_orders_count", "n"], ["locale", "locale", "s"],
-  ["lineItems", "line_items", "s"], ["lineItemCount", "line_item_count", "n"], ["currency", "currency", "s"], ["subtotalMinor", "subtotal_minor", "n"], ["totalMinor", "total_minor", "n"],
-  ["abandonedCheckoutUrl", "abandoned_checkout_url", "s"], ["isTest", "is_test", "b"], ["isStaff", "is_staff", "b"],
-  ["failedPayment", "failed_payment", "b"], ["shopifyCreatedAt", "shopify_created_at", "d"], ["completedAt", "completed_at", "d"],
-  ["status", "status", "s"], ["abandonedAt", "abandoned_at", "d"], ["nextStepIndex", "next_step_index", "n"], ["nextDueAt", "next_due_at", "d"],
-  ["stage", "stage", "s"], ["priority", "priority", "s"], ["priorityScore", "priority_score", "n"], ["handoff", "handoff", "b"], ["orderId", "order_id", "s"],
-  ["customerTags", "customer_tags", "s"], ["whatsappConsent", "whatsapp_consent", "b"], ["shopCurrency", "shop_currency", "s"], ["shopTotalMinor", "shop_total_minor", "n"],
+  ["id", "id", "s"],
+  ["shop", "shop", "s"],
+  ["token", "token", "s"],
+  ["cartToken", "cart_token", "s"],
+  ["customerId", "customer_id", "s"],
+  ["email", "email", "s"],
+  ["phone", "phone", "s"],
+  ["firstName", "first_name", "s"],
+  ["lastName", "last_name", "s"],
+  ["customerKey", "customer_key", "s"],
+  ["emailConsent", "email_consent", "b"],
+  ["smsConsent", "sms_consent", "b"],
+  ["returningCustomer", "returning_customer", "b"],
+  ["customerOrdersCount", "customer_orders_count", "n"],
+  ["locale", "locale", "s"],
+  ["lineItems", "line_items", "s"],
+  ["lineItemCount", "line_item_count", "n"],
+  ["currency", "currency", "s"],
+  ["subtotalMinor", "subtotal_minor", "n"],
+  ["totalMinor", "total_minor", "n"],
+  ["abandonedCheckoutUrl", "abandoned_checkout_url", "s"],
+  ["isTest", "is_test", "b"],
+  ["isStaff", "is_staff", "b"],
+  ["failedPayment", "failed_payment", "b"],
+  ["shopifyCreatedAt", "shopify_created_at", "d"],
+  ["completedAt", "completed_at", "d"],
+  ["status", "status", "s"],
+  ["abandonedAt", "abandoned_at", "d"],
+  ["nextStepIndex", "next_step_index", "n"],
+  ["nextDueAt", "next_due_at", "d"],
+  ["stage", "stage", "s"],
+  ["priority", "priority", "s"],
+  ["priorityScore", "priority_score", "n"],
+  ["handoff", "handoff", "b"],
+  ["orderId", "order_id", "s"],
+  ["customerTags", "customer_tags", "s"],
+  ["whatsappConsent", "whatsapp_consent", "b"],
+  ["shopCurrency", "shop_currency", "s"],
+  ["shopTotalMinor", "shop_total_minor", "n"],
 ];
 
 function fromDb(v: unknown, kind: "s" | "n" | "b" | "d"): unknown {
@@ -299,7 +364,16 @@ export async function loadClaimedCheckouts(s: Sql, ids: string[], owner: string)
 }
 
 export interface BatchContext {
-  ledger: Array<{ id: string; checkoutId: string; stepId: string; channel: string; status: string; attempts: number; nextAttemptAt: Date | null; incentiveCode: string | null }>;
+  ledger: Array<{
+    id: string;
+    checkoutId: string;
+    stepId: string;
+    channel: string;
+    status: string;
+    attempts: number;
+    nextAttemptAt: Date | null;
+    incentiveCode: string | null;
+  }>;
   suppressions: Array<{ shop: string; channel: string; address: string }>;
   pushSubs: Array<{ shop: string; checkoutToken: string | null; cartToken: string | null; endpoint: string }>;
   siblings: Array<{ id: string; shop: string; customerKey: string; shopifyCreatedAt: Date; completedAt: Date | null; isTest: boolean }>;
@@ -343,7 +417,17 @@ const MESSAGE_COLUMNS = "id, checkout_id, step_id, channel, status, attempts, ne
  */
 export async function loadBatchContext(
   s: Sql,
-  a: { checkoutIds: string[]; shops: string[]; addressKeys: string[]; tokens: string[]; cartTokens: string[]; customerKeys: string[]; capStart: Date; capStatuses: string[]; channels: readonly string[] },
+  a: {
+    checkoutIds: string[];
+    shops: string[];
+    addressKeys: string[];
+    tokens: string[];
+    cartTokens: string[];
+    customerKeys: string[];
+    capStart: Date;
+    capStatuses: string[];
+    channels: readonly string[];
+  },
 ): Promise<BatchContext> {
   const d = (v: unknown) => fromDb(v, "d") as Date | null;
   const shops = a.shops;
@@ -355,7 +439,11 @@ export async function loadBatchContext(
       selectIn(s, { columns: "shop, checkout_token, cart_token, endpoint", table: "push_subscription", shops, column: "checkout_token" }, a.tokens),
       selectIn(s, { columns: "shop, checkout_token, cart_token, endpoint", table: "push_subscription", shops, column: "cart_token" }, a.cartTokens),
     ]).then(([x, y]) => [...x, ...y]),
-    selectIn(s, { columns: "id, shop, customer_key, shopify_created_at, completed_at, is_test", table: "checkout", shops, column: "customer_key" }, a.customerKeys),
+    selectIn(
+      s,
+      { columns: "id, shop, customer_key, shopify_created_at, completed_at, is_test", table: "checkout", shops, column: "customer_key" },
+      a.customerKeys,
+    ),
   ]);
   const inBatch = new Set(a.checkoutIds);
   const others = [...new Set(siblings.map((r) => String(r.id)).filter((id) => !inBatch.has(id)))];
@@ -422,7 +510,10 @@ export async function recheckCheckouts(s: Sql, ids: string[]) {
 /** Checkouts still due at `now` (leased or not); on SQLite, as the claim sees them (a malformed due time is never due). */
 export async function countDue(s: Sql, now: Date): Promise<number> {
   if (s.provider === "postgresql") return s.db.checkout.count({ where: { nextDueAt: { lte: now } } });
-  const rows = await s.db.$queryRawUnsafe<Array<{ n: number | bigint }>>(`SELECT COUNT(*) AS n FROM checkout WHERE next_due_at <= ?1 AND ${SQLITE_WELL_FORMED_DUE}`, sqliteDateText(now));
+  const rows = await s.db.$queryRawUnsafe<Array<{ n: number | bigint }>>(
+    `SELECT COUNT(*) AS n FROM checkout WHERE next_due_at <= ?1 AND ${SQLITE_WELL_FORMED_DUE}`,
+    sqliteDateText(now),
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -441,7 +532,21 @@ export interface LedgerRow {
   createdAt: Date;
 }
 
-const LEDGER_COLUMNS = ["id", "shop", "checkout_id", "step_id", "step_index", "channel", "status", "skip_reason", "recipient", "incentive_code", "attempts", "created_at", "updated_at"];
+const LEDGER_COLUMNS = [
+  "id",
+  "shop",
+  "checkout_id",
+  "step_id",
+  "step_index",
+  "channel",
+  "status",
+  "skip_reason",
+  "recipient",
+  "incentive_code",
+  "attempts",
+  "created_at",
+  "updated_at",
+];
 
 /**
  * Insert ledger rows. They are unique per (checkout, step, channel); a row another process wrote first (possible
@@ -452,7 +557,21 @@ export async function insertLedgerRows(s: Sql, rows: LedgerRow[]): Promise<Set<s
     s,
     "message",
     LEDGER_COLUMNS,
-    rows.map((r) => [r.id, r.shop, r.checkoutId, r.stepId, r.stepIndex, r.channel, r.status, r.skipReason ?? null, r.recipient ?? null, r.incentiveCode ?? null, r.attempts, r.createdAt, r.createdAt]),
+    rows.map((r) => [
+      r.id,
+      r.shop,
+      r.checkoutId,
+      r.stepId,
+      r.stepIndex,
+      r.channel,
+      r.status,
+      r.skipReason ?? null,
+      r.recipient ?? null,
+      r.incentiveCode ?? null,
+      r.attempts,
+      r.createdAt,
+      r.createdAt,
+    ]),
   );
   return new Set(ids);
 }
@@ -512,7 +631,11 @@ export async function markFailed(s: Sql, a: { id: string; reason: string; now: D
  * Runs `batch` over all rows; if it throws, runs `one` over each row apart, so that one row a statement refuses does
  * not stop the others. Returns the rows that failed apart, with their errors (the caller records each its own way).
  */
-export async function eachApart<T>(rows: T[], batch: (rows: T[]) => Promise<unknown>, one: (row: T) => Promise<unknown>): Promise<Array<{ row: T; error: unknown }>> {
+export async function eachApart<T>(
+  rows: T[],
+  batch: (rows: T[]) => Promise<unknown>,
+  one: (row: T) => Promise<unknown>,
+): Promise<Array<{ row: T; error: unknown }>> {
   if (!rows.length) return [];
   try {
     await batch(rows);
@@ -551,7 +674,14 @@ export async function markSentApart(s: Sql, row: SentRow, now: Date, reason: str
   try {
     await s.db.message.update({
       where: { id: row.id },
-      data: { ...base, providerId: storableOrNull(row.providerId, 500), ...(row.recipient != null ? { recipient: storableOrNull(row.recipient, 500) } : {}), subject: storableOrNull(row.subject), bodyHtml: storableOrNull(row.bodyHtml), bodyText: storableOrNull(row.bodyText) },
+      data: {
+        ...base,
+        providerId: storableOrNull(row.providerId, 500),
+        ...(row.recipient != null ? { recipient: storableOrNull(row.recipient, 500) } : {}),
+        subject: storableOrNull(row.subject),
+        bodyHtml: storableOrNull(row.bodyHtml),
+        bodyText: storableOrNull(row.bodyText),
+      },
     });
   } catch {
     await s.db.message.update({ where: { id: row.id }, data: { ...base, providerId: null, subject: null, bodyHtml: null, bodyText: null } });
@@ -573,7 +703,20 @@ export async function releaseForRetry(s: Sql, a: { id: string; owner: string; at
 export async function insertFailedLedgerRow(s: Sql, row: LedgerRow, reason: string, now: Date): Promise<boolean> {
   try {
     await s.db.message.create({
-      data: { id: row.id, shop: row.shop, checkoutId: row.checkoutId, stepId: row.stepId, stepIndex: row.stepIndex, channel: row.channel, status: "failed", failedAt: now, lastError: storableOrNull(`not recorded: ${reason}`, 500), attempts: 0, createdAt: row.createdAt, updatedAt: now },
+      data: {
+        id: row.id,
+        shop: row.shop,
+        checkoutId: row.checkoutId,
+        stepId: row.stepId,
+        stepIndex: row.stepIndex,
+        channel: row.channel,
+        status: "failed",
+        failedAt: now,
+        lastError: storableOrNull(`not recorded: ${reason}`, 500),
+        attempts: 0,
+        createdAt: row.createdAt,
+        updatedAt: now,
+      },
     });
     return true;
   } catch {
@@ -588,7 +731,9 @@ export async function insertFailedLedgerRow(s: Sql, row: LedgerRow, reason: stri
  */
 export async function acceptedByProvider(s: Sql, ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const rows = await inChunks(ids, (part) => s.db.messageEvent.findMany({ where: { messageId: { in: part } }, select: { messageId: true }, distinct: ["messageId"] }));
+  const rows = await inChunks(ids, (part) =>
+    s.db.messageEvent.findMany({ where: { messageId: { in: part } }, select: { messageId: true }, distinct: ["messageId"] }),
+  );
   return new Set(rows.map((r) => r.messageId!).filter(Boolean));
 }
 
@@ -630,14 +775,22 @@ export interface Advance {
  * left as it is; one whose stage someone changed meanwhile keeps it. Returns how many checkouts changed and the ids
  * that moved to Contacted.
  */
-export async function advanceCheckouts(s: Sql, a: { owner: string; rows: Advance[]; now: Date; shopOf: Map<string, string>; actor: string }): Promise<{ changed: number; contacted: string[] }> {
+export async function advanceCheckouts(
+  s: Sql,
+  a: { owner: string; rows: Advance[]; now: Date; shopOf: Map<string, string>; actor: string },
+): Promise<{ changed: number; contacted: string[] }> {
   const { now } = a;
   const contactAllowed = canMove("abandoned", "contacted");
   let changed = 0;
   const contacted = new Set<string>();
   for (const part of chunks(a.rows, ROWS_PER_STATEMENT)) {
     const q = new Statement(s);
-    const values = q.fit(part).map((r) => `(${q.list([r.id, r.nextStepIndex])}, ${q.typed(r.nextDueAt, "timestamp(3)")}, ${q.list([r.status, r.priority, r.priorityScore, r.stopReason, r.contact && contactAllowed ? 1 : 0])})`);
+    const values = q
+      .fit(part)
+      .map(
+        (r) =>
+          `(${q.list([r.id, r.nextStepIndex])}, ${q.typed(r.nextDueAt, "timestamp(3)")}, ${q.list([r.status, r.priority, r.priorityScore, r.stopReason, r.contact && contactAllowed ? 1 : 0])})`,
+      );
     // On the right of SET, checkout.* are the values before this update.
     const moves = `v.column8 = 1 AND checkout.stage = 'abandoned'`;
     const rows = await q.query<Record<string, unknown>>(`UPDATE checkout SET next_step_index = v.column2, next_due_at = v.column3, status = v.column4,
@@ -659,7 +812,16 @@ export async function advanceCheckouts(s: Sql, a: { owner: string; rows: Advance
   }
   await insertAudits(
     s,
-    [...contacted].map((id) => ({ shop: a.shopOf.get(id) ?? "", checkoutId: id, actor: a.actor, action: "stage_change", fromValue: "abandoned", toValue: "contacted", detail: { reason: "first message sent" }, createdAt: now })),
+    [...contacted].map((id) => ({
+      shop: a.shopOf.get(id) ?? "",
+      checkoutId: id,
+      actor: a.actor,
+      action: "stage_change",
+      fromValue: "abandoned",
+      toValue: "contacted",
+      detail: { reason: "first message sent" },
+      createdAt: now,
+    })),
   );
   return { changed, contacted: [...contacted] };
 }

@@ -72,7 +72,10 @@ export function replySummary(c: CheckoutView, channel: ReplyChannel, cls: ReplyC
   return `${who} replied by ${channel === "whatsapp" ? "WhatsApp" : "email"} (${CLASS_LABEL[cls]}):\n"${quoted}"\n\nCart: ${items || "empty"}. Total ${formatMoney(c.totalMinor, c.currency)}.`;
 }
 
-export async function recordInboundReply(r: InboundReply, notifier: StaffNotifier | null): Promise<{ outcome: ReplyOutcome; checkoutId?: string; classification?: ReplyClass }> {
+export async function recordInboundReply(
+  r: InboundReply,
+  notifier: StaffNotifier | null,
+): Promise<{ outcome: ReplyOutcome; checkoutId?: string; classification?: ReplyClass }> {
   const checkout = await findCheckout(r);
   if (!checkout) {
     log.info({ shop: r.shop, channel: r.channel }, "reply not matched to a checkout");
@@ -84,7 +87,16 @@ export async function recordInboundReply(r: InboundReply, notifier: StaffNotifie
   try {
     entryId = await db.$transaction(async (tx) => {
       const entry = await tx.conversationEntry.create({
-        data: { shop: r.shop, checkoutId: checkout.id, channel: r.channel, direction: "inbound", body: r.body.slice(0, 10_000), classification, providerMessageId: r.providerMessageId, createdAt: r.now },
+        data: {
+          shop: r.shop,
+          checkoutId: checkout.id,
+          channel: r.channel,
+          direction: "inbound",
+          body: r.body.slice(0, 10_000),
+          classification,
+          providerMessageId: r.providerMessageId,
+          createdAt: r.now,
+        },
       });
       if (classification === "opt_out") {
         await suppress({ shop: r.shop, channel: r.channel, address: r.from, reason: "stop_reply" }, tx);
@@ -109,7 +121,14 @@ export async function recordInboundReply(r: InboundReply, notifier: StaffNotifie
     const shopView = toShopView(shop, parseSettings(shop.settings));
     const view = checkoutViewOf(withNumbers(fresh));
     const result = await notifier
-      .notify({ shop: shopView, checkout: view, reason: "reply", summary: replySummary(view, r.channel, classification, r.body), adminUrl: adminCheckoutUrl(r.shop, checkout.id), now: r.now })
+      .notify({
+        shop: shopView,
+        checkout: view,
+        reason: "reply",
+        summary: replySummary(view, r.channel, classification, r.body),
+        adminUrl: adminCheckoutUrl(r.shop, checkout.id),
+        now: r.now,
+      })
       .catch((e: unknown) => ({ kind: "failed" as const, reason: String((e as Error)?.message ?? e) }));
     // The alert goes into the send ledger too (Logs page), one per reply.
     await db.message
@@ -138,7 +157,10 @@ export async function recordInboundReply(r: InboundReply, notifier: StaffNotifie
 
 /** The shop whose WhatsApp settings use this phone number id. */
 export async function findShopByWhatsAppNumber(phoneNumberId: string): Promise<string | null> {
-  const candidates = await db.shop.findMany({ where: { settings: { contains: phoneNumberId }, uninstalledAt: null }, select: { domain: true, settings: true } });
+  const candidates = await db.shop.findMany({
+    where: { settings: { contains: phoneNumberId }, uninstalledAt: null },
+    select: { domain: true, settings: true },
+  });
   return candidates.find((s) => parseSettings(s.settings).whatsapp.phoneNumberId === phoneNumberId)?.domain ?? null;
 }
 
@@ -146,6 +168,14 @@ export async function findShopByWhatsAppNumber(phoneNumberId: string): Promise<s
 export async function findShopForEmailReply(r: { messageId: string | null; from: string }): Promise<string | null> {
   let shop: string | null = null;
   if (r.messageId) shop = (await db.message.findUnique({ where: { id: r.messageId }, select: { shop: true } }))?.shop ?? null;
-  if (!shop) shop = (await db.checkout.findFirst({ where: { email: r.from, messages: { some: { channel: "email" } } }, orderBy: { createdAt: "desc" }, select: { shop: true } }))?.shop ?? null;
+  if (!shop)
+    shop =
+      (
+        await db.checkout.findFirst({
+          where: { email: r.from, messages: { some: { channel: "email" } } },
+          orderBy: { createdAt: "desc" },
+          select: { shop: true },
+        })
+      )?.shop ?? null;
   return shop;
 }

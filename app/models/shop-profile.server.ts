@@ -30,7 +30,13 @@ function toData(u: ProfileUpdate): Prisma.ShopUpdateInput {
  * `claimedAt`: set when a backfill claimed the attempt; the result is written only while that claim is the shop's
  * latest attempt (a shop row deleted and made again meanwhile, e.g. reinstalled, is left alone).
  */
-export async function loadShopProfile(a: { domain: string; now: Date; client?: AdminGraphql; graphql?: AdminGraphqlOptions; claimedAt?: Date }): Promise<ProfileLoadResult> {
+export async function loadShopProfile(a: {
+  domain: string;
+  now: Date;
+  client?: AdminGraphql;
+  graphql?: AdminGraphqlOptions;
+  claimedAt?: Date;
+}): Promise<ProfileLoadResult> {
   const client = a.client ?? adminGraphqlFor(a.domain, a.graphql);
   const where: Prisma.ShopWhereInput = a.claimedAt ? { domain: a.domain, profileAttemptAt: a.claimedAt } : { domain: a.domain };
   let update: ProfileUpdate;
@@ -56,7 +62,14 @@ export async function loadShopProfile(a: { domain: string; now: Date; client?: A
  * late or out of order). Fields the payload leaves null keep their value. Recorded in the webhook ledger in the
  * same transaction (a repeat is a unique violation: answered "duplicate", nothing written).
  */
-export async function applyShopUpdate(a: { domain: string; eventId: string; topic: string; payload: unknown; triggeredAt?: string | null; now: Date }): Promise<string> {
+export async function applyShopUpdate(a: {
+  domain: string;
+  eventId: string;
+  topic: string;
+  payload: unknown;
+  triggeredAt?: string | null;
+  now: Date;
+}): Promise<string> {
   const { update, asOf } = profileFromShopUpdate(a.payload, a.triggeredAt);
   const when = asOf && asOf.getTime() <= a.now.getTime() ? asOf : a.now;
   const outcome = await db.$transaction(async (tx) => {

@@ -37,7 +37,15 @@ export async function endShopperSequences(
       where: { checkoutId: c.id, status: { in: ["pending", "sending"] }, channel: { not: "staff_alert" } },
       data: { status: "skipped", skipReason: ORDERED_ELSEWHERE, nextAttemptAt: null },
     });
-    await audit(tx, { shop: a.shop, checkoutId: c.id, actor: a.actor, action: "sequence_stopped", fromValue: c.status, toValue: "stopped", detail: { reason: ORDERED_ELSEWHERE, orderId: a.orderId } });
+    await audit(tx, {
+      shop: a.shop,
+      checkoutId: c.id,
+      actor: a.actor,
+      action: "sequence_stopped",
+      fromValue: c.status,
+      toValue: "stopped",
+      detail: { reason: ORDERED_ELSEWHERE, orderId: a.orderId },
+    });
   }
   return ended;
 }

@@ -35,11 +35,30 @@ export async function assignOwner({ shop, checkoutId, owner, actor }: { shop: st
   });
 }
 
-export async function scheduleFollowUp({ shop, checkoutId, at, note, actor }: { shop: string; checkoutId: string; at: Date | null; note?: string | null; actor: string }) {
+export async function scheduleFollowUp({
+  shop,
+  checkoutId,
+  at,
+  note,
+  actor,
+}: {
+  shop: string;
+  checkoutId: string;
+  at: Date | null;
+  note?: string | null;
+  actor: string;
+}) {
   return db.$transaction(async (tx) => {
     const c = await owned(tx, shop, checkoutId);
-    await tx.checkout.update({ where: { id: checkoutId }, data: { followUpAt: at, followUpNote: at ? (note?.trim() || null) : null } });
-    await audit(tx, { shop, checkoutId, actor, action: at ? "follow_up_scheduled" : "follow_up_cleared", fromValue: c.followUpAt?.toISOString() ?? null, toValue: at?.toISOString() ?? null });
+    await tx.checkout.update({ where: { id: checkoutId }, data: { followUpAt: at, followUpNote: at ? note?.trim() || null : null } });
+    await audit(tx, {
+      shop,
+      checkoutId,
+      actor,
+      action: at ? "follow_up_scheduled" : "follow_up_cleared",
+      fromValue: c.followUpAt?.toISOString() ?? null,
+      toValue: at?.toISOString() ?? null,
+    });
   });
 }
 
@@ -47,7 +66,21 @@ export async function scheduleFollowUp({ shop, checkoutId, at, note, actor }: { 
  * A WhatsApp message a person opened in click-to-chat: kept in the conversation, the audit log and the send ledger
  * (a shopper message, channel "manual_whatsapp"), and the card moves to Contacted (see recordManualContact).
  */
-export async function logManualWhatsApp({ shop, checkoutId, author, template, body, now }: { shop: string; checkoutId: string; author: string; template: string; body: string; now: Date }) {
+export async function logManualWhatsApp({
+  shop,
+  checkoutId,
+  author,
+  template,
+  body,
+  now,
+}: {
+  shop: string;
+  checkoutId: string;
+  author: string;
+  template: string;
+  body: string;
+  now: Date;
+}) {
   const text = body.trim();
   if (!text) throw new InputError(400, "the message is empty");
   return db.$transaction(async (tx) => {

@@ -51,14 +51,26 @@ export async function moveByHandTx(tx: Prisma.TransactionClient, a: HandMove): P
       where: { checkoutId: a.checkoutId, status: { in: OPEN_ROWS }, channel: { not: "staff_alert" } },
       data: { status: "skipped", skipReason: stop, nextAttemptAt: null },
     });
-    await audit(tx, { shop: a.shop, checkoutId: a.checkoutId, actor: a.actor, action: "automation_stopped", toValue: stop, detail: { skippedMessages: open.count } });
+    await audit(tx, {
+      shop: a.shop,
+      checkoutId: a.checkoutId,
+      actor: a.actor,
+      action: "automation_stopped",
+      toValue: stop,
+      detail: { skippedMessages: open.count },
+    });
     return { moved: true, stopped: true, resume: null };
   }
 
   if (before.stage === "lost" && a.to === "contacted") {
     const { settings, timeZone } = await shopContext(tx, a.shop);
     const plan = resumePlan(
-      { abandonedAt: before.abandonedAt ?? before.shopifyCreatedAt, nextStepIndex: before.nextStepIndex, stopReason: before.stopReason, completed: !!(before.completedAt || before.orderId) },
+      {
+        abandonedAt: before.abandonedAt ?? before.shopifyCreatedAt,
+        nextStepIndex: before.nextStepIndex,
+        stopReason: before.stopReason,
+        completed: !!(before.completedAt || before.orderId),
+      },
       settings,
       timeZone,
       a.now,
@@ -68,7 +80,14 @@ export async function moveByHandTx(tx: Prisma.TransactionClient, a: HandMove): P
         where: { id: a.checkoutId },
         data: { status: "abandoned", stopReason: null, nextStepIndex: plan.stepIndex, nextDueAt: plan.at, leaseOwner: null, leaseUntil: null },
       });
-      await audit(tx, { shop: a.shop, checkoutId: a.checkoutId, actor: a.actor, action: "automation_resumed", toValue: plan.at.toISOString(), detail: { step: plan.stepNumber } });
+      await audit(tx, {
+        shop: a.shop,
+        checkoutId: a.checkoutId,
+        actor: a.actor,
+        action: "automation_resumed",
+        toValue: plan.at.toISOString(),
+        detail: { step: plan.stepNumber },
+      });
     } else {
       await audit(tx, { shop: a.shop, checkoutId: a.checkoutId, actor: a.actor, action: "automation_not_resumed", toValue: plan.why });
     }
@@ -95,7 +114,12 @@ export async function resumeNotes({ shop, checkoutIds, now }: { shop: string; ch
   const timeZone = s?.timezone ?? null;
   const out: Record<string, string> = {};
   for (const c of rows) {
-    const plan = resumePlan({ abandonedAt: c.abandonedAt ?? c.shopifyCreatedAt, nextStepIndex: c.nextStepIndex, stopReason: c.stopReason, completed: !!(c.completedAt || c.orderId) }, settings, timeZone, now);
+    const plan = resumePlan(
+      { abandonedAt: c.abandonedAt ?? c.shopifyCreatedAt, nextStepIndex: c.nextStepIndex, stopReason: c.stopReason, completed: !!(c.completedAt || c.orderId) },
+      settings,
+      timeZone,
+      now,
+    );
     out[c.id] = resumeText(plan, settings, timeZone);
   }
   return out;

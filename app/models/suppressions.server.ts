@@ -42,18 +42,30 @@ type Client = Prisma.TransactionClient | typeof db;
  * Whether the address may not be sent to on this channel (an opt-out on the channel, or on "all").
  * The engine's eligibility check and every sender call this.
  */
-export async function isSuppressed(args: { shop: string; channel: Exclude<SuppressionChannel, "all">; address: string | null | undefined }, client: Client = db): Promise<boolean> {
+export async function isSuppressed(
+  args: { shop: string; channel: Exclude<SuppressionChannel, "all">; address: string | null | undefined },
+  client: Client = db,
+): Promise<boolean> {
   const keys = lookupKeys(args.channel, args.address);
   if (!keys.length) return false;
-  const hit = await client.suppression.findFirst({ where: { shop: args.shop, channel: { in: [args.channel, "all"] }, address: { in: keys } }, select: { id: true } });
+  const hit = await client.suppression.findFirst({
+    where: { shop: args.shop, channel: { in: [args.channel, "all"] }, address: { in: keys } },
+    select: { id: true },
+  });
   return hit !== null;
 }
 
 /** Record an opt-out/suppression. Idempotent: a second call for the same address and channel changes nothing. */
-export async function suppress(args: { shop: string; channel: SuppressionChannel; address: string | null | undefined; reason: SuppressionReason }, client: Client = db): Promise<boolean> {
+export async function suppress(
+  args: { shop: string; channel: SuppressionChannel; address: string | null | undefined; reason: SuppressionReason },
+  client: Client = db,
+): Promise<boolean> {
   const hash = addressHash(args.channel, args.address);
   if (!hash) return false;
-  const existing = await client.suppression.findUnique({ where: { shop_channel_address: { shop: args.shop, channel: args.channel, address: hash } }, select: { id: true } });
+  const existing = await client.suppression.findUnique({
+    where: { shop_channel_address: { shop: args.shop, channel: args.channel, address: hash } },
+    select: { id: true },
+  });
   if (existing) return false;
   try {
     await client.suppression.create({ data: { shop: args.shop, channel: args.channel, address: hash, reason: args.reason } });

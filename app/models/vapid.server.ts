@@ -23,7 +23,8 @@ function subjectFrom(e: NodeJS.ProcessEnv): string {
 }
 
 async function load(e: NodeJS.ProcessEnv): Promise<VapidKeys> {
-  if (e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY) return { publicKey: e.VAPID_PUBLIC_KEY.trim(), privateKey: e.VAPID_PRIVATE_KEY.trim(), subject: subjectFrom(e) };
+  if (e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY)
+    return { publicKey: e.VAPID_PUBLIC_KEY.trim(), privateKey: e.VAPID_PRIVATE_KEY.trim(), subject: subjectFrom(e) };
   const read = async () => {
     const row = await db.appSetting.findUnique({ where: { name: SETTING } });
     if (!row) return null;
@@ -34,7 +35,9 @@ async function load(e: NodeJS.ProcessEnv): Promise<VapidKeys> {
   if (existing) return existing;
   const generated = webpush.generateVAPIDKeys();
   try {
-    await db.appSetting.create({ data: { name: SETTING, value: JSON.stringify({ publicKey: generated.publicKey, privateKeyEnc: encryptSecret(generated.privateKey) }) } });
+    await db.appSetting.create({
+      data: { name: SETTING, value: JSON.stringify({ publicKey: generated.publicKey, privateKeyEnc: encryptSecret(generated.privateKey) }) },
+    });
     return { ...generated, subject: subjectFrom(e) };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;

@@ -32,10 +32,20 @@ export function tokenProblem(raw: string): string | null {
   return null;
 }
 
-export async function runChannelIntent(a: { intent: ChannelIntent; form: FormData; shop: ShopView; staff: string; now: Date; env?: NodeJS.ProcessEnv }): Promise<IntentAnswer> {
+export async function runChannelIntent(a: {
+  intent: ChannelIntent;
+  form: FormData;
+  shop: ShopView;
+  staff: string;
+  now: Date;
+  env?: NodeJS.ProcessEnv;
+}): Promise<IntentAnswer> {
   const { intent, form, shop, now } = a;
   const field = (name: string) => String(form.get(name) ?? "");
-  const answer = (status: number, ok: boolean, message: string, f?: string): IntentAnswer => ({ status, body: { ok, intent, message, ...(f ? { field: f } : {}) } });
+  const answer = (status: number, ok: boolean, message: string, f?: string): IntentAnswer => ({
+    status,
+    body: { ok, intent, message, ...(f ? { field: f } : {}) },
+  });
   switch (intent) {
     case "whatsapp-token-save": {
       const problem = tokenProblem(field("token"));

@@ -51,7 +51,10 @@ export function channelSetupFrom(shop: ShopView, e: NodeJS.ProcessEnv, i: SetupI
       : {
           ready: false,
           configured: true,
-          reason: i.embedActive === false ? "The app embed is off in the live theme: turn it on so shoppers can be asked for push permission." : "The app embed's state could not be read from the theme.",
+          reason:
+            i.embedActive === false
+              ? "The app embed is off in the live theme: turn it on so shoppers can be asked for push permission."
+              : "The app embed's state could not be read from the theme.",
           lastCheck: null,
         };
   return {
@@ -61,7 +64,10 @@ export function channelSetupFrom(shop: ShopView, e: NodeJS.ProcessEnv, i: SetupI
   };
 }
 
-export async function loadChannelSetup(shop: ShopView, o: { embedActive: boolean | null; env?: NodeJS.ProcessEnv }): Promise<Record<ChannelName, ChannelSetup>> {
+export async function loadChannelSetup(
+  shop: ShopView,
+  o: { embedActive: boolean | null; env?: NodeJS.ProcessEnv },
+): Promise<Record<ChannelName, ChannelSetup>> {
   const [checks, stored] = await Promise.all([getChannelChecks(shop.domain), getShopSecret({ shop: shop.domain, name: WHATSAPP_TOKEN_SECRET })]);
   return channelSetupFrom(shop, o.env ?? process.env, { whatsappTokenStored: stored !== null, embedActive: o.embedActive, checks });
 }
@@ -112,7 +118,11 @@ export async function sendWhatsAppTest(a: { shop: ShopView; phone: string; now: 
     await recordChannelCheck({ shop: a.shop.domain, channel: "whatsapp", ok: true, detail: null, now: a.now });
     return { ok: true, detail: `Test message sent with the template "${wa.templates.reminder}". WhatsApp is ready.` };
   }
-  const verdict = whatsappSetupVerdict(status, json?.error, { phoneNumberId: wa.phoneNumberId, template: wa.templates.reminder, language: wa.templateLanguage });
+  const verdict = whatsappSetupVerdict(status, json?.error, {
+    phoneNumberId: wa.phoneNumberId,
+    template: wa.templates.reminder,
+    language: wa.templateLanguage,
+  });
   log.warn({ shop: a.shop.domain, status, code: json?.error?.code }, "whatsapp test failed");
   await recordChannelCheck({ shop: a.shop.domain, channel: "whatsapp", ok: false, detail: verdict.detail, now: a.now });
   return { ok: false, detail: verdict.detail };

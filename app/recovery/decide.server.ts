@@ -85,7 +85,12 @@ async function decideOne(ctx: Ctx, batch: LoadedBatch, d: Decisions, c: DueCheck
     return !!sender && !!shop && sender.status(shop.view).enabled;
   };
   const facts = planFactsOf(batch, c, shop?.steps[c.nextStepIndex]?.id ?? null, available);
-  const plan = planCheckout(c, shop && { settings: shop.settings, steps: shop.steps, timezone: shop.view.timezone, averageOrderMinor: shop.averageOrderMinor }, facts, now);
+  const plan = planCheckout(
+    c,
+    shop && { settings: shop.settings, steps: shop.steps, timezone: shop.view.timezone, averageOrderMinor: shop.averageOrderMinor },
+    facts,
+    now,
+  );
   if (plan.handoff && shop && plan.score) d.handoffs.push({ c, shop, plan: plan.handoff, score: plan.score });
   if (plan.kind === "stop") return void d.stops.push({ c, reason: plan.reason, lost: plan.lost, openRows: plan.openRowIds });
   if (plan.kind === "wait") {
@@ -124,8 +129,15 @@ async function addStepWork(ctx: Ctx, d: Decisions, a: { c: DueCheckout; shop: Sh
   }
   for (const r of plan.resend) {
     if (r.status === "pending") d.resendPending.push(r.id);
-    d.sends.push({ messageId: r.id, checkoutId: c.id, channel: r.channel as ChannelName, step, attempts: r.attempts, isNew: false, leftSending: r.status === "sending" });
+    d.sends.push({
+      messageId: r.id,
+      checkoutId: c.id,
+      channel: r.channel as ChannelName,
+      step,
+      attempts: r.attempts,
+      isNew: false,
+      leftSending: r.status === "sending",
+    });
   }
   d.work.set(c.id, { c, shop, plan, step, view, incentive, waitUntil: plan.waitUntil, sentNow: 0 });
 }
-

@@ -36,13 +36,33 @@ export function tickOwner(): string {
 
 function emptyResult(): TickResult {
   return {
-    claimed: 0, sent: { email: 0, push: 0, whatsapp: 0 }, skipped: {}, trimmedSteps: 0, deferred: {}, failed: 0, recordedApart: 0, alreadyAccepted: 0,
-    retried: 0, lost: 0, contacted: 0, handoffs: 0, staffAlerts: 0, purged: 0, stillDue: 0, batches: 0, ms: 0, reconcile: emptyReconcileStats(),
+    claimed: 0,
+    sent: { email: 0, push: 0, whatsapp: 0 },
+    skipped: {},
+    trimmedSteps: 0,
+    deferred: {},
+    failed: 0,
+    recordedApart: 0,
+    alreadyAccepted: 0,
+    retried: 0,
+    lost: 0,
+    contacted: 0,
+    handoffs: 0,
+    staffAlerts: 0,
+    purged: 0,
+    stillDue: 0,
+    batches: 0,
+    ms: 0,
+    reconcile: emptyReconcileStats(),
   };
 }
 
 function newContext(opts: TickOptions): Ctx {
-  const sql = { db: opts.db ?? appDb, provider: opts.provider ?? appProvider, sqlite: opts.withSqliteConnection ?? (!opts.db || opts.db === appDb ? appSqlite : undefined) };
+  const sql = {
+    db: opts.db ?? appDb,
+    provider: opts.provider ?? appProvider,
+    sqlite: opts.withSqliteConnection ?? (!opts.db || opts.db === appDb ? appSqlite : undefined),
+  };
   return { sql, opts, res: emptyResult(), shops: new Map(), synced: new Map(), reconcileUntil: 0, claimCutoff: new Date(0) };
 }
 
@@ -80,7 +100,8 @@ export async function runTick(opts: TickOptions): Promise<TickResult> {
   ctx.res.stillDue = await countDue(ctx.sql, new Date(Math.max(clock().getTime(), ctx.claimCutoff.getTime() + 1)));
   ctx.res.ms = Math.round(performance.now() - started);
   const { sent, skipped, trimmedSteps, deferred, claimed, failed, recordedApart, alreadyAccepted, stillDue, ms } = ctx.res;
-  if (claimed > 0 || ctx.res.purged > 0) log.info({ owner: opts.owner, claimed, sent, skipped, trimmedSteps, deferred, failed, recordedApart, alreadyAccepted, stillDue, ms }, "recovery tick");
+  if (claimed > 0 || ctx.res.purged > 0)
+    log.info({ owner: opts.owner, claimed, sent, skipped, trimmedSteps, deferred, failed, recordedApart, alreadyAccepted, stillDue, ms }, "recovery tick");
   return ctx.res;
 }
 

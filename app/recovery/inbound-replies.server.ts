@@ -21,7 +21,10 @@ export async function receiveEmailReply(mail: InboundEmail, o: { now: Date; noti
 }
 
 /** A WhatsApp webhook's messages (replies) and statuses, in order: one outcome each. */
-export async function receiveWhatsAppWebhook(body: { messages: InboundWhatsApp[]; statuses: WhatsAppStatus[] }, o: { now: Date; notifier?: StaffNotifier }): Promise<string[]> {
+export async function receiveWhatsAppWebhook(
+  body: { messages: InboundWhatsApp[]; statuses: WhatsAppStatus[] },
+  o: { now: Date; notifier?: StaffNotifier },
+): Promise<string[]> {
   const { now } = o;
   const shops = new Map<string, string | null>();
   const shopFor = async (pnid: string | null) => {
@@ -37,7 +40,10 @@ export async function receiveWhatsAppWebhook(body: { messages: InboundWhatsApp[]
       outcomes.push("unknown_number");
       continue;
     }
-    const r = await recordInboundReply({ shop, channel: "whatsapp", from: `+${m.from.replace(/\D/g, "")}`, body: m.text, providerMessageId: `whatsapp:${m.id}`, now: m.at ?? now }, notifier);
+    const r = await recordInboundReply(
+      { shop, channel: "whatsapp", from: `+${m.from.replace(/\D/g, "")}`, body: m.text, providerMessageId: `whatsapp:${m.id}`, now: m.at ?? now },
+      notifier,
+    );
     outcomes.push(r.outcome);
   }
   for (const s of body.statuses) {

@@ -29,7 +29,10 @@ async function insertLedger(ctx: Ctx, rows: LedgerRow[], now: Date): Promise<Set
     const reason = statementError(error);
     ctx.res.recordedApart += 1;
     if (row.status === "sending") ctx.res.failed += 1;
-    log.error({ checkoutId: row.checkoutId, shop: row.shop, channel: row.channel, stepId: row.stepId, err: reason }, "recovery: ledger row refused; recorded as failed");
+    log.error(
+      { checkoutId: row.checkoutId, shop: row.shop, channel: row.channel, stepId: row.stepId, err: reason },
+      "recovery: ledger row refused; recorded as failed",
+    );
     await insertFailedLedgerRow(ctx.sql, row, reason, now);
   }
   return inserted;
@@ -44,7 +47,11 @@ export async function writeLedger(ctx: Ctx, d: Decisions, now: Date): Promise<Pl
   if (!leftSending.length) return toSend;
   const accepted = await acceptedByProvider(ctx.sql, leftSending);
   if (!accepted.size) return toSend;
-  await markSent(ctx.sql, [...accepted].map((id) => ({ id, providerId: null, recipient: null, subject: null, bodyHtml: null, bodyText: null })), now);
+  await markSent(
+    ctx.sql,
+    [...accepted].map((id) => ({ id, providerId: null, recipient: null, subject: null, bodyHtml: null, bodyText: null })),
+    now,
+  );
   for (const g of toSend) if (accepted.has(g.messageId)) d.work.get(g.checkoutId)!.sentNow += 1;
   ctx.res.alreadyAccepted += accepted.size;
   log.warn({ count: accepted.size }, "recovery: rows left sending were already accepted by the provider; not sent again");

@@ -43,7 +43,14 @@ async function claimedAfterGate(ctx: Ctx, ids: string[], now: Date): Promise<{ c
   // Orders known up to the last sync before any step goes out (once per shop per batch; issue 14). Orders it found
   // completed some of these checkouts and released their leases: read the batch again.
   if (!opts.reconcile) return { checkouts, gates: null };
-  const gate = await ordersGate({ shops: domainsOf(checkouts), now, options: opts.reconcile, stats: res.reconcile, done: ctx.synced, deadline: ctx.reconcileUntil });
+  const gate = await ordersGate({
+    shops: domainsOf(checkouts),
+    now,
+    options: opts.reconcile,
+    stats: res.reconcile,
+    done: ctx.synced,
+    deadline: ctx.reconcileUntil,
+  });
   if (gate.changed) {
     checkouts = await loadClaimedCheckouts(sql, ids, opts.owner);
     if (!checkouts.length) return null;

@@ -21,7 +21,15 @@
 // moves only when every page was read. Each read starts `overlapMs` (2 min) before the sync time (clock skew).
 import { ORDER_SYNC_WAIT_HOURS } from "../lib/order-sync-status";
 import type { Shop } from "@prisma/client";
-import { hasOfflineToken, heldCheckoutsByToken, knownOrderIds, markSyncAttempt, recordSync, shopsByDomain, shopsDueForSync } from "../models/reconcile-state.server";
+import {
+  hasOfflineToken,
+  heldCheckoutsByToken,
+  knownOrderIds,
+  markSyncAttempt,
+  recordSync,
+  shopsByDomain,
+  shopsDueForSync,
+} from "../models/reconcile-state.server";
 import { reconcileEventId, abandonedCheckoutNodeToPayload, orderNodeToPayload, updatedSinceQuery } from "../lib/reconcile-payloads";
 import { parseSettings, type Settings } from "../lib/settings";
 import { parseCheckout, parseOrder, type OrderRecord } from "../lib/shopify-payloads";
@@ -169,7 +177,8 @@ export async function reconcileShop(shop: Shop, now: Date, options: ReconcileOpt
   result.ordersSyncedAt = ordersSyncedAt;
   await recordSync(domain, { ordersSyncedAt, checkoutsSyncedAt, error });
   if (error) log.warn({ shop: domain, error }, "reconcile: failed; retried on a later tick");
-  else if (result.orders || result.checkouts) log.info({ shop: domain, orders: result.orders, checkouts: result.checkouts }, "reconcile: records found that webhooks had not brought");
+  else if (result.orders || result.checkouts)
+    log.info({ shop: domain, orders: result.orders, checkouts: result.checkouts }, "reconcile: records found that webhooks had not brought");
   return result;
 }
 
@@ -183,7 +192,10 @@ async function readOrders(admin: AdminGraphql, shop: string, since: Date, now: D
     if (performance.now() > deadline) return { ingested, refused, syncedTo: last, complete: false };
     const data: OrdersUpdatedSinceData = await admin.request(OrdersUpdatedSince, { first: o.pageSize, after, query });
     const nodes = data.orders.nodes;
-    const known = await knownOrderIds(shop, nodes.map((n) => orderNodeToPayload(n).id.toString()));
+    const known = await knownOrderIds(
+      shop,
+      nodes.map((n) => orderNodeToPayload(n).id.toString()),
+    );
     for (const node of nodes) {
       const payload = orderNodeToPayload(node);
       const refuse = refusal(payload, now);
@@ -202,7 +214,14 @@ async function readOrders(admin: AdminGraphql, shop: string, since: Date, now: D
       if (!known.has(record.orderId)) {
         const withPhone = { ...record, phone: normalizePhone(node.phone) };
         try {
-          const outcome = await ingestOrder({ shop, eventId: reconcileEventId("order", shop, record.orderId), topic: "orders/create", record: withPhone, source: "reconcile", now });
+          const outcome = await ingestOrder({
+            shop,
+            eventId: reconcileEventId("order", shop, record.orderId),
+            topic: "orders/create",
+            record: withPhone,
+            source: "reconcile",
+            now,
+          });
           if (outcome === "created") ingested += 1;
         } catch (err) {
           if (!isUniqueViolation(err)) throw err; // a webhook for it landed meanwhile
@@ -247,7 +266,14 @@ async function readCheckouts(admin: AdminGraphql, shop: string, settings: Settin
       const mine = held.get(record.token);
       if (mine && compareUpdate(mine, record) === "stale") continue; // nothing new (same second: no new contact data)
       try {
-        const outcome = await ingestCheckout({ shop, eventId: reconcileEventId("checkout", shop, record.token, payload.updated_at), topic: "checkouts/update", record, settings, now });
+        const outcome = await ingestCheckout({
+          shop,
+          eventId: reconcileEventId("checkout", shop, record.token, payload.updated_at),
+          topic: "checkouts/update",
+          record,
+          settings,
+          now,
+        });
         if (outcome === "created") {
           ingested += 1;
           await skipLateSteps({ shop, token: record.token, seenAt: now, now, settings });

@@ -6,7 +6,18 @@ import { retryAt } from "../lib/cadence";
 import { normalizeEmail, normalizePhone } from "../lib/contact";
 import { hashAddress } from "../lib/suppression";
 import { log } from "../log.server";
-import { eachApart, markFailed, markRetry, markSent, markSentApart, markSkipped, recheckCheckouts, statementError, type DueCheckout, type SentRow } from "../models/recovery.server";
+import {
+  eachApart,
+  markFailed,
+  markRetry,
+  markSent,
+  markSentApart,
+  markSkipped,
+  recheckCheckouts,
+  statementError,
+  type DueCheckout,
+  type SentRow,
+} from "../models/recovery.server";
 import { suppressBouncedAddress } from "../models/recovery-outcomes.server";
 import type { ChannelName, OutboundMessage, SendResult } from "../channels/types";
 import { bump, type Ctx, type PlannedSend, type StepWork } from "./tick-context";
@@ -20,8 +31,10 @@ function sortGroup(ctx: Ctx, group: PlannedSend[], state: Map<string, Fresh>, dr
   for (const g of group) {
     const f = state.get(g.checkoutId);
     let reason: string | null = null;
-    if (f && (f.completedAt || f.orderId)) reason = "order_completed"; // an order completed it since we claimed it
-    else if (f && (f.stage === "lost" || f.stage === "recovered")) reason = f.stage === "lost" ? "manual_lost" : "manual_recovered"; // a person's move
+    if (f && (f.completedAt || f.orderId))
+      reason = "order_completed"; // an order completed it since we claimed it
+    else if (f && (f.stage === "lost" || f.stage === "recovered"))
+      reason = f.stage === "lost" ? "manual_lost" : "manual_recovered"; // a person's move
     else if (!f || f.leaseOwner !== ctx.opts.owner) {
       dropped.add(g.checkoutId); // another owner has it now: it will send the rows still marked "sending"
       continue;
@@ -59,7 +72,16 @@ export async function sendAll(ctx: Ctx, work: Map<string, StepWork>, toSend: Pla
 async function sendOne(ctx: Ctx, w: StepWork, g: PlannedSend, now: Date): Promise<SendResult> {
   const sender = ctx.opts.channels[g.channel];
   if (!sender) return { kind: "failed", reason: "channel_unavailable" };
-  const message: OutboundMessage = { messageId: g.messageId, channel: g.channel, shop: w.shop.view, checkout: w.view, step: g.step, incentive: w.incentive, now, windowEndsAt: w.plan.windowEnd };
+  const message: OutboundMessage = {
+    messageId: g.messageId,
+    channel: g.channel,
+    shop: w.shop.view,
+    checkout: w.view,
+    step: g.step,
+    incentive: w.incentive,
+    now,
+    windowEndsAt: w.plan.windowEnd,
+  };
   try {
     return await sender.send(message);
   } catch (err) {
@@ -116,15 +138,29 @@ class Recorder {
     const { sql, res } = this.ctx;
     const sent: SentRow[] = [];
     for (const { g, r } of answers) {
-      if (r.kind === "sent") sent.push({ id: g.messageId, providerId: r.providerId, recipient: r.recipient ?? null, subject: r.subject ?? null, bodyHtml: r.bodyHtml ?? null, bodyText: r.bodyText ?? null });
+      if (r.kind === "sent")
+        sent.push({
+          id: g.messageId,
+          providerId: r.providerId,
+          recipient: r.recipient ?? null,
+          subject: r.subject ?? null,
+          bodyHtml: r.bodyHtml ?? null,
+          bodyText: r.bodyText ?? null,
+        });
     }
-    const refused = await eachApart(sent, (rows) => markSent(sql, rows, this.now), (row) => markSent(sql, [row], this.now));
+    const refused = await eachApart(
+      sent,
+      (rows) => markSent(sql, rows, this.now),
+      (row) => markSent(sql, [row], this.now),
+    );
     for (const { row, error } of refused) {
       const reason = statementError(error);
       res.recordedApart += 1;
       const w = this.work.get(answers.find((a) => a.g.messageId === row.id)!.g.checkoutId)!;
       log.error({ messageId: row.id, checkoutId: w.c.id, shop: w.c.shop, err: reason }, "recovery: sent message refused by a statement; recorded apart");
-      await markSentApart(sql, row, this.now, reason).catch((err: unknown) => log.error({ messageId: row.id, err: statementError(err) }, "recovery: sent message not recorded"));
+      await markSentApart(sql, row, this.now, reason).catch((err: unknown) =>
+        log.error({ messageId: row.id, err: statementError(err) }, "recovery: sent message not recorded"),
+      );
     }
   }
 

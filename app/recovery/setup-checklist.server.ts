@@ -19,7 +19,9 @@ export async function loadSetupChecklist(
   return setupChecklist({
     embedActive: embed.active,
     themeEditorUrl: embed.themeEditorUrl,
-    readyChannels: Object.entries(channels).filter(([, c]) => c.ready).map(([name]) => name),
+    readyChannels: Object.entries(channels)
+      .filter(([, c]) => c.ready)
+      .map(([name]) => name),
     senderName: settings.sender.fromName?.trim() || profileName(shop),
     senderEmail: settings.sender.fromEmail ?? e.SENDGRID_FROM_EMAIL ?? null,
     cadenceReviewed: settings.setup.cadenceReviewed,

@@ -13,7 +13,16 @@ import type { SendResult } from "../channels/types";
 import { ledgerRow, type HandoffWork, type StopWork } from "./decide.server";
 import { bump, ENGINE_ACTOR, type Ctx } from "./tick-context";
 
-const HANDOFF_STEP_VIEW = { id: HANDOFF_STEP, label: "Handoff", offsetMinutes: 0, channels: [], enabled: true, carriesIncentive: false, index: -1, isFinal: false };
+const HANDOFF_STEP_VIEW = {
+  id: HANDOFF_STEP,
+  label: "Handoff",
+  offsetMinutes: 0,
+  channels: [],
+  enabled: true,
+  carriesIncentive: false,
+  index: -1,
+  isFinal: false,
+};
 const ALERT_RETRY_DEADLINE_MS = 86_400_000;
 
 /** Runs one checkout's work; a failure is logged and counted, and the batch goes on (the checkout stays leased). */
@@ -51,7 +60,15 @@ export async function handOff(ctx: Ctx, h: HandoffWork, now: Date) {
   const { c, shop, score } = h;
   const { reasons } = h.plan;
   if (!c.handoff) {
-    const marked = await markHandedOff(sql.db, { id: c.id, shop: c.shop, reasons: reasons.join(","), priority: score.priority, score: score.score, factors: score.factors, actor: ENGINE_ACTOR });
+    const marked = await markHandedOff(sql.db, {
+      id: c.id,
+      shop: c.shop,
+      reasons: reasons.join(","),
+      priority: score.priority,
+      score: score.score,
+      factors: score.factors,
+      actor: ENGINE_ACTOR,
+    });
     if (marked) res.handoffs += 1;
   }
   const rowId = await alertRowToSend(ctx, h, now);
@@ -70,10 +87,19 @@ export async function handOff(ctx: Ctx, h: HandoffWork, now: Date) {
     result = { kind: "retry", at: now, reason: String(err).slice(0, 200) };
   }
   if (result.kind === "sent") {
-    await markSent(sql, [{ id: rowId, providerId: result.providerId, recipient: result.recipient ?? null, subject: result.subject ?? null, bodyHtml: null, bodyText: null }], now);
+    await markSent(
+      sql,
+      [{ id: rowId, providerId: result.providerId, recipient: result.recipient ?? null, subject: result.subject ?? null, bodyHtml: null, bodyText: null }],
+      now,
+    );
     res.staffAlerts += 1;
   } else if (result.kind === "retry") {
-    const at = retryAt({ attempts: (h.plan.alertRow?.attempts ?? 0) + 1, providerAt: result.at, now, deadline: new Date(now.getTime() + ALERT_RETRY_DEADLINE_MS) });
+    const at = retryAt({
+      attempts: (h.plan.alertRow?.attempts ?? 0) + 1,
+      providerAt: result.at,
+      now,
+      deadline: new Date(now.getTime() + ALERT_RETRY_DEADLINE_MS),
+    });
     if (at) await markRetry(sql, { id: rowId, at, reason: result.reason, now });
     else await markFailed(sql, { id: rowId, reason: result.reason, now });
   } else {

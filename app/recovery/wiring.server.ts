@@ -42,7 +42,19 @@ function warnOnce(key: string, msg: string) {
 }
 
 function realChannels(e: NodeJS.ProcessEnv): ChannelSet {
-  const cacheKey = [e.SENDGRID_API_KEY, e.SENDGRID_API_BASE_URL, e.SENDGRID_FROM_EMAIL, e.APP_ENCRYPTION_KEY, e.SHOPIFY_APP_URL, e.INBOUND_EMAIL_DOMAIN, e.PUSH_ALLOWED_HOSTS, e.DEMO_MODE, e.VAPID_PUBLIC_KEY, e.WHATSAPP_API_BASE_URL, e.WHATSAPP_ACCESS_TOKEN].join("\u0000");
+  const cacheKey = [
+    e.SENDGRID_API_KEY,
+    e.SENDGRID_API_BASE_URL,
+    e.SENDGRID_FROM_EMAIL,
+    e.APP_ENCRYPTION_KEY,
+    e.SHOPIFY_APP_URL,
+    e.INBOUND_EMAIL_DOMAIN,
+    e.PUSH_ALLOWED_HOSTS,
+    e.DEMO_MODE,
+    e.VAPID_PUBLIC_KEY,
+    e.WHATSAPP_API_BASE_URL,
+    e.WHATSAPP_ACCESS_TOKEN,
+  ].join("\u0000");
   const hit = realCache.get(cacheKey);
   if (hit) return hit;
   const channels: ChannelSet = {};
@@ -68,7 +80,16 @@ function realChannels(e: NodeJS.ProcessEnv): ChannelSet {
         onSetupVerdict: (v) => recordSendVerdict("email", v),
       });
     } else warnOnce("sendgrid", "email channel disabled: SENDGRID_API_KEY is not set");
-    channels.push = createPushSender({ vapid: () => getVapidKeys(e), appUrl, linkKey, store: pushSubscriptionStore, allowedHosts: parseAllowedHosts(e.PUSH_ALLOWED_HOSTS), isSuppressed, env: e, allowNonPublic: demoOverrides(e).allowNonPublicPushEndpoints });
+    channels.push = createPushSender({
+      vapid: () => getVapidKeys(e),
+      appUrl,
+      linkKey,
+      store: pushSubscriptionStore,
+      allowedHosts: parseAllowedHosts(e.PUSH_ALLOWED_HOSTS),
+      isSuppressed,
+      env: e,
+      allowNonPublic: demoOverrides(e).allowNonPublicPushEndpoints,
+    });
     channels.whatsapp = createWhatsAppSender({
       baseUrl: e.WHATSAPP_API_BASE_URL,
       // The shop's own token (Settings); the app-wide WHATSAPP_ACCESS_TOKEN serves a single-store deployment and the demo.

@@ -20,12 +20,21 @@ import { SetupChecklist } from "../components/overview/SetupChecklist";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, shopRecord, now } = await adminContext(request);
   const days = parsePeriod(new URL(request.url).searchParams.get("days"));
-  const [metrics, setup] = await Promise.all([getOverviewMetrics({ shop, days, now, currency: shopRecord.currency }), loadSetupChecklist(shopRecord, shopRecord.parsedSettings)]);
+  const [metrics, setup] = await Promise.all([
+    getOverviewMetrics({ shop, days, now, currency: shopRecord.currency }),
+    loadSetupChecklist(shopRecord, shopRecord.parsedSettings),
+  ]);
   const cadenceLabels = Object.fromEntries(shopRecord.parsedSettings.cadence.steps.map((s) => [s.id, s.label]));
   // Labels for the step keys this period actually has (staff alerts are not among them: see getOverviewMetrics).
   const stepLabels = Object.fromEntries(metrics.byStep.map((r) => [r.key, ledgerStepLabel({ stepId: r.key, channel: "" }, cadenceLabels)]));
   // The setup checklist is shown until every item is done.
-  return json({ currency: merchantCurrency(shopRecord), metrics, stepLabels, attributionDays: ATTRIBUTION_WINDOW_DAYS, setup: setup.complete ? null : setup.items });
+  return json({
+    currency: merchantCurrency(shopRecord),
+    metrics,
+    stepLabels,
+    attributionDays: ATTRIBUTION_WINDOW_DAYS,
+    setup: setup.complete ? null : setup.items,
+  });
 };
 
 export default function Overview() {

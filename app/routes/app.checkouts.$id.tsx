@@ -74,8 +74,22 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     items,
     timeline,
     incentives: detail.incentives.map((i) => ({ code: i.code, status: i.status, percentOff: i.percentOff, endsAt: i.endsAt.toISOString(), source: i.source })),
-    otherCheckouts: detail.otherCheckouts.map((o) => ({ id: o.id, at: o.shopifyCreatedAt.toISOString(), totalMinor: o.totalMinor, currency: o.currency, stage: o.stage, status: o.status })),
-    orders: detail.orders.map((o) => ({ id: o.id, name: o.name ?? o.orderId, at: o.shopifyCreatedAt.toISOString(), totalMinor: o.totalMinor, currency: o.currency, recovered: o.recovered })),
+    otherCheckouts: detail.otherCheckouts.map((o) => ({
+      id: o.id,
+      at: o.shopifyCreatedAt.toISOString(),
+      totalMinor: o.totalMinor,
+      currency: o.currency,
+      stage: o.stage,
+      status: o.status,
+    })),
+    orders: detail.orders.map((o) => ({
+      id: o.id,
+      name: o.name ?? o.orderId,
+      at: o.shopifyCreatedAt.toISOString(),
+      totalMinor: o.totalMinor,
+      currency: o.currency,
+      recovered: o.recovered,
+    })),
   });
 };
 

@@ -135,9 +135,7 @@ export default function IncentivesPage() {
     <Page title="Incentives">
       <TitleBar title="Incentives" />
       <BlockStack gap="500">
-        {saved ? (
-          <Banner tone="success" title="Incentive settings saved" />
-        ) : null}
+        {saved ? <Banner tone="success" title="Incentive settings saved" /> : null}
         {Object.keys(errors).length > 0 ? (
           <Banner tone="critical" title="Nothing was saved: fix the fields marked below">
             {errors.form ? <p>{errors.form}</p> : null}

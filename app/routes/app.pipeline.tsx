@@ -25,7 +25,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const filters = parseBoardFilters(params, merchantCurrency(shopRecord));
   const board = await listBoard({ shop, filters, pages: parseColumnPages(params), now });
   // Lost cards say, before they are moved back to Contacted, whether reminders resume (and the move does that).
-  const lostIds = board.columns.flatMap((c) => c.cards).filter((c) => c.stage === "lost").map((c) => c.id);
+  const lostIds = board.columns
+    .flatMap((c) => c.cards)
+    .filter((c) => c.stage === "lost")
+    .map((c) => c.id);
   const resume = await resumeNotes({ shop, checkoutIds: lostIds, now });
   return json({ currency: merchantCurrency(shopRecord), pageSize: BOARD_PAGE_SIZE, now: now.toISOString(), ...board, resume });
 };

@@ -106,7 +106,10 @@ export default function SettingsPage() {
           </Banner>
         ) : null}
         <Layout>
-          <Layout.AnnotatedSection title="Store profile" description="The store's details as Shopify sends them: the sender name, email footer, currency, time zone and where staff alerts go.">
+          <Layout.AnnotatedSection
+            title="Store profile"
+            description="The store's details as Shopify sends them: the sender name, email footer, currency, time zone and where staff alerts go."
+          >
             <StoreProfileCard profile={data.storeProfile} orderSync={data.orderSync} />
           </Layout.AnnotatedSection>
           <CadenceSection draft={draft} />

@@ -26,7 +26,10 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const target = payload.target ?? m.checkout.abandonedCheckoutUrl ?? home;
   if (!isAllowedRedirect(target, { recoveryUrl: m.checkout.abandonedCheckoutUrl, shopDomain: m.shop, primaryDomain: m.shopRef.primaryDomain })) {
     log.warn({ messageId: m.id, shop: m.shop }, "click link: redirect target outside the shop refused");
-    return htmlResponse(publicPage("This link is not valid", `<p><a href="${escapeHtml(home)}">Continue to ${escapeHtml(m.shopRef.name || m.shop)}</a></p>`), 400);
+    return htmlResponse(
+      publicPage("This link is not valid", `<p><a href="${escapeHtml(home)}">Continue to ${escapeHtml(m.shopRef.name || m.shop)}</a></p>`),
+      400,
+    );
   }
   await recordClick(m.id, new Date());
   return new Response(null, { status: 302, headers: { Location: target, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" } });

@@ -96,7 +96,13 @@ async function offlineAccessToken(shop: string): Promise<string | null> {
 
 export function adminGraphqlUrl(shop: string, { baseUrl, apiVersion }: { baseUrl?: string; apiVersion?: string } = {}): string {
   const override = baseUrl ?? process.env.SHOPIFY_ADMIN_API_BASE_URL;
-  const base = override && override.trim() !== "" ? override.trim().replace(/\{shop\}/g, shop).replace(/\/+$/, "") : `https://${shop}`;
+  const base =
+    override && override.trim() !== ""
+      ? override
+          .trim()
+          .replace(/\{shop\}/g, shop)
+          .replace(/\/+$/, "")
+      : `https://${shop}`;
   return `${base}/admin/api/${apiVersion ?? API_VERSION}/graphql.json`;
 }
 

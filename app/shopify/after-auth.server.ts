@@ -11,5 +11,9 @@ export async function afterAuth({ session }: { session: Pick<Session, "shop" | "
   await ensureShop({ domain: session.shop });
   // The session is the one just stored: use its token rather than read it back.
   const token = session.accessToken ?? null;
-  await loadShopProfile({ domain: session.shop, now, graphql: { ...(token ? { loadAccessToken: async () => token } : {}), maxNetworkRetries: 1, timeoutMs: 5_000, ...o.graphql } });
+  await loadShopProfile({
+    domain: session.shop,
+    now,
+    graphql: { ...(token ? { loadAccessToken: async () => token } : {}), maxNetworkRetries: 1, timeoutMs: 5_000, ...o.graphql },
+  });
 }

@@ -74,18 +74,16 @@ export async function handleScopesUpdate(ctx: WebhookContext) {
   return count ? "scopes_updated" : "no_session";
 }
 
-const CompliancePayload = z
-  .object({
-    customer: z
-      .object({
-        id: z.union([z.string(), z.number()]).nullish(),
-        email: z.string().nullish(),
-        phone: z.string().nullish(),
-      }),
-    orders_to_redact: z.array(z.union([z.string(), z.number()])).nullish(),
-    orders_requested: z.array(z.union([z.string(), z.number()])).nullish(),
-    data_request: z.object({ id: z.union([z.string(), z.number()]) }).nullish(),
-  });
+const CompliancePayload = z.object({
+  customer: z.object({
+    id: z.union([z.string(), z.number()]).nullish(),
+    email: z.string().nullish(),
+    phone: z.string().nullish(),
+  }),
+  orders_to_redact: z.array(z.union([z.string(), z.number()])).nullish(),
+  orders_requested: z.array(z.union([z.string(), z.number()])).nullish(),
+  data_request: z.object({ id: z.union([z.string(), z.number()]) }).nullish(),
+});
 
 function customerRef(payload: unknown) {
   const p = CompliancePayload.parse(payload);

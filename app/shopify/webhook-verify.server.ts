@@ -64,7 +64,12 @@ export interface VerifiedWebhook {
 
 export type WebhookVerdict =
   | { ok: true; webhook: VerifiedWebhook }
-  | { ok: false; status: 400 | 401 | 405; reason: "method_not_allowed" | "missing_body" | "missing_hmac" | "invalid_hmac" | "missing_headers"; missingHeaders?: string[] };
+  | {
+      ok: false;
+      status: 400 | 401 | 405;
+      reason: "method_not_allowed" | "missing_body" | "missing_hmac" | "invalid_hmac" | "missing_headers";
+      missingHeaders?: string[];
+    };
 
 /** As the library stores topics: upper case, "/" and "." become "_". */
 export function topicForStorage(topic: string): string {

@@ -28,7 +28,6 @@ export type WebhookHandler = (ctx: WebhookContext, meta: WebhookMeta) => Promise
 
 const reply = (status: number, body: Record<string, unknown>) => jsonResponse(status, body);
 
-
 /**
  * A unique violation means a repeat only when the ledger holds the event id. Otherwise it came from a row another
  * process inserted between our read and our insert (the first two deliveries for one new checkout, handled at
@@ -54,7 +53,13 @@ export function webhookLoader({ request }: LoaderFunctionArgs) {
   return jsonResponse(405, { error: "method not allowed" }, { Allow: "POST" });
 }
 
-const REFUSED = { method_not_allowed: "method not allowed", missing_body: "empty body", missing_hmac: "missing HMAC header", invalid_hmac: "invalid HMAC signature", missing_headers: "missing webhook headers" } as const;
+const REFUSED = {
+  method_not_allowed: "method not allowed",
+  missing_body: "empty body",
+  missing_hmac: "missing HMAC header",
+  invalid_hmac: "invalid HMAC signature",
+  missing_headers: "missing webhook headers",
+} as const;
 
 export function webhookAction(route: string, handler: WebhookHandler) {
   return async ({ request }: ActionFunctionArgs) => {
@@ -71,7 +76,10 @@ export function webhookAction(route: string, handler: WebhookHandler) {
     try {
       const verdict = verifyShopifyWebhook(request.method, request.headers, body, secret);
       if (!verdict.ok) {
-        log.warn({ route, status: verdict.status, shop: request.headers.get("x-shopify-shop-domain"), missing: verdict.missingHeaders }, `webhook refused: ${REFUSED[verdict.reason]}`);
+        log.warn(
+          { route, status: verdict.status, shop: request.headers.get("x-shopify-shop-domain"), missing: verdict.missingHeaders },
+          `webhook refused: ${REFUSED[verdict.reason]}`,
+        );
         return reply(verdict.status, { error: verdict.status === 401 ? "invalid signature" : REFUSED[verdict.reason] });
       }
       ctx = verdict.webhook;

@@ -32,4 +32,3 @@ export function serviceWorkerSource(root = process.cwd()): string {
   if (workerSource === undefined) workerSource = fs.readFileSync(path.join(root, "public", "storefront", "push-sw.js"), "utf8");
   return workerSource;
 }
-

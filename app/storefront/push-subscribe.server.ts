@@ -31,7 +31,9 @@ export async function applySubscribeRequest(a: {
 
   // The push channel will POST to this URL: only known push services (PUSH_ALLOWED_HOSTS) on 443, never a private
   // address; the same relaxation as the sender's in the local demo only (its push receiver is on a loopback port).
-  const check = checkPushEndpoint(input.subscription.endpoint, parseAllowedHosts(e.PUSH_ALLOWED_HOSTS), { allowNonPublic: demoOverrides(e).allowNonPublicPushEndpoints });
+  const check = checkPushEndpoint(input.subscription.endpoint, parseAllowedHosts(e.PUSH_ALLOWED_HOSTS), {
+    allowNonPublic: demoOverrides(e).allowNonPublicPushEndpoints,
+  });
   if (!check.ok) {
     log.info({ shop, reason: check.reason }, "proxy/subscribe: endpoint refused");
     return { status: 400, body: { ok: false, error: `subscription.endpoint: ${check.reason}` } };

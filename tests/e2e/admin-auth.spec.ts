@@ -47,10 +47,20 @@ test("a webhook body refused for its size is answered 413 and drained, so the ne
   const sockets = new Set<unknown>();
   const send = (path: string, body: Buffer | null) =>
     new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
-      const req = http.request({ host: base.hostname, port: base.port, path, method: body ? "POST" : "GET", agent, headers: body ? { "Content-Type": "application/json", "Transfer-Encoding": "chunked" } : {} }, (res) => {
-        res.resume();
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
-      });
+      const req = http.request(
+        {
+          host: base.hostname,
+          port: base.port,
+          path,
+          method: body ? "POST" : "GET",
+          agent,
+          headers: body ? { "Content-Type": "application/json", "Transfer-Encoding": "chunked" } : {},
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+        },
+      );
       req.on("socket", (s) => sockets.add(s));
       req.on("error", reject);
       if (body) req.write(body);

@@ -7,9 +7,33 @@ test("checkout detail shows the timeline and cart, and takes a note and an owner
   const h = (n: number) => new Date(Date.now() - n * 3600_000);
   const c = await seedCheckout(db, { firstName: tag, customerId: `cust-${tag}`, stage: "contacted" });
   await seedCheckout(db, { firstName: tag, customerId: `cust-${tag}`, shopifyCreatedAt: h(24 * 8), shopifyUpdatedAt: h(24 * 8), abandonedAt: h(24 * 8) });
-  await db.message.create({ data: { shop: process.env.E2E_SHOP!, checkoutId: c.id, stepId: "s1", stepIndex: 0, channel: "email", status: "opened", sentAt: h(3), deliveredAt: h(3), openedAt: h(2) } });
-  await db.conversationEntry.create({ data: { shop: process.env.E2E_SHOP!, checkoutId: c.id, channel: "whatsapp", direction: "inbound", body: "Does it come in blue?", createdAt: h(1.5) } });
-  await db.auditLog.create({ data: { shop: process.env.E2E_SHOP!, checkoutId: c.id, actor: "system:engine", action: "stage_change", fromValue: "abandoned", toValue: "contacted", createdAt: h(3) } });
+  await db.message.create({
+    data: {
+      shop: process.env.E2E_SHOP!,
+      checkoutId: c.id,
+      stepId: "s1",
+      stepIndex: 0,
+      channel: "email",
+      status: "opened",
+      sentAt: h(3),
+      deliveredAt: h(3),
+      openedAt: h(2),
+    },
+  });
+  await db.conversationEntry.create({
+    data: { shop: process.env.E2E_SHOP!, checkoutId: c.id, channel: "whatsapp", direction: "inbound", body: "Does it come in blue?", createdAt: h(1.5) },
+  });
+  await db.auditLog.create({
+    data: {
+      shop: process.env.E2E_SHOP!,
+      checkoutId: c.id,
+      actor: "system:engine",
+      action: "stage_change",
+      fromValue: "abandoned",
+      toValue: "contacted",
+      createdAt: h(3),
+    },
+  });
 
   const res = await openAdmin(page, `/app/checkouts/${c.id}`);
   expect(res?.status()).toBe(200);
@@ -37,7 +61,9 @@ test("checkout detail shows the timeline and cart, and takes a note and an owner
 
 test("another shop's checkout is not found", async ({ page, db }) => {
   await db.shop.upsert({ where: { domain: "other-shop.myshopify.com" }, create: { domain: "other-shop.myshopify.com" }, update: {} });
-  const theirs = await db.checkout.create({ data: { shop: "other-shop.myshopify.com", token: uniqueTag("other"), shopifyCreatedAt: new Date(), shopifyUpdatedAt: new Date(), firstName: "Secret" } });
+  const theirs = await db.checkout.create({
+    data: { shop: "other-shop.myshopify.com", token: uniqueTag("other"), shopifyCreatedAt: new Date(), shopifyUpdatedAt: new Date(), firstName: "Secret" },
+  });
   const res = await openAdmin(page, `/app/checkouts/${theirs.id}`);
   expect(res?.status()).toBe(404);
   await expect(page.getByText("Secret")).toHaveCount(0);

@@ -8,9 +8,35 @@ test("logs list messages with reasons, filter by status, and preview an email in
   const c = await seedCheckout(db, { firstName: tag });
   const h = (n: number) => new Date(Date.now() - n * 3600_000);
   const shop = process.env.E2E_SHOP!;
-  await db.message.create({ data: { shop, checkoutId: c.id, stepId: step, stepIndex: 0, channel: "email", status: "delivered", sentAt: h(2), createdAt: h(2), subject: `Your cart ${tag}`, bodyHtml: `<h1>Come back ${tag}</h1><script>document.body.innerHTML='pwned'</script>` } });
-  await db.message.create({ data: { shop, checkoutId: c.id, stepId: step, stepIndex: 0, channel: "push", status: "failed", lastError: "subscription gone (410)", createdAt: h(2) } });
-  await db.message.create({ data: { shop, checkoutId: c.id, stepId: `${step}w`, stepIndex: 1, channel: "whatsapp", status: "skipped", skipReason: "no WhatsApp consent", createdAt: h(1) } });
+  await db.message.create({
+    data: {
+      shop,
+      checkoutId: c.id,
+      stepId: step,
+      stepIndex: 0,
+      channel: "email",
+      status: "delivered",
+      sentAt: h(2),
+      createdAt: h(2),
+      subject: `Your cart ${tag}`,
+      bodyHtml: `<h1>Come back ${tag}</h1><script>document.body.innerHTML='pwned'</script>`,
+    },
+  });
+  await db.message.create({
+    data: { shop, checkoutId: c.id, stepId: step, stepIndex: 0, channel: "push", status: "failed", lastError: "subscription gone (410)", createdAt: h(2) },
+  });
+  await db.message.create({
+    data: {
+      shop,
+      checkoutId: c.id,
+      stepId: `${step}w`,
+      stepIndex: 1,
+      channel: "whatsapp",
+      status: "skipped",
+      skipReason: "no WhatsApp consent",
+      createdAt: h(1),
+    },
+  });
   const old = await seedCheckout(db, { firstName: `${tag}old` });
   await db.message.create({ data: { shop, checkoutId: old.id, stepId: step, stepIndex: 0, channel: "email", status: "sent", createdAt: h(24 * 6) } }); // outside 5 days
 

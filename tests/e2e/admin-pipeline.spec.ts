@@ -18,7 +18,11 @@ test.beforeAll(async () => {
       operations.push(operationName ?? "");
       res.setHeader("Content-Type", "application/json");
       if (operationName === "DiscountCodeBasicCreate") {
-        res.end(JSON.stringify({ data: { discountCodeBasicCreate: { codeDiscountNode: { id: `gid://shopify/DiscountCodeNode/${operations.length}` }, userErrors: [] } } }));
+        res.end(
+          JSON.stringify({
+            data: { discountCodeBasicCreate: { codeDiscountNode: { id: `gid://shopify/DiscountCodeNode/${operations.length}` }, userErrors: [] } },
+          }),
+        );
       } else res.end(JSON.stringify({ data: null, errors: [{ message: `${operationName} is not served by this stand-in` }] }));
     });
   });

@@ -28,7 +28,15 @@ export default async function globalSetup() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cr-e2e-"));
   const databaseUrl = `file:${path.join(dir, "e2e.sqlite")}`;
   const port = await freePort();
-  const env = { ...process.env, ...E2E_ENV, DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" as const, SHOPIFY_APP_URL: `http://127.0.0.1:${port}` };
+  const env = {
+    ...process.env,
+    ...E2E_ENV,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    NODE_ENV: "production" as const,
+    SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
+  };
   execFileSync(process.execPath, ["scripts/db.mjs", "setup"], { cwd: root, env, stdio: "pipe" });
   execFileSync(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "tests/e2e/seed.ts"], { cwd: root, env, stdio: "inherit" });
   const server = spawn(process.execPath, ["server.mjs"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });

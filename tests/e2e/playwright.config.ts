@@ -15,8 +15,7 @@ export default defineConfig({
   use: {
     browserName: "chromium",
     // A normal browser user agent: authenticate.* answers 410 to bots, and HeadlessChrome is flagged as one.
-    userAgent:
-      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
+    userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH,
       args: [

@@ -12,7 +12,14 @@ const profile = { ...profileFromGraphql(documentedShop(E2E_SHOP)), profileSynced
 await db.shop.upsert({ where: { domain: E2E_SHOP }, create: { domain: E2E_SHOP, ...profile }, update: {} });
 await db.session.upsert({
   where: { id: `offline_${E2E_SHOP}` },
-  create: { id: `offline_${E2E_SHOP}`, shop: E2E_SHOP, state: "seeded", isOnline: false, scope: "read_orders,write_discounts,read_customers", accessToken: "shpat_e2e" },
+  create: {
+    id: `offline_${E2E_SHOP}`,
+    shop: E2E_SHOP,
+    state: "seeded",
+    isOnline: false,
+    scope: "read_orders,write_discounts,read_customers",
+    accessToken: "shpat_e2e",
+  },
   update: {},
 });
 await db.$disconnect();

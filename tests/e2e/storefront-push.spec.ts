@@ -198,7 +198,12 @@ async function replacePushService(page: Page, fake: FakePush) {
     });
     PushManager.prototype.subscribe = async function (options?: PushSubscriptionOptionsInit) {
       const key = options?.applicationServerKey;
-      const bytes = key instanceof ArrayBuffer ? new Uint8Array(key) : ArrayBuffer.isView(key) ? new Uint8Array(key.buffer, key.byteOffset, key.byteLength) : new Uint8Array();
+      const bytes =
+        key instanceof ArrayBuffer
+          ? new Uint8Array(key)
+          : ArrayBuffer.isView(key)
+            ? new Uint8Array(key.buffer, key.byteOffset, key.byteLength)
+            : new Uint8Array();
       w.__crPush.calls.push({ userVisibleOnly: Boolean(options?.userVisibleOnly), key: Array.from(bytes) });
       sessionStorage.setItem("__crFakeKey", JSON.stringify(Array.from(bytes)));
       return make(bytes) as unknown as PushSubscription;
@@ -302,18 +307,34 @@ test("soft prompt after add-to-cart, worker registered from the proxy path, subs
   // The newest live registration for the scope (earlier events can name one that has since been replaced).
   const currentRegistration = () => registrations.filter((r) => r.scopeURL === reg!.scope && !r.isDeleted).at(-1)?.registrationId ?? null;
   await expect.poll(currentRegistration).not.toBeNull();
-  const pushed = { title: "Still thinking it over?", body: "Linen Shirt is still in your cart.", image: `${storefront}/cdn/shirt.jpg`, url: "https://app.example/r/e2e-link", tag: "e2e", messageId: "m-e2e" };
+  const pushed = {
+    title: "Still thinking it over?",
+    body: "Linen Shirt is still in your cart.",
+    image: `${storefront}/cdn/shirt.jpg`,
+    url: "https://app.example/r/e2e-link",
+    tag: "e2e",
+    messageId: "m-e2e",
+  };
   // Delivered again on each poll until it shows: DevTools drops a push that reaches the worker while it is still
   // starting up. The notification's tag makes a repeat replace the first, so exactly one is expected.
   await expect
-    .poll(async () => {
-      await cdp.send("ServiceWorker.deliverPushMessage", { origin: storefront, registrationId: currentRegistration()!, data: JSON.stringify(pushed) });
-      await page.waitForTimeout(300);
-      return page.evaluate(async () => {
-        const r = await navigator.serviceWorker.getRegistration("/apps/checkout-recovery/");
-        return (await r!.getNotifications()).map((n) => ({ title: n.title, body: n.body, image: (n as Notification & { image?: string }).image, url: n.data?.url, tag: n.tag }));
-      });
-    }, { timeout: 15_000 })
+    .poll(
+      async () => {
+        await cdp.send("ServiceWorker.deliverPushMessage", { origin: storefront, registrationId: currentRegistration()!, data: JSON.stringify(pushed) });
+        await page.waitForTimeout(300);
+        return page.evaluate(async () => {
+          const r = await navigator.serviceWorker.getRegistration("/apps/checkout-recovery/");
+          return (await r!.getNotifications()).map((n) => ({
+            title: n.title,
+            body: n.body,
+            image: (n as Notification & { image?: string }).image,
+            url: n.data?.url,
+            tag: n.tag,
+          }));
+        });
+      },
+      { timeout: 15_000 },
+    )
     .toEqual([{ title: pushed.title, body: pushed.body, image: pushed.image, url: pushed.url, tag: "e2e" }]);
   await cdp.detach();
 
@@ -325,7 +346,9 @@ test("soft prompt after add-to-cart, worker registered from the proxy path, subs
 
   // Every call went through the proxy and was accepted by the app's signature check.
   const seen = store.state.proxied.map((c) => `${c.method} ${c.path} ${c.status}`);
-  expect(seen).toEqual(expect.arrayContaining(["GET /apps/checkout-recovery/sw.js 200", "GET /apps/checkout-recovery/vapid 200", "POST /apps/checkout-recovery/subscribe 201"]));
+  expect(seen).toEqual(
+    expect.arrayContaining(["GET /apps/checkout-recovery/sw.js 200", "GET /apps/checkout-recovery/vapid 200", "POST /apps/checkout-recovery/subscribe 201"]),
+  );
 
   // The next page load re-sends nothing when neither the cart nor the subscription changed...
   store.state.proxied.length = 0;

@@ -54,7 +54,16 @@ export async function seedOutbound(o: SeedOptions = {}): Promise<{ message: Outb
   const record = parseCheckout(checkoutPayload(o));
   const { lineItems, discountCodes, customerTags, ...rest } = record;
   const c = await db.checkout.create({
-    data: { shop, ...rest, lineItems: JSON.stringify(lineItems), discountCodes: JSON.stringify(discountCodes), customerTags: JSON.stringify(customerTags), status: "abandoned", abandonedAt: T0, stage: o.stage ?? "contacted" },
+    data: {
+      shop,
+      ...rest,
+      lineItems: JSON.stringify(lineItems),
+      discountCodes: JSON.stringify(discountCodes),
+      customerTags: JSON.stringify(customerTags),
+      status: "abandoned",
+      abandonedAt: T0,
+      stage: o.stage ?? "contacted",
+    },
   });
   const channel = o.channel ?? "email";
   const stepIndex = o.stepIndex ?? 0;

@@ -22,7 +22,11 @@ export function tick(outbox: Outbox, now: Date, extra: Partial<TickOptions> = {}
 export async function runUntil(outbox: Outbox, end: Date, extra: Partial<TickOptions> = {}): Promise<Date[]> {
   const times: Date[] = [];
   for (let i = 0; i < 200; i++) {
-    const next = await db.checkout.findFirst({ where: { nextDueAt: { not: null, lte: end } }, orderBy: { nextDueAt: "asc" }, select: { nextDueAt: true, leaseUntil: true } });
+    const next = await db.checkout.findFirst({
+      where: { nextDueAt: { not: null, lte: end } },
+      orderBy: { nextDueAt: "asc" },
+      select: { nextDueAt: true, leaseUntil: true },
+    });
     if (!next?.nextDueAt) break;
     const at = next.leaseUntil && next.leaseUntil > next.nextDueAt ? new Date(next.leaseUntil.getTime() + 1) : next.nextDueAt;
     times.push(at);
@@ -32,14 +36,24 @@ export async function runUntil(outbox: Outbox, end: Date, extra: Partial<TickOpt
 }
 
 /** Insert `count` checkouts whose first step is due at `dueAt` (abandoned 60 minutes before), in batches. */
-export async function seedDueCheckouts(a: { count: number; dueAt: Date; shop?: string; prefix?: string; client?: Db; provider?: DbProvider; sqlite?: DbHandle["withSqliteConnection"] }) {
+export async function seedDueCheckouts(a: {
+  count: number;
+  dueAt: Date;
+  shop?: string;
+  prefix?: string;
+  client?: Db;
+  provider?: DbProvider;
+  sqlite?: DbHandle["withSqliteConnection"];
+}) {
   const client = a.client ?? db;
   const provider = a.provider ?? dbProvider;
   const shop = a.shop ?? TEST_SHOP;
   const abandonedAt = addMinutes(a.dueAt, -60);
   const created = addMinutes(abandonedAt, -20);
   const prefix = a.prefix ?? "seed";
-  const lineItems = JSON.stringify([{ title: "Linen Shirt", variantTitle: null, variantId: "1", productId: "2", quantity: 1, priceMinor: 5900, imageUrl: null, sku: null }]);
+  const lineItems = JSON.stringify([
+    { title: "Linen Shirt", variantTitle: null, variantId: "1", productId: "2", quantity: 1, priceMinor: 5900, imageUrl: null, sku: null },
+  ]);
   for (let i = 0; i < a.count; i += 1000) {
     const rows = [];
     for (let k = i; k < Math.min(a.count, i + 1000); k++) {

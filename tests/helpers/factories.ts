@@ -124,7 +124,8 @@ export function orderPayload(o: OrderPayloadOptions = {}) {
   const presentmentCurrency = o.presentmentCurrency ?? currency;
   const presentmentTotal = o.presentmentTotal ?? total;
   const zero = (c: string) => (0).toFixed(decimals(c));
-  const bag = (shopAmount: string, presentmentAmount: string) => moneyBag({ amount: shopAmount, currency }, { amount: presentmentAmount, currency: presentmentCurrency });
+  const bag = (shopAmount: string, presentmentAmount: string) =>
+    moneyBag({ amount: shopAmount, currency }, { amount: presentmentAmount, currency: presentmentCurrency });
   const email = o.email ?? `buyer${n}@example.com`;
   return {
     id: o.id ?? 5_000_000 + n,

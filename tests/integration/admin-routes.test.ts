@@ -37,7 +37,11 @@ beforeAll(async () => {
       graphqlCalls.push(parsed.operationName ?? "");
       res.setHeader("Content-Type", "application/json");
       if (parsed.operationName === "DiscountCodeBasicCreate") {
-        res.end(JSON.stringify({ data: { discountCodeBasicCreate: { codeDiscountNode: { id: `gid://shopify/DiscountCodeNode/${graphqlCalls.length}` }, userErrors: [] } } }));
+        res.end(
+          JSON.stringify({
+            data: { discountCodeBasicCreate: { codeDiscountNode: { id: `gid://shopify/DiscountCodeNode/${graphqlCalls.length}` }, userErrors: [] } },
+          }),
+        );
       } else {
         res.end(JSON.stringify({ data: null, errors: [{ message: "not served here" }] }));
       }
@@ -63,16 +67,43 @@ beforeEach(async () => {
 describe("overview metrics", () => {
   it("computes the figures and breakdowns from aggregate queries on known data", async () => {
     // 4 abandoned in the last 7 days (one returning, one high value), 2 recovered.
-    const a = await checkout({ totalMinor: 4000, abandonedAt: hoursAgo(48), recoveredAt: hoursAgo(46), recoveredRevenueMinor: 4000, status: "recovered", stage: "recovered" });
-    const b = await checkout({ totalMinor: 30000, returningCustomer: true, abandonedAt: hoursAgo(30), recoveredAt: hoursAgo(0.5), recoveredRevenueMinor: 30000, status: "recovered", stage: "recovered" });
+    const a = await checkout({
+      totalMinor: 4000,
+      abandonedAt: hoursAgo(48),
+      recoveredAt: hoursAgo(46),
+      recoveredRevenueMinor: 4000,
+      status: "recovered",
+      stage: "recovered",
+    });
+    const b = await checkout({
+      totalMinor: 30000,
+      returningCustomer: true,
+      abandonedAt: hoursAgo(30),
+      recoveredAt: hoursAgo(0.5),
+      recoveredRevenueMinor: 30000,
+      status: "recovered",
+      stage: "recovered",
+    });
     await checkout({ totalMinor: 7000, abandonedAt: hoursAgo(20) });
     await checkout({ totalMinor: 12000, abandonedAt: hoursAgo(10) });
     await checkout({ totalMinor: 9999, abandonedAt: hoursAgo(24 * 20) }); // outside 7 days, inside 30
     await checkout({ isTest: true, abandonedAt: hoursAgo(5) }); // never counted
-    await db.checkout.create({ data: { shop: OTHER_SHOP, token: "other-1", shopifyCreatedAt: hoursAgo(5), shopifyUpdatedAt: hoursAgo(5), abandonedAt: hoursAgo(4), recoveredAt: hoursAgo(1), recoveredRevenueMinor: 99999 } });
+    await db.checkout.create({
+      data: {
+        shop: OTHER_SHOP,
+        token: "other-1",
+        shopifyCreatedAt: hoursAgo(5),
+        shopifyUpdatedAt: hoursAgo(5),
+        abandonedAt: hoursAgo(4),
+        recoveredAt: hoursAgo(1),
+        recoveredRevenueMinor: 99999,
+      },
+    });
     // Messages: 4 emails sent (2 opened, 1 clicked), 2 pushes (1 clicked), 1 pending (not sent).
     const msg = (checkoutId: string, stepId: string, channel: string, extra: Partial<Prisma.MessageUncheckedCreateInput> = {}) =>
-      db.message.create({ data: { shop: TEST_SHOP, checkoutId, stepId, stepIndex: 0, channel, status: "sent", sentAt: hoursAgo(40), createdAt: hoursAgo(40), ...extra } });
+      db.message.create({
+        data: { shop: TEST_SHOP, checkoutId, stepId, stepIndex: 0, channel, status: "sent", sentAt: hoursAgo(40), createdAt: hoursAgo(40), ...extra },
+      });
     await msg(a.id, "s1", "email", { openedAt: hoursAgo(39), clickedAt: hoursAgo(39) });
     await msg(a.id, "s3", "email", { openedAt: hoursAgo(38) });
     await msg(b.id, "s1", "email");
@@ -89,7 +120,18 @@ describe("overview metrics", () => {
     await order("o4", 5000);
     // Incentives: 4 issued, 1 used, 1 failed (not counted).
     for (const [i, status] of ["active", "used", "expired", "deactivated", "failed"].entries()) {
-      await db.incentive.create({ data: { shop: TEST_SHOP, slot: `s${i}`, kind: "percentage", code: `CODE${i}`, status, startsAt: hoursAgo(3), endsAt: hoursAgo(-40), createdAt: hoursAgo(3) } });
+      await db.incentive.create({
+        data: {
+          shop: TEST_SHOP,
+          slot: `s${i}`,
+          kind: "percentage",
+          code: `CODE${i}`,
+          status,
+          startsAt: hoursAgo(3),
+          endsAt: hoursAgo(-40),
+          createdAt: hoursAgo(3),
+        },
+      });
     }
     // One opt-out (a bounce is not an opt-out).
     await db.suppression.create({ data: { shop: TEST_SHOP, channel: "email", address: "x@example.com", reason: "unsubscribe", createdAt: hoursAgo(3) } });
@@ -156,13 +198,22 @@ describe("pipeline board", () => {
     await checkout({ firstName: "Alan", stage: "lost", priority: "low" });
     await checkout({ firstName: "Done", completedAt: hoursAgo(1), status: "completed" }); // bought on their own
     await checkout({ firstName: "Later", abandonedAt: hoursAgo(-1) }); // not abandoned yet
-    await db.checkout.create({ data: { shop: OTHER_SHOP, token: "o-1", firstName: "Other", shopifyCreatedAt: hoursAgo(5), shopifyUpdatedAt: hoursAgo(5), abandonedAt: hoursAgo(4) } });
+    await db.checkout.create({
+      data: { shop: OTHER_SHOP, token: "o-1", firstName: "Other", shopifyCreatedAt: hoursAgo(5), shopifyUpdatedAt: hoursAgo(5), abandonedAt: hoursAgo(4) },
+    });
     const res = await call(pipeline.loader, await adminRequest("/app/pipeline"));
     expect(res.status).toBe(200);
     const cols = Object.fromEntries(res.json.columns.map((c: { stage: string; total: number; cards: Array<{ name: string }> }) => [c.stage, c]));
     expect(Object.keys(cols)).toEqual(["abandoned", "contacted", "negotiating", "recovered", "lost"]);
     expect(cols.abandoned.total).toBe(1);
-    expect(cols.abandoned.cards[0]).toMatchObject({ name: "Grace Hopper", priority: "urgent", product: "Linen Shirt", quantity: 2, totalMinor: 40000, phone: "+15550100000" });
+    expect(cols.abandoned.cards[0]).toMatchObject({
+      name: "Grace Hopper",
+      priority: "urgent",
+      product: "Linen Shirt",
+      quantity: 2,
+      totalMinor: 40000,
+      phone: "+15550100000",
+    });
     expect(cols.contacted.total).toBe(1);
     expect(cols.lost.total).toBe(1);
 
@@ -176,14 +227,47 @@ describe("pipeline board", () => {
   });
 
   it("searches by partial name, email (any case) and phone digits, with the other filters, within the shop only", async () => {
-    await checkout({ firstName: "Grace", lastName: "Hopper", email: "grace.hopper@navy.example", phone: "+15551234567", priority: "urgent", priorityScore: 90, totalMinor: 40000 });
-    await checkout({ firstName: "Ada", lastName: "Lovelace", email: "countess@analytical.example", phone: "+442071838750", stage: "contacted", priority: "high", priorityScore: 70 });
+    await checkout({
+      firstName: "Grace",
+      lastName: "Hopper",
+      email: "grace.hopper@navy.example",
+      phone: "+15551234567",
+      priority: "urgent",
+      priorityScore: 90,
+      totalMinor: 40000,
+    });
+    await checkout({
+      firstName: "Ada",
+      lastName: "Lovelace",
+      email: "countess@analytical.example",
+      phone: "+442071838750",
+      stage: "contacted",
+      priority: "high",
+      priorityScore: 70,
+    });
     await checkout({ firstName: "Alan", lastName: "Turing", email: "alan@bletchley.example", phone: null, stage: "lost", priority: "low", priorityScore: 10 });
     await checkout({ firstName: "Grace", lastName: "Done", email: "done@navy.example", phone: "+15551234000", completedAt: hoursAgo(1), status: "completed" }); // not on the board
     // Another shop's shoppers match every query below: none of them may show.
-    for (const [i, first, last] of [[1, "Grace", "Hopper"], [2, "Ada", "Lovelace"], [3, "Alan", "Turing"]] as const) {
+    for (const [i, first, last] of [
+      [1, "Grace", "Hopper"],
+      [2, "Ada", "Lovelace"],
+      [3, "Alan", "Turing"],
+    ] as const) {
       await db.checkout.create({
-        data: { shop: OTHER_SHOP, token: `o-search-${i}`, firstName: first, lastName: last, email: `grace.hopper.${i}@navy.example`, phone: "+15551234567", priority: "urgent", priorityScore: 90, totalMinor: 40000, shopifyCreatedAt: hoursAgo(5), shopifyUpdatedAt: hoursAgo(5), abandonedAt: hoursAgo(4) },
+        data: {
+          shop: OTHER_SHOP,
+          token: `o-search-${i}`,
+          firstName: first,
+          lastName: last,
+          email: `grace.hopper.${i}@navy.example`,
+          phone: "+15551234567",
+          priority: "urgent",
+          priorityScore: 90,
+          totalMinor: 40000,
+          shopifyCreatedAt: hoursAgo(5),
+          shopifyUpdatedAt: hoursAgo(5),
+          abandonedAt: hoursAgo(4),
+        },
       });
     }
     const found = async (query: string) => {
@@ -227,7 +311,21 @@ describe("pipeline board", () => {
       expect(idx[0]?.indexdef).toMatch(/USING gin \(email .*gin_trgm_ops, first_name .*gin_trgm_ops, last_name .*gin_trgm_ops, phone .*gin_trgm_ops\)/);
     } else {
       const cols = await db.$queryRawUnsafe<Array<{ name: string }>>("SELECT name FROM pragma_index_info('checkout_board_idx') ORDER BY seqno");
-      expect(cols.map((c) => c.name)).toEqual(["shop", "stage", "priority_score", "abandoned_at", "completed_at", "is_test", "priority", "total_minor", "email", "first_name", "last_name", "phone", "id"]);
+      expect(cols.map((c) => c.name)).toEqual([
+        "shop",
+        "stage",
+        "priority_score",
+        "abandoned_at",
+        "completed_at",
+        "is_test",
+        "priority",
+        "total_minor",
+        "email",
+        "first_name",
+        "last_name",
+        "phone",
+        "id",
+      ]);
     }
   });
 
@@ -262,7 +360,9 @@ describe("pipeline board", () => {
   });
 
   it("refuses to touch another shop's checkout", async () => {
-    const theirs = await db.checkout.create({ data: { shop: OTHER_SHOP, token: "o-2", shopifyCreatedAt: hoursAgo(5), shopifyUpdatedAt: hoursAgo(5), abandonedAt: hoursAgo(4) } });
+    const theirs = await db.checkout.create({
+      data: { shop: OTHER_SHOP, token: "o-2", shopifyCreatedAt: hoursAgo(5), shopifyUpdatedAt: hoursAgo(5), abandonedAt: hoursAgo(4) },
+    });
     for (const form of <Array<Record<string, string>>>[
       { intent: "move", checkoutId: theirs.id, to: "contacted" },
       { intent: "follow_up", checkoutId: theirs.id, at: hoursAgo(-2).toISOString() },
@@ -280,12 +380,18 @@ describe("pipeline board", () => {
   it("schedules a follow-up that shows on the card and in the due list, and clears it", async () => {
     const c = await checkout();
     const at = hoursAgo(-0.5);
-    const res = await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "follow_up", checkoutId: c.id, at: at.toISOString(), note: "call back" } }));
+    const res = await call(
+      pipeline.action,
+      await adminRequest("/app/pipeline", { form: { intent: "follow_up", checkoutId: c.id, at: at.toISOString(), note: "call back" } }),
+    );
     expect(res.status).toBe(200);
     const board = await call(pipeline.loader, await adminRequest("/app/pipeline"));
     expect(board.json.followUpsDue.map((k: { id: string }) => k.id)).toEqual([c.id]);
     expect(board.json.columns[0].cards[0]).toMatchObject({ followUpAt: at.toISOString(), followUpNote: "call back" });
-    const past = await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "follow_up", checkoutId: c.id, at: hoursAgo(5).toISOString() } }));
+    const past = await call(
+      pipeline.action,
+      await adminRequest("/app/pipeline", { form: { intent: "follow_up", checkoutId: c.id, at: hoursAgo(5).toISOString() } }),
+    );
     expect(past.status).toBe(400);
     await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "follow_up", checkoutId: c.id, clear: "1" } }));
     expect((await db.checkout.findUniqueOrThrow({ where: { id: c.id } })).followUpAt).toBeNull();
@@ -294,12 +400,18 @@ describe("pipeline board", () => {
 
   it("logs a WhatsApp quick message in the conversation and the audit log", async () => {
     const c = await checkout();
-    const res = await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "whatsapp", checkoutId: c.id, template: "urgency", body: "Hi Ada, Linen Shirt is selling fast" } }));
+    const res = await call(
+      pipeline.action,
+      await adminRequest("/app/pipeline", { form: { intent: "whatsapp", checkoutId: c.id, template: "urgency", body: "Hi Ada, Linen Shirt is selling fast" } }),
+    );
     expect(res.status).toBe(200);
     const entry = await db.conversationEntry.findFirstOrThrow({ where: { checkoutId: c.id } });
     expect(entry).toMatchObject({ channel: "whatsapp", direction: "outbound", body: "Hi Ada, Linen Shirt is selling fast" });
     expect(await db.auditLog.count({ where: { checkoutId: c.id, action: "manual_whatsapp", toValue: "urgency" } })).toBe(1);
-    const bad = await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "whatsapp", checkoutId: c.id, template: "spam", body: "x" } }));
+    const bad = await call(
+      pipeline.action,
+      await adminRequest("/app/pipeline", { form: { intent: "whatsapp", checkoutId: c.id, template: "spam", body: "x" } }),
+    );
     expect(bad.status).toBe(400);
   });
 
@@ -322,15 +434,41 @@ describe("checkout detail", () => {
   it("shows the timeline, cart and customer history; another shop's checkout is a 404", async () => {
     const c = await checkout({ customerId: "cust-1" });
     await checkout({ customerId: "cust-1", shopifyCreatedAt: hoursAgo(24 * 10), shopifyUpdatedAt: hoursAgo(24 * 10) });
-    await db.order.create({ data: { shop: TEST_SHOP, orderId: "ord-1", name: "#1001", customerId: "cust-1", totalMinor: 1234, shopifyCreatedAt: hoursAgo(24 * 9) } });
-    await db.message.create({ data: { shop: TEST_SHOP, checkoutId: c.id, stepId: "s1", stepIndex: 0, channel: "email", status: "opened", sentAt: hoursAgo(28), deliveredAt: hoursAgo(28), openedAt: hoursAgo(27) } });
-    await db.conversationEntry.create({ data: { shop: TEST_SHOP, checkoutId: c.id, channel: "whatsapp", direction: "inbound", body: "Do you ship to Canada?", createdAt: hoursAgo(26) } });
+    await db.order.create({
+      data: { shop: TEST_SHOP, orderId: "ord-1", name: "#1001", customerId: "cust-1", totalMinor: 1234, shopifyCreatedAt: hoursAgo(24 * 9) },
+    });
+    await db.message.create({
+      data: {
+        shop: TEST_SHOP,
+        checkoutId: c.id,
+        stepId: "s1",
+        stepIndex: 0,
+        channel: "email",
+        status: "opened",
+        sentAt: hoursAgo(28),
+        deliveredAt: hoursAgo(28),
+        openedAt: hoursAgo(27),
+      },
+    });
+    await db.conversationEntry.create({
+      data: { shop: TEST_SHOP, checkoutId: c.id, channel: "whatsapp", direction: "inbound", body: "Do you ship to Canada?", createdAt: hoursAgo(26) },
+    });
     await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "move", checkoutId: c.id, to: "negotiating" } }));
 
     const res = await call(detail.loader, await adminRequest(`/app/checkouts/${c.id}`), { id: c.id });
     expect(res.status).toBe(200);
     const titles = res.json.timeline.map((e: { title: string }) => e.title);
-    expect(titles).toEqual(expect.arrayContaining(["Checkout created", "Abandoned", "Sent: First reminder · email", "Delivered: First reminder · email", "Opened: First reminder · email", "Reply on whatsapp", "Moved from Abandoned to Negotiating"]));
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        "Checkout created",
+        "Abandoned",
+        "Sent: First reminder · email",
+        "Delivered: First reminder · email",
+        "Opened: First reminder · email",
+        "Reply on whatsapp",
+        "Moved from Abandoned to Negotiating",
+      ]),
+    );
     expect(res.json.items[0]).toMatchObject({ title: "Linen Shirt", quantity: 2 });
     expect(res.json.otherCheckouts).toHaveLength(1);
     expect(res.json.orders.map((o: { name: string }) => o.name)).toEqual(["#1001"]);
@@ -338,7 +476,9 @@ describe("checkout detail", () => {
     const theirs = await db.checkout.create({ data: { shop: OTHER_SHOP, token: "o-3", shopifyCreatedAt: hoursAgo(5), shopifyUpdatedAt: hoursAgo(5) } });
     const refused = await call(detail.loader, await adminRequest(`/app/checkouts/${theirs.id}`), { id: theirs.id });
     expect(refused.status).toBe(404);
-    const refusedAction = await call(detail.action, await adminRequest(`/app/checkouts/${theirs.id}`, { form: { intent: "note", body: "sneaky" } }), { id: theirs.id });
+    const refusedAction = await call(detail.action, await adminRequest(`/app/checkouts/${theirs.id}`, { form: { intent: "note", body: "sneaky" } }), {
+      id: theirs.id,
+    });
     expect(refusedAction.status).toBe(404);
     expect(await db.checkoutNote.count()).toBe(0);
   });
@@ -363,15 +503,56 @@ describe("checkout detail", () => {
 describe("logs", () => {
   it("lists the messages inside the retention, filters them, and previews one email", async () => {
     const c = await checkout();
-    await db.message.create({ data: { shop: TEST_SHOP, checkoutId: c.id, stepId: "s1", stepIndex: 0, channel: "email", status: "delivered", sentAt: hoursAgo(2), createdAt: hoursAgo(2), subject: "You left something", bodyHtml: "<p>Come back</p><script>alert(1)</script>" } });
-    await db.message.create({ data: { shop: TEST_SHOP, checkoutId: c.id, stepId: "s1", stepIndex: 0, channel: "push", status: "failed", lastError: "subscription gone (410)", createdAt: hoursAgo(2) } });
-    await db.message.create({ data: { shop: TEST_SHOP, checkoutId: c.id, stepId: "s2", stepIndex: 1, channel: "whatsapp", status: "skipped", skipReason: "no_consent", createdAt: hoursAgo(1) } });
-    await db.message.create({ data: { shop: TEST_SHOP, checkoutId: c.id, stepId: "s3", stepIndex: 2, channel: "email", status: "sent", createdAt: hoursAgo(24 * 6) } }); // older than 5 days
+    await db.message.create({
+      data: {
+        shop: TEST_SHOP,
+        checkoutId: c.id,
+        stepId: "s1",
+        stepIndex: 0,
+        channel: "email",
+        status: "delivered",
+        sentAt: hoursAgo(2),
+        createdAt: hoursAgo(2),
+        subject: "You left something",
+        bodyHtml: "<p>Come back</p><script>alert(1)</script>",
+      },
+    });
+    await db.message.create({
+      data: {
+        shop: TEST_SHOP,
+        checkoutId: c.id,
+        stepId: "s1",
+        stepIndex: 0,
+        channel: "push",
+        status: "failed",
+        lastError: "subscription gone (410)",
+        createdAt: hoursAgo(2),
+      },
+    });
+    await db.message.create({
+      data: {
+        shop: TEST_SHOP,
+        checkoutId: c.id,
+        stepId: "s2",
+        stepIndex: 1,
+        channel: "whatsapp",
+        status: "skipped",
+        skipReason: "no_consent",
+        createdAt: hoursAgo(1),
+      },
+    });
+    await db.message.create({
+      data: { shop: TEST_SHOP, checkoutId: c.id, stepId: "s3", stepIndex: 2, channel: "email", status: "sent", createdAt: hoursAgo(24 * 6) },
+    }); // older than 5 days
     const all = await call(logs.loader, await adminRequest("/app/logs"));
     expect(all.status).toBe(200);
     expect(all.json.retentionDays).toBe(5);
     expect(all.json.total).toBe(3);
-    expect(all.json.rows.map((r: { reason: string | null }) => r.reason)).toEqual(["no_consent", null, "subscription gone (410)"].filter((x) => x !== undefined).sort((a, b) => String(a).localeCompare(String(b))).length ? expect.arrayContaining(["no_consent", "subscription gone (410)"]) : []);
+    expect(all.json.rows.map((r: { reason: string | null }) => r.reason)).toEqual(
+      ["no_consent", null, "subscription gone (410)"].filter((x) => x !== undefined).sort((a, b) => String(a).localeCompare(String(b))).length
+        ? expect.arrayContaining(["no_consent", "subscription gone (410)"])
+        : [],
+    );
     const failed = await call(logs.loader, await adminRequest("/app/logs?status=failed&channel=push&step=s1"));
     expect(failed.json.rows).toHaveLength(1);
     expect(failed.json.rows[0].reason).toBe("subscription gone (410)");

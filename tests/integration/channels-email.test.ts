@@ -50,7 +50,14 @@ beforeEach(async () => {
 });
 
 function sender() {
-  return createEmailSender({ apiKey: sg.apiKey, baseUrl: sg.url, defaultFromEmail: "hello@test-shop.example", appUrl: APP_URL, linkKey: linkSigningKey(), isSuppressed });
+  return createEmailSender({
+    apiKey: sg.apiKey,
+    baseUrl: sg.url,
+    defaultFromEmail: "hello@test-shop.example",
+    appUrl: APP_URL,
+    linkKey: linkSigningKey(),
+    isSuppressed,
+  });
 }
 
 function linkFrom(html: string, path: "r" | "o" | "u"): string {
@@ -138,7 +145,12 @@ describe("email channel", () => {
 
   it("tracks clicks and opens idempotently, refuses tampered tokens and redirects only inside the shop", async () => {
     const { message, messageId, record } = await seedOutbound({
-      incentive: { code: "BACK-7Q2", applyUrl: "https://test-shop.myshopify.com/discount/BACK-7Q2?redirect=%2Fcheckout", description: "10% off", endsAt: new Date("2026-11-22T10:00:00Z") },
+      incentive: {
+        code: "BACK-7Q2",
+        applyUrl: "https://test-shop.myshopify.com/discount/BACK-7Q2?redirect=%2Fcheckout",
+        description: "10% off",
+        endsAt: new Date("2026-11-22T10:00:00Z"),
+      },
     });
     await sender().send(message);
     const html = sg.captured[0].body.content[1].value;
@@ -163,12 +175,17 @@ describe("email channel", () => {
 
     // Tampering: flip one character of the payload, or graft another signature.
     const [body, sig] = token.split(".");
-    const flipped = (body[3] === "A" ? "B" : "A");
+    const flipped = body[3] === "A" ? "B" : "A";
     expect((await callLoader(clickRoute, "r", `${body.slice(0, 3)}${flipped}${body.slice(4)}.${sig}`)).status).toBe(404);
     const evil = signLinkToken({ kind: "click", messageId, target: "https://evil.example/phish" }, crypto.randomBytes(32));
     expect((await callLoader(clickRoute, "r", evil)).status).toBe(404);
     // Even a genuinely signed token cannot leave the shop's domains.
-    for (const target of ["https://evil.example/phish", "http://test-shop.myshopify.com/", "https://test-shop.myshopify.com.evil.example/", "javascript:alert(1)"]) {
+    for (const target of [
+      "https://evil.example/phish",
+      "http://test-shop.myshopify.com/",
+      "https://test-shop.myshopify.com.evil.example/",
+      "javascript:alert(1)",
+    ]) {
       const genuine = signLinkToken({ kind: "click", messageId, target }, linkSigningKey());
       const r = await callLoader(clickRoute, "r", genuine);
       expect(r.status, target).toBe(400);
@@ -224,7 +241,14 @@ describe("email channel", () => {
   it("staff alert email carries the cart summary and an admin link", async () => {
     const { message } = await seedOutbound({ items: [{ title: "Linen Shirt", variant: "M", quantity: 1, price: "59.00" }] });
     const notifier = createEmailStaffNotifier({ apiKey: sg.apiKey, baseUrl: sg.url, defaultFromEmail: "alerts@app.example" });
-    const res = await notifier.notify({ shop: message.shop, checkout: message.checkout, reason: "reply", summary: "Ada asked: is there a discount?", adminUrl: "https://admin.shopify.com/store/test-shop/apps/checkout-recovery/app/checkouts/1", now: message.now });
+    const res = await notifier.notify({
+      shop: message.shop,
+      checkout: message.checkout,
+      reason: "reply",
+      summary: "Ada asked: is there a discount?",
+      adminUrl: "https://admin.shopify.com/store/test-shop/apps/checkout-recovery/app/checkouts/1",
+      now: message.now,
+    });
     expect(res.kind).toBe("sent");
     const mail = sg.captured[0].body;
     expect(mail.personalizations[0].to[0].email).toBe("owner@example.com");
@@ -239,9 +263,25 @@ describe("SendGrid Event Webhook", () => {
     const { message, messageId } = await seedOutbound({ email: "bouncy@example.com" });
     await sender().send(message);
     const events = [
-      { email: "bouncy@example.com", timestamp: 1_763_640_000, event: "delivered", sg_event_id: "ev-1", sg_message_id: "sg-msg-1.x", message_id: messageId, shop: TEST_SHOP },
+      {
+        email: "bouncy@example.com",
+        timestamp: 1_763_640_000,
+        event: "delivered",
+        sg_event_id: "ev-1",
+        sg_message_id: "sg-msg-1.x",
+        message_id: messageId,
+        shop: TEST_SHOP,
+      },
       { email: "bouncy@example.com", timestamp: 1_763_640_060, event: "open", sg_event_id: "ev-2", message_id: messageId },
-      { email: "bouncy@example.com", timestamp: 1_763_640_120, event: "bounce", type: "bounce", reason: "550 5.1.1 <bouncy@example.com>: mailbox unavailable", sg_event_id: "ev-3", message_id: messageId },
+      {
+        email: "bouncy@example.com",
+        timestamp: 1_763_640_120,
+        event: "bounce",
+        type: "bounce",
+        reason: "550 5.1.1 <bouncy@example.com>: mailbox unavailable",
+        sg_event_id: "ev-3",
+        message_id: messageId,
+      },
       { email: "other@example.com", timestamp: 1_763_640_120, event: "processed", sg_event_id: "ev-4" },
     ];
     const forged = signedEvents(events, forger.privateKey);

@@ -28,7 +28,16 @@ beforeEach(async () => {
 });
 
 function sender(allowedHosts = ["localhost"]) {
-  return createPushSender({ vapid: () => getVapidKeys(), appUrl: APP_URL, linkKey: linkSigningKey(), store: pushSubscriptionStore, allowedHosts, isSuppressed, testCa: rx.ca, allowNonPublic: true });
+  return createPushSender({
+    vapid: () => getVapidKeys(),
+    appUrl: APP_URL,
+    linkKey: linkSigningKey(),
+    store: pushSubscriptionStore,
+    allowedHosts,
+    isSuppressed,
+    testCa: rx.ca,
+    allowNonPublic: true,
+  });
 }
 
 async function subscribeFor(checkoutToken: string, by: "checkout" | "cart" = "checkout", cartToken?: string) {
@@ -41,7 +50,12 @@ async function subscribeFor(checkoutToken: string, by: "checkout" | "cart" = "ch
 
 describe("push channel", () => {
   it("encrypts end to end: the receiver decrypts title, body naming the first item, image and the tracked link", async () => {
-    const { message, messageId, record } = await seedOutbound({ channel: "push", stepIndex: 0, now: new Date(T0.getTime() + 3600_000), windowEndsAt: new Date(T0.getTime() + 3 * 3600_000) });
+    const { message, messageId, record } = await seedOutbound({
+      channel: "push",
+      stepIndex: 0,
+      now: new Date(T0.getTime() + 3600_000),
+      windowEndsAt: new Date(T0.getTime() + 3 * 3600_000),
+    });
     const sub = await subscribeFor(record.token);
     const res = await sender().send(message);
     expect(res).toMatchObject({ kind: "sent", recipient: "localhost" });
@@ -67,7 +81,11 @@ describe("push channel", () => {
 
   it("finds the subscription by cart token; later steps are normal urgency; a huge cart still fits 4 KB", async () => {
     const longTitle = "Handmade ceramic mug ".repeat(200);
-    const { message, record } = await seedOutbound({ channel: "push", stepIndex: 3, items: [{ title: longTitle, quantity: 1, price: "12.00", image: `https://cdn.shopify.com/${"x".repeat(3000)}.jpg` }] });
+    const { message, record } = await seedOutbound({
+      channel: "push",
+      stepIndex: 3,
+      items: [{ title: longTitle, quantity: 1, price: "12.00", image: `https://cdn.shopify.com/${"x".repeat(3000)}.jpg` }],
+    });
     await subscribeFor(record.token, "cart", record.cartToken!);
     const res = await sender().send(message);
     expect(res.kind).toBe("sent");
@@ -116,7 +134,14 @@ describe("push channel", () => {
   it("a loopback host is refused at connect time unless the test-only flag allows it", async () => {
     const { message, record } = await seedOutbound({ channel: "push" });
     await subscribeFor(record.token);
-    const strict = createPushSender({ vapid: () => getVapidKeys(), appUrl: APP_URL, linkKey: linkSigningKey(), store: pushSubscriptionStore, allowedHosts: ["localhost"], testCa: rx.ca });
+    const strict = createPushSender({
+      vapid: () => getVapidKeys(),
+      appUrl: APP_URL,
+      linkKey: linkSigningKey(),
+      store: pushSubscriptionStore,
+      allowedHosts: ["localhost"],
+      testCa: rx.ca,
+    });
     const res = await strict.send(message);
     expect(res).toMatchObject({ kind: "failed" });
     expect(rx.received).toHaveLength(0);

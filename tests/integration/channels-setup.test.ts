@@ -38,7 +38,14 @@ beforeAll(async () => {
   wa = await startWhatsAppStandIn(TOKEN, { phoneNumberIds: [PNID], templates: [{ name: "cart_reminder", language: "en_US" }] });
   sg = await startSendGridStandIn("SG.setup");
   admin = await startAdminGraphqlStandin();
-  const env = { WHATSAPP_API_BASE_URL: wa.url, SENDGRID_API_KEY: "SG.setup", SENDGRID_API_BASE_URL: sg.url, SENDGRID_FROM_EMAIL: "reminders@app.example", SHOPIFY_ADMIN_API_BASE_URL: admin.baseUrl, WHATSAPP_ACCESS_TOKEN: undefined };
+  const env = {
+    WHATSAPP_API_BASE_URL: wa.url,
+    SENDGRID_API_KEY: "SG.setup",
+    SENDGRID_API_BASE_URL: sg.url,
+    SENDGRID_FROM_EMAIL: "reminders@app.example",
+    SHOPIFY_ADMIN_API_BASE_URL: admin.baseUrl,
+    WHATSAPP_ACCESS_TOKEN: undefined,
+  };
   restoreEnv = setEnv(env);
 });
 afterAll(async () => {
@@ -50,7 +57,14 @@ afterAll(async () => {
 
 const waSettings = (o: Partial<typeof DEFAULT_SETTINGS.whatsapp> = {}) => ({
   ...DEFAULT_SETTINGS,
-  whatsapp: { ...DEFAULT_SETTINGS.whatsapp, enabled: true, phoneNumberId: PNID, templateLanguage: "en_US", templates: { reminder: "cart_reminder", incentive: "cart_reminder_discount" }, ...o },
+  whatsapp: {
+    ...DEFAULT_SETTINGS.whatsapp,
+    enabled: true,
+    phoneNumberId: PNID,
+    templateLanguage: "en_US",
+    templates: { reminder: "cart_reminder", incentive: "cart_reminder_discount" },
+    ...o,
+  },
 });
 
 async function setSettings(s: unknown) {
@@ -125,8 +139,15 @@ describe("Send test message", () => {
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ ok: true, message: expect.stringMatching(/WhatsApp is ready/) });
     expect(wa.captured).toHaveLength(1);
-    expect(wa.captured[0]).toMatchObject({ phoneNumberId: PNID, authorization: `Bearer ${TOKEN}`, body: { to: "447700900123", template: { name: "cart_reminder", language: { code: "en_US" } } } });
-    expect(await db.channelCheck.findUniqueOrThrow({ where: { shop_channel: { shop: TEST_SHOP, channel: "whatsapp" } } })).toMatchObject({ ok: true, detail: null });
+    expect(wa.captured[0]).toMatchObject({
+      phoneNumberId: PNID,
+      authorization: `Bearer ${TOKEN}`,
+      body: { to: "447700900123", template: { name: "cart_reminder", language: { code: "en_US" } } },
+    });
+    expect(await db.channelCheck.findUniqueOrThrow({ where: { shop_channel: { shop: TEST_SHOP, channel: "whatsapp" } } })).toMatchObject({
+      ok: true,
+      detail: null,
+    });
     expect((await load()).json.channels.whatsapp).toMatchObject({ ready: true, reason: null, lastCheck: { ok: true } });
   });
 
@@ -203,7 +224,10 @@ describe("a real email send", () => {
     await setSettings({
       ...DEFAULT_SETTINGS,
       quietHours: { ...DEFAULT_SETTINGS.quietHours, enabled: false },
-      cadence: { windowHours: 48, steps: [{ id: "s1", label: "First reminder", offsetMinutes: 60, channels: ["email"], enabled: true, carriesIncentive: false }] },
+      cadence: {
+        windowHours: 48,
+        steps: [{ id: "s1", label: "First reminder", offsetMinutes: 60, channels: ["email"], enabled: true, carriesIncentive: false }],
+      },
     });
     const channels = buildChannels({ ...process.env, CHANNELS_MODE: "" });
     const send = async (minute: number) => {

@@ -24,7 +24,13 @@ let wa: WhatsAppStandIn;
 let sg: SendGridStandIn;
 let admin: AdminGraphqlStandin; // answers the install's profile load (the owner's email receives staff alerts)
 let restoreEnv = () => {};
-const ENV = { SENDGRID_API_KEY: "SG.staff", SENDGRID_FROM_EMAIL: "alerts@app.example", WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: "verify-me", INBOUND_EMAIL_TOKEN: "inbound-secret" };
+const ENV = {
+  SENDGRID_API_KEY: "SG.staff",
+  SENDGRID_FROM_EMAIL: "alerts@app.example",
+  WHATSAPP_APP_SECRET: APP_SECRET,
+  WHATSAPP_VERIFY_TOKEN: "verify-me",
+  INBOUND_EMAIL_TOKEN: "inbound-secret",
+};
 
 beforeAll(async () => {
   admin = await startAdminGraphqlStandin();
@@ -40,7 +46,17 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await resetDatabase();
-  await installShop(admin, { shop: { email: "owner@example.com" }, settings: { whatsapp: { enabled: true, phoneNumberId: PNID, templateLanguage: "en_US", templates: { reminder: "cart_reminder", incentive: "cart_reminder_discount" } } } });
+  await installShop(admin, {
+    shop: { email: "owner@example.com" },
+    settings: {
+      whatsapp: {
+        enabled: true,
+        phoneNumberId: PNID,
+        templateLanguage: "en_US",
+        templates: { reminder: "cart_reminder", incentive: "cart_reminder_discount" },
+      },
+    },
+  });
   await saveShopSecret({ shop: TEST_SHOP, name: WHATSAPP_TOKEN_SECRET, value: wa.token });
   wa.captured.length = 0;
   wa.queue.length = 0;
@@ -48,19 +64,44 @@ beforeEach(async () => {
 });
 
 function sender() {
-  return createWhatsAppSender({ baseUrl: wa.url, getToken: (shop) => getShopSecret({ shop, name: WHATSAPP_TOKEN_SECRET }), appUrl: APP_URL, linkKey: linkSigningKey(), isSuppressed });
+  return createWhatsAppSender({
+    baseUrl: wa.url,
+    getToken: (shop) => getShopSecret({ shop, name: WHATSAPP_TOKEN_SECRET }),
+    appUrl: APP_URL,
+    linkKey: linkSigningKey(),
+    isSuppressed,
+  });
 }
 
 function inbound(from: string, text: string, id: string) {
   return {
     object: "whatsapp_business_account",
-    entry: [{ id: "WABA", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: "15550000000", phone_number_id: PNID }, contacts: [{ wa_id: from, profile: { name: "Ada" } }], messages: [{ from, id, timestamp: "1763640000", type: "text", text: { body: text } }] } }] }],
+    entry: [
+      {
+        id: "WABA",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550000000", phone_number_id: PNID },
+              contacts: [{ wa_id: from, profile: { name: "Ada" } }],
+              messages: [{ from, id, timestamp: "1763640000", type: "text", text: { body: text } }],
+            },
+          },
+        ],
+      },
+    ],
   };
 }
 
 function signed(payload: unknown, secret = APP_SECRET) {
   const body = JSON.stringify(payload);
-  return new Request(`${APP_URL}/webhooks/whatsapp`, { method: "POST", headers: { "Content-Type": "application/json", "X-Hub-Signature-256": hubSignature(body, secret) }, body });
+  return new Request(`${APP_URL}/webhooks/whatsapp`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Hub-Signature-256": hubSignature(body, secret) },
+    body,
+  });
 }
 
 async function post(req: Request) {
@@ -77,7 +118,12 @@ describe("WhatsApp channel", () => {
     expect(res).toMatchObject({ kind: "sent", providerId: "wamid.TEST1", recipient: "+15550102030" });
     const sent = wa.captured[0];
     expect(sent.phoneNumberId).toBe(PNID);
-    expect(sent.body).toMatchObject({ messaging_product: "whatsapp", to: "15550102030", type: "template", template: { name: "cart_reminder", language: { code: "en_US" } } });
+    expect(sent.body).toMatchObject({
+      messaging_product: "whatsapp",
+      to: "15550102030",
+      type: "template",
+      template: { name: "cart_reminder", language: { code: "en_US" } },
+    });
     const params = sent.body.template.components[0].parameters.map((p) => p.text);
     expect(params[0]).toBe("Ada");
     expect(params[1]).toBe("Linen Shirt and 1 more");
@@ -89,7 +135,10 @@ describe("WhatsApp channel", () => {
     expect(await sender().send(noConsent.message)).toMatchObject({ kind: "failed", reason: "no WhatsApp marketing consent" });
     // Shopify's WhatsApp consent decides where it is known: unsubscribed beats SMS consent, subscribed needs none.
     const smsOnly = await seedOutbound({ channel: "whatsapp", phone: "+15550102032", acceptsSms: true });
-    expect(await sender().send({ ...smsOnly.message, checkout: { ...smsOnly.message.checkout, whatsappConsent: false } })).toMatchObject({ kind: "failed", reason: "no WhatsApp marketing consent" });
+    expect(await sender().send({ ...smsOnly.message, checkout: { ...smsOnly.message.checkout, whatsappConsent: false } })).toMatchObject({
+      kind: "failed",
+      reason: "no WhatsApp marketing consent",
+    });
     expect(wa.captured).toHaveLength(0);
     expect(await sender().send({ ...noConsent.message, checkout: { ...noConsent.message.checkout, whatsappConsent: true } })).toMatchObject({ kind: "sent" });
     wa.captured.length = 0;
@@ -104,9 +153,17 @@ describe("WhatsApp channel", () => {
 
 describe("WhatsApp webhook and replies", () => {
   it("answers Meta's verification challenge only with the right token", async () => {
-    const ok = await waWebhook.loader({ request: new Request(`${APP_URL}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444`), params: {}, context: {} });
+    const ok = await waWebhook.loader({
+      request: new Request(`${APP_URL}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444`),
+      params: {},
+      context: {},
+    });
     expect([ok.status, await ok.text()]).toEqual([200, "1158201444"]);
-    const bad = await waWebhook.loader({ request: new Request(`${APP_URL}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`), params: {}, context: {} });
+    const bad = await waWebhook.loader({
+      request: new Request(`${APP_URL}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`),
+      params: {},
+      context: {},
+    });
     expect(bad.status).toBe(403);
   });
 
@@ -158,7 +215,25 @@ describe("WhatsApp webhook and replies", () => {
     const sent = await sender().send(message);
     const wamid = sent.kind === "sent" ? sent.providerId! : "none";
     await db.message.update({ where: { id: messageId }, data: { status: "sent", providerId: wamid } });
-    const statusBody = { object: "whatsapp_business_account", entry: [{ changes: [{ field: "messages", value: { metadata: { phone_number_id: PNID }, statuses: [{ id: wamid, status: "delivered", timestamp: "1763640100", recipient_id: "15550102030" }, { id: wamid, status: "read", timestamp: "1763640200" }] } }] }] };
+    const statusBody = {
+      object: "whatsapp_business_account",
+      entry: [
+        {
+          changes: [
+            {
+              field: "messages",
+              value: {
+                metadata: { phone_number_id: PNID },
+                statuses: [
+                  { id: wamid, status: "delivered", timestamp: "1763640100", recipient_id: "15550102030" },
+                  { id: wamid, status: "read", timestamp: "1763640200" },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    };
     expect((await post(signed(statusBody))).status).toBe(200);
     const m = await db.message.findUniqueOrThrow({ where: { id: messageId } });
     expect(m.status).toBe("opened");
@@ -174,7 +249,22 @@ describe("WhatsApp statuses by our message id (issue 15)", () => {
     expect(wa.captured[0].body.biz_opaque_callback_data).toBe(messageId);
     // The process died before the answer was recorded: the row is still "sending", without Meta's id.
     const wamid = sent.kind === "sent" ? sent.providerId! : "none";
-    const statusBody = { object: "whatsapp_business_account", entry: [{ changes: [{ field: "messages", value: { metadata: { phone_number_id: PNID }, statuses: [{ id: wamid, status: "sent", timestamp: "1763640100", recipient_id: "15550102030", biz_opaque_callback_data: messageId }] } }] }] };
+    const statusBody = {
+      object: "whatsapp_business_account",
+      entry: [
+        {
+          changes: [
+            {
+              field: "messages",
+              value: {
+                metadata: { phone_number_id: PNID },
+                statuses: [{ id: wamid, status: "sent", timestamp: "1763640100", recipient_id: "15550102030", biz_opaque_callback_data: messageId }],
+              },
+            },
+          ],
+        },
+      ],
+    };
     expect((await post(signed(statusBody))).status).toBe(200);
     const m = await db.message.findUniqueOrThrow({ where: { id: messageId } });
     expect(m.providerId).toBe(wamid);
@@ -212,7 +302,11 @@ describe("email replies through SendGrid Inbound Parse", () => {
 
   it("an email reply saying 'unsubscribe' opts the address out", async () => {
     await seedOutbound({ email: "ada@example.com" });
-    const res = await inboundEmail.action({ request: parseRequest({ from: "ada@example.com", to: "hello@test-shop.example", text: "Unsubscribe", subject: "Re: cart" }), params: {}, context: {} });
+    const res = await inboundEmail.action({
+      request: parseRequest({ from: "ada@example.com", to: "hello@test-shop.example", text: "Unsubscribe", subject: "Re: cart" }),
+      params: {},
+      context: {},
+    });
     expect(await res.json()).toEqual({ ok: true, outcome: "opted_out" });
     expect(await isSuppressed({ shop: TEST_SHOP, channel: "email", address: "ADA@example.com" })).toBe(true);
   });

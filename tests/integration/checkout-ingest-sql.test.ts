@@ -25,7 +25,9 @@ beforeEach(async () => {
 });
 
 function args(token: string, eventId: string, o: Parameters<typeof checkoutPayload>[0] = {}): IngestCheckoutArgs {
-  const record = parseCheckout(checkoutPayload({ token, createdAt: T0, email: "Shopper@Example.com", customerId: 777, phone: "+14155550100", acceptsSms: true, ...o }));
+  const record = parseCheckout(
+    checkoutPayload({ token, createdAt: T0, email: "Shopper@Example.com", customerId: 777, phone: "+14155550100", acceptsSms: true, ...o }),
+  );
   return { shop: TEST_SHOP, eventId, topic: "checkouts/update", record, settings: DEFAULT_SETTINGS, now: new Date() };
 }
 
@@ -71,7 +73,11 @@ async function whileAnotherTransactionHolds<T>(statements: Array<[string, unknow
     );
     // Asked on another connection: inside a transaction, pg_stat_activity answers from a snapshot taken once.
     const waiting = async () =>
-      (await db.$queryRawUnsafe<Array<{ n: number }>>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"))[0].n > 0;
+      (
+        await db.$queryRawUnsafe<Array<{ n: number }>>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+        )
+      )[0].n > 0;
     // Polled with a timer turn in between, so that a batch (which starts on a timer) gets to run.
     for (let i = 0; i < 2000 && !(await waiting()); i++) await new Promise((resolve) => setTimeout(resolve, 2));
     expect(await waiting()).toBe(true);
@@ -145,7 +151,10 @@ describe("raw-SQL checkout batch ingestion", () => {
     expect(await view("tokB")).toEqual(await view("tokA"));
 
     // A step already sent: the timeline keeps its position (ingestCheckoutIn spreads the existing state).
-    await db.checkout.updateMany({ where: { token: { in: ["tokA", "tokB"] } }, data: { nextStepIndex: 1, status: "abandoned", leaseOwner: "w1", leaseUntil: minutes(31) } });
+    await db.checkout.updateMany({
+      where: { token: { in: ["tokA", "tokB"] } },
+      data: { nextStepIndex: 1, status: "abandoned", leaseOwner: "w1", leaseUntil: minutes(31) },
+    });
     expect(await ingestCheckout(args("tokA", "ev-a4", { updatedAt: minutes(45) }))).toBe("updated");
     expect(await ingestCheckoutBatchSql([args("tokB", "ev-b4", { updatedAt: minutes(45) })])).toEqual(["updated"]);
     expect(await view("tokB")).toEqual(await view("tokA"));
@@ -162,14 +171,20 @@ describe("raw-SQL checkout batch ingestion", () => {
 
     // The ledger rows match too.
     const ledger = await db.webhookEvent.findMany({ where: { shop: TEST_SHOP }, orderBy: { eventId: "asc" } });
-    const byPath = (p: string) => ledger.filter((e) => e.eventId.startsWith(p)).map((e) => ({ topic: e.topic, outcome: e.outcome, at: e.receivedAt instanceof Date }));
+    const byPath = (p: string) =>
+      ledger.filter((e) => e.eventId.startsWith(p)).map((e) => ({ topic: e.topic, outcome: e.outcome, at: e.receivedAt instanceof Date }));
     expect(byPath("ev-b")).toEqual(byPath("ev-a"));
     expect(byPath("ev-b").map((e) => e.outcome)).toEqual(["processed", "processed", "stale", "processed", "processed"]);
   });
 
-  it("answers a repeat \"duplicate\" and leaves an order-first checkout to the caller, writing nothing for either", async () => {
+  it('answers a repeat "duplicate" and leaves an order-first checkout to the caller, writing nothing for either', async () => {
     await ingestCheckout(args("tokSeen", "ev-seen"));
-    await ingestOrder({ shop: TEST_SHOP, eventId: "ev-order", topic: "orders/create", record: parseOrder(orderPayload({ checkoutToken: "tokOrdered", createdAt: minutes(40) })) });
+    await ingestOrder({
+      shop: TEST_SHOP,
+      eventId: "ev-order",
+      topic: "orders/create",
+      record: parseOrder(orderPayload({ checkoutToken: "tokOrdered", createdAt: minutes(40) })),
+    });
     const before = await db.checkout.count();
     const out = await ingestCheckoutBatchSql([args("tokSeen", "ev-seen", { updatedAt: minutes(5) }), args("tokOrdered", "ev-o1"), args("tokNew", "ev-new")]);
     expect(out).toEqual(["duplicate", null, "created"]);
@@ -184,7 +199,10 @@ describe("raw-SQL checkout batch ingestion", () => {
       for (const n of [1, 2, 3, 4]) expect(await ingestCheckout(args(`${p}${n}`, `ev-${p}${n}-0`))).toBe("created");
     }
     // Steps already sent and leases held on 2 and 3 (3 completes below and must lose its lease, 2 keeps it).
-    await db.checkout.updateMany({ where: { token: { in: ["A2", "B2", "A3", "B3"] } }, data: { nextStepIndex: 1, status: "abandoned", leaseOwner: "w1", leaseUntil: minutes(31) } });
+    await db.checkout.updateMany({
+      where: { token: { in: ["A2", "B2", "A3", "B3"] } },
+      data: { nextStepIndex: 1, status: "abandoned", leaseOwner: "w1", leaseUntil: minutes(31) },
+    });
     const plan = (p: string) => [
       args(`${p}1`, `ev-${p}1-1`, { updatedAt: minutes(30), items: [{ title: "Wool Coat", quantity: 3, price: "120.00" }] }),
       args(`${p}2`, `ev-${p}2-1`, { updatedAt: minutes(45) }),
@@ -238,50 +256,80 @@ describe("raw-SQL checkout batch ingestion", () => {
     expect(await db.webhookEvent.count({ where: { eventId: "ev-r1" } })).toBe(1);
   });
 
-  it.skipIf(dbProvider !== "postgresql")("leaves only the checkouts changed or created meanwhile to the caller and writes the rest of the batch (PostgreSQL)", async () => {
-    expect(await ingestCheckout(args("tokC", "ev-c0"))).toBe("created");
-    expect(await ingestCheckout(args("tokK", "ev-k0"))).toBe("created");
-    const out = await whileAnotherTransactionHolds(
-      [
-        ["UPDATE checkout SET next_step_index = 1, status = 'abandoned' WHERE shop = $1 AND token = $2", [TEST_SHOP, "tokC"]],
-        // And creates tokZ (a copy of tokK's row), which the batch is about to create too.
-        ["CREATE TEMP TABLE z AS SELECT * FROM checkout WHERE shop = $1 AND token = 'tokK'", [TEST_SHOP]],
-        ["UPDATE z SET id = 'other-z', token = 'tokZ'"],
-        ["INSERT INTO checkout SELECT * FROM z"],
-      ],
-      () => ingestCheckoutBatchSql([args("tokC", "ev-c1", { updatedAt: minutes(30) }), args("tokK", "ev-k1", { updatedAt: minutes(30) }), args("tokN", "ev-n1"), args("tokZ", "ev-z1")]),
-    );
-    // tokC changed and tokZ was created after the read: not written, not recorded, left to the caller. The others are
-    // written.
-    expect(out).toEqual({ value: [null, "updated", "created", null] });
-    expect(await db.webhookEvent.findUnique({ where: { eventId: "ev-z1" } })).toBeNull();
-    expect((await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokZ" } } })).id).toBe("other-z");
-    const changed = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokC" } } });
-    expect(changed.shopifyUpdatedAt.toISOString()).toBe(T0.toISOString());
-    expect(changed.nextStepIndex).toBe(1);
-    expect(await db.webhookEvent.findUnique({ where: { eventId: "ev-c1" } })).toBeNull();
-    const kept = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokK" } } });
-    expect(kept.shopifyUpdatedAt.toISOString()).toBe(minutes(30).toISOString());
-    expect((await db.webhookEvent.findMany({ where: { eventId: { in: ["ev-k1", "ev-n1"] } }, orderBy: { eventId: "asc" } })).map((e) => e.outcome)).toEqual(["processed", "processed"]);
-    expect(await db.checkout.count({ where: { token: "tokN" } })).toBe(1);
-  });
+  it.skipIf(dbProvider !== "postgresql")(
+    "leaves only the checkouts changed or created meanwhile to the caller and writes the rest of the batch (PostgreSQL)",
+    async () => {
+      expect(await ingestCheckout(args("tokC", "ev-c0"))).toBe("created");
+      expect(await ingestCheckout(args("tokK", "ev-k0"))).toBe("created");
+      const out = await whileAnotherTransactionHolds(
+        [
+          ["UPDATE checkout SET next_step_index = 1, status = 'abandoned' WHERE shop = $1 AND token = $2", [TEST_SHOP, "tokC"]],
+          // And creates tokZ (a copy of tokK's row), which the batch is about to create too.
+          ["CREATE TEMP TABLE z AS SELECT * FROM checkout WHERE shop = $1 AND token = 'tokK'", [TEST_SHOP]],
+          ["UPDATE z SET id = 'other-z', token = 'tokZ'"],
+          ["INSERT INTO checkout SELECT * FROM z"],
+        ],
+        () =>
+          ingestCheckoutBatchSql([
+            args("tokC", "ev-c1", { updatedAt: minutes(30) }),
+            args("tokK", "ev-k1", { updatedAt: minutes(30) }),
+            args("tokN", "ev-n1"),
+            args("tokZ", "ev-z1"),
+          ]),
+      );
+      // tokC changed and tokZ was created after the read: not written, not recorded, left to the caller. The others are
+      // written.
+      expect(out).toEqual({ value: [null, "updated", "created", null] });
+      expect(await db.webhookEvent.findUnique({ where: { eventId: "ev-z1" } })).toBeNull();
+      expect((await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokZ" } } })).id).toBe("other-z");
+      const changed = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokC" } } });
+      expect(changed.shopifyUpdatedAt.toISOString()).toBe(T0.toISOString());
+      expect(changed.nextStepIndex).toBe(1);
+      expect(await db.webhookEvent.findUnique({ where: { eventId: "ev-c1" } })).toBeNull();
+      const kept = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokK" } } });
+      expect(kept.shopifyUpdatedAt.toISOString()).toBe(minutes(30).toISOString());
+      expect((await db.webhookEvent.findMany({ where: { eventId: { in: ["ev-k1", "ev-n1"] } }, orderBy: { eventId: "asc" } })).map((e) => e.outcome)).toEqual([
+        "processed",
+        "processed",
+      ]);
+      expect(await db.checkout.count({ where: { token: "tokN" } })).toBe(1);
+    },
+  );
 
-  it.skipIf(dbProvider !== "postgresql")("fails whole, writing nothing, when another process records one of its event ids after the read (PostgreSQL)", async () => {
-    // Recorded by another process between the batch's read and its write: a row inserted by a concurrent transaction
-    // that commits while the batch's write waits on the unique index.
-    const out = await whileAnotherTransactionHolds(
-      [["INSERT INTO webhook_event (id, shop, event_id, topic, received_at, outcome) VALUES ('x1', $1, 'ev-d1', 'checkouts/update', now(), 'processed')", [TEST_SHOP]]],
-      () => ingestCheckoutBatchSql([args("tokD", "ev-d1"), args("tokE", "ev-e1")]),
-    );
-    expect(out).toEqual({ error: expect.stringContaining("webhook_event") });
-    expect(await db.checkout.count({ where: { token: { in: ["tokD", "tokE"] } } })).toBe(0);
-    expect(await db.webhookEvent.count({ where: { eventId: "ev-e1" } })).toBe(0);
-  });
+  it.skipIf(dbProvider !== "postgresql")(
+    "fails whole, writing nothing, when another process records one of its event ids after the read (PostgreSQL)",
+    async () => {
+      // Recorded by another process between the batch's read and its write: a row inserted by a concurrent transaction
+      // that commits while the batch's write waits on the unique index.
+      const out = await whileAnotherTransactionHolds(
+        [
+          [
+            "INSERT INTO webhook_event (id, shop, event_id, topic, received_at, outcome) VALUES ('x1', $1, 'ev-d1', 'checkouts/update', now(), 'processed')",
+            [TEST_SHOP],
+          ],
+        ],
+        () => ingestCheckoutBatchSql([args("tokD", "ev-d1"), args("tokE", "ev-e1")]),
+      );
+      expect(out).toEqual({ error: expect.stringContaining("webhook_event") });
+      expect(await db.checkout.count({ where: { token: { in: ["tokD", "tokE"] } } })).toBe(0);
+      expect(await db.webhookEvent.count({ where: { eventId: "ev-e1" } })).toBe(0);
+    },
+  );
 
   it("still sees existing checkouts, repeats and waiting orders once the read is prepared (after a connection's first 256 batches)", async () => {
     for (let i = 0; i < 260; i++) expect(await ingestCheckoutBatchSql([args(`tokP${i}`, `ev-p${i}`)])).toEqual(["created"]);
-    await ingestOrder({ shop: TEST_SHOP, eventId: "ev-order-p", topic: "orders/create", record: parseOrder(orderPayload({ checkoutToken: "tokPO", createdAt: minutes(40) })) });
-    const out = await ingestCheckoutBatchSql([args("tokP7", "ev-p7-1", { updatedAt: minutes(30) }), args("tokP8", "ev-p8"), args("tokPO", "ev-po"), args("tokP9", "ev-p9-1", { updatedAt: minutes(-1) })]);
+    await ingestOrder({
+      shop: TEST_SHOP,
+      eventId: "ev-order-p",
+      topic: "orders/create",
+      record: parseOrder(orderPayload({ checkoutToken: "tokPO", createdAt: minutes(40) })),
+    });
+    const out = await ingestCheckoutBatchSql([
+      args("tokP7", "ev-p7-1", { updatedAt: minutes(30) }),
+      args("tokP8", "ev-p8"),
+      args("tokPO", "ev-po"),
+      args("tokP9", "ev-p9-1", { updatedAt: minutes(-1) }),
+    ]);
     expect(out).toEqual(["updated", "duplicate", null, "stale"]);
     const row = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: "tokP7" } } });
     expect(row.shopifyUpdatedAt.toISOString()).toBe(minutes(30).toISOString());

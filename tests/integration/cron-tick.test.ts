@@ -94,7 +94,10 @@ describe("POST /cron/tick", () => {
   });
 
   it("rejects a malformed body with 400", async () => {
-    const res = await callAction(cronTick, new Request(`${APP_URL}/cron/tick`, { method: "POST", headers: { Authorization: "Bearer s3cret-for-tests" }, body: "{nope" }));
+    const res = await callAction(
+      cronTick,
+      new Request(`${APP_URL}/cron/tick`, { method: "POST", headers: { Authorization: "Bearer s3cret-for-tests" }, body: "{nope" }),
+    );
     expect(res.status).toBe(400);
   });
 

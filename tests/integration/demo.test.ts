@@ -18,7 +18,11 @@ const CHROME_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, li
 
 function runDemo(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "demo/run.ts", ...args], { cwd: root, env: { ...process.env, DATABASE_URL: "" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "demo/run.ts", ...args], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -44,7 +48,11 @@ async function freePort(): Promise<number> {
 async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; log: () => string }> {
   const port = await freePort();
   let log = "";
-  const child = spawn(process.execPath, ["server.mjs"], { cwd: root, env: { ...process.env, DEMO_MODE: "", ...env, PORT: String(port), HOST: "127.0.0.1", SHOPIFY_APP_URL: `http://127.0.0.1:${port}` }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["server.mjs"], {
+    cwd: root,
+    env: { ...process.env, DEMO_MODE: "", ...env, PORT: String(port), HOST: "127.0.0.1", SHOPIFY_APP_URL: `http://127.0.0.1:${port}` },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout!.on("data", (d: Buffer) => (log += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
   const url = `http://127.0.0.1:${port}`;
@@ -74,7 +82,11 @@ function stop(child: ChildProcess): Promise<void> {
 function figure(out: string, label: string): string {
   const line = out.split("\n").find((l) => l.startsWith(`  ${label}  `) || l.startsWith(`  ${label} `));
   if (!line) throw new Error(`no "${label}" line in:\n${out}`);
-  return line.slice(2 + label.length).trim().split(/\s{3,}/)[0].trim();
+  return line
+    .slice(2 + label.length)
+    .trim()
+    .split(/\s{3,}/)[0]
+    .trim();
 }
 
 /** The four numbers (email, push, whatsapp, total) of a "Messages by step" row. */
@@ -109,7 +121,8 @@ describe.runIf(process.env.CR_TEST_DB !== "postgres")("npm run demo (8 shoppers,
 
   it("reports no problems and every figure of the summary", () => {
     expect(out).toContain("Problems: 0");
-    for (const label of ["Checkouts created", "Abandoned", "Messages sent", "Recovered", "Recovered revenue", "Recovery rate", "Handoffs to a person"]) expect(() => figure(out, label)).not.toThrow();
+    for (const label of ["Checkouts created", "Abandoned", "Messages sent", "Recovered", "Recovered revenue", "Recovery rate", "Handoffs to a person"])
+      expect(() => figure(out, label)).not.toThrow();
   });
 
   it("prints checkouts, abandoned, recovered, revenue, rate and handoffs as the database has them", async () => {
@@ -134,13 +147,23 @@ describe.runIf(process.env.CR_TEST_DB !== "postgres")("npm run demo (8 shoppers,
   });
 
   it("prints messages by step and channel as the database has them", async () => {
-    const rows = await db.message.groupBy({ by: ["stepId", "channel"], where: { shop: DEMO_SHOP, status: sent, channel: { in: ["email", "push", "whatsapp"] } }, _count: { _all: true } });
-    const count = (channel: string, stepId?: string) => rows.filter((r) => r.channel === channel && (!stepId || r.stepId === stepId)).reduce((s, r) => s + r._count._all, 0);
+    const rows = await db.message.groupBy({
+      by: ["stepId", "channel"],
+      where: { shop: DEMO_SHOP, status: sent, channel: { in: ["email", "push", "whatsapp"] } },
+      _count: { _all: true },
+    });
+    const count = (channel: string, stepId?: string) =>
+      rows.filter((r) => r.channel === channel && (!stepId || r.stepId === stepId)).reduce((s, r) => s + r._count._all, 0);
     const all = tableRow(out, "All steps");
     expect(all).toEqual([count("email"), count("push"), count("whatsapp"), count("email") + count("push") + count("whatsapp")]);
     expect(Number(figure(out, "Messages sent"))).toBe(all[3]);
     for (const stepId of ["s1", "s2", "s3", "s4", "s5"]) {
-      expect(tableRow(out, `${stepId} `), stepId).toEqual([count("email", stepId), count("push", stepId), count("whatsapp", stepId), count("email", stepId) + count("push", stepId) + count("whatsapp", stepId)]);
+      expect(tableRow(out, `${stepId} `), stepId).toEqual([
+        count("email", stepId),
+        count("push", stepId),
+        count("whatsapp", stepId),
+        count("email", stepId) + count("push", stepId) + count("whatsapp", stepId),
+      ]);
     }
     expect(count("email")).toBeGreaterThan(0);
     expect(count("whatsapp")).toBeGreaterThan(0);
@@ -150,7 +173,10 @@ describe.runIf(process.env.CR_TEST_DB !== "postgres")("npm run demo (8 shoppers,
     const emails = await db.message.count({ where: { shop: DEMO_SHOP, channel: "email", status: sent } });
     const staff = await db.message.count({ where: { shop: DEMO_SHOP, channel: "staff_alert", status: sent } });
     const whatsapp = await db.message.count({ where: { shop: DEMO_SHOP, channel: "whatsapp", status: sent } });
-    const seen = /Seen by the stand-ins: (\d+) emails, (\d+) pushes decrypted, (\d+) WhatsApp messages, (\d+) staff alerts; (\d+) tracked links followed; (\d+) push subscriptions/.exec(out);
+    const seen =
+      /Seen by the stand-ins: (\d+) emails, (\d+) pushes decrypted, (\d+) WhatsApp messages, (\d+) staff alerts; (\d+) tracked links followed; (\d+) push subscriptions/.exec(
+        out,
+      );
     expect(seen, out).not.toBeNull();
     expect(Number(seen![1])).toBe(emails);
     expect(Number(seen![3])).toBe(whatsapp);

@@ -22,7 +22,14 @@ import { documentedPayload } from "../helpers/documented-payloads";
 import { callAction, signedWebhook } from "../helpers/webhooks";
 
 const COVERED = [
-  "checkouts/create", "checkouts/update", "orders/create", "app/uninstalled", "app/scopes_update", "customers/data_request", "customers/redact", "shop/redact",
+  "checkouts/create",
+  "checkouts/update",
+  "orders/create",
+  "app/uninstalled",
+  "app/scopes_update",
+  "customers/data_request",
+  "customers/redact",
+  "shop/redact",
   // Posted as documented, signed, through their routes in their own files:
   "shop/update", // tests/integration/shop-profile.test.ts
   "customers_whats_app_marketing_consent/update", // tests/integration/whatsapp-consent.test.ts
@@ -102,10 +109,20 @@ describe("documented webhook examples through the real routes", () => {
     // The same example again is not newer than what is stored.
     expect((await callAction(checkoutsUpdate, signedWebhook("checkouts/update", p))).json.outcome).toBe("stale");
     // Adjusted: a later update (one more minute, one item fewer), as Shopify sends when the cart changes.
-    const later = { ...p, updated_at: new Date(Date.parse(p.updated_at) + 60_000).toISOString(), line_items: p.line_items.slice(0, 1), subtotal_price: p.line_items[0].price, total_price: p.line_items[0].price };
+    const later = {
+      ...p,
+      updated_at: new Date(Date.parse(p.updated_at) + 60_000).toISOString(),
+      line_items: p.line_items.slice(0, 1),
+      subtotal_price: p.line_items[0].price,
+      total_price: p.line_items[0].price,
+    };
     expect((await callAction(checkoutsUpdate, signedWebhook("checkouts/update", later))).json.outcome).toBe("updated");
     const c = withNumbers(await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: p.token } } }));
-    expect(c).toMatchObject({ lineItemCount: p.line_items[0].quantity, totalMinor: minor(p.line_items[0].price, p.presentment_currency), shopTotalMinor: minor(p.line_items[0].price, p.currency) });
+    expect(c).toMatchObject({
+      lineItemCount: p.line_items[0].quantity,
+      totalMinor: minor(p.line_items[0].price, p.presentment_currency),
+      shopTotalMinor: minor(p.line_items[0].price, p.currency),
+    });
   });
 
   it("orders/create: the example's shop money and the shopper's", async () => {

@@ -27,7 +27,12 @@ beforeAll(async () => {
         return;
       }
       const body = JSON.parse(raw || "{}");
-      seen.push({ path: req.url ?? "", token: req.headers["x-shopify-access-token"] as string | undefined, operationName: body.operationName, query: body.query });
+      seen.push({
+        path: req.url ?? "",
+        token: req.headers["x-shopify-access-token"] as string | undefined,
+        operationName: body.operationName,
+        query: body.query,
+      });
       res.writeHead(answer.status, { "Content-Type": "application/json" }).end(JSON.stringify(answer.body));
     });
   });
@@ -49,7 +54,14 @@ beforeEach(async () => {
 });
 
 function themeWith(body: Record<string, string>) {
-  return { status: 200, body: { data: { themes: { nodes: [{ id: "gid://shopify/OnlineStoreTheme/1", name: "Dawn", files: { nodes: [{ filename: "config/settings_data.json", body }] } }] } } } };
+  return {
+    status: 200,
+    body: {
+      data: {
+        themes: { nodes: [{ id: "gid://shopify/OnlineStoreTheme/1", name: "Dawn", files: { nodes: [{ filename: "config/settings_data.json", body }] } }] },
+      },
+    },
+  };
 }
 
 describe("getEmbedStatus", () => {

@@ -39,7 +39,19 @@ describe("exactly once under concurrency", () => {
     const handles = [client(), client(), client(), client()];
     await Promise.all(handles.map((h) => h.ready));
     const results = await Promise.all(
-      handles.map((h, i) => runTick({ now: DUE, owner: `instance-${i}`, channels, staffNotifier: staff, db: h.db, provider: h.provider, batchSize: 100, budgetMs: 50_000, purge: false })),
+      handles.map((h, i) =>
+        runTick({
+          now: DUE,
+          owner: `instance-${i}`,
+          channels,
+          staffNotifier: staff,
+          db: h.db,
+          provider: h.provider,
+          batchSize: 100,
+          budgetMs: 50_000,
+          purge: false,
+        }),
+      ),
     );
     const claimed = results.map((r) => r.claimed);
     expect(claimed.reduce((a, b) => a + b, 0)).toBe(2000);
@@ -68,7 +80,17 @@ describe("exactly once under concurrency", () => {
     });
     const h = client();
     await h.ready;
-    void runTick({ now: DUE, owner: "doomed", channels: { email: doomedEmail }, staffNotifier: new OutboxStaffNotifier(), db: h.db, provider: h.provider, batchSize: 100, leaseMs: 300_000, purge: false });
+    void runTick({
+      now: DUE,
+      owner: "doomed",
+      channels: { email: doomedEmail },
+      staffNotifier: new OutboxStaffNotifier(),
+      db: h.db,
+      provider: h.provider,
+      batchSize: 100,
+      leaseMs: 300_000,
+      purge: false,
+    });
     await hung;
     const leased = await db.checkout.count({ where: { leaseOwner: "doomed" } });
     expect(leased).toBe(100);

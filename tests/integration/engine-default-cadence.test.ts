@@ -29,7 +29,9 @@ async function reachableCheckout(createdAt: Date, email = "ada@example.com") {
   const payload = checkoutPayload({ createdAt, email, phone: "+1 555 010 2030", acceptsSms: true });
   const res = await callAction(checkoutsCreate, signedWebhook("checkouts/create", payload));
   expect(res.status).toBe(200);
-  await db.pushSubscription.create({ data: { shop: TEST_SHOP, endpoint: `https://push.example.net/sub/${payload.token}`, p256dh: "k", auth: "a", cartToken: payload.cart_token } });
+  await db.pushSubscription.create({
+    data: { shop: TEST_SHOP, endpoint: `https://push.example.net/sub/${payload.token}`, p256dh: "k", auth: "a", cartToken: payload.cart_token },
+  });
   return db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: payload.token } } });
 }
 
@@ -68,11 +70,15 @@ describe("the default settings, unchanged", () => {
     const rows = await rowsOf(c.id);
     const got = rows.map((r) => `${r.step}:${r.channel}:${r.status}@${(r.at.getTime() - abandoned.getTime()) / MIN / 60}h`);
     expect(got).toEqual([
-      "s1:email:sent@1h", "s1:push:sent@1h",
+      "s1:email:sent@1h",
+      "s1:push:sent@1h",
       "s2:whatsapp:sent@1.5h",
-      "s3:email:sent@4h", "s3:push:sent@4h",
-      "s4:email:sent@24h", "s4:push:sent@24h",
-      "s5:email:sent@40h", "s5:push:sent@40h",
+      "s3:email:sent@4h",
+      "s3:push:sent@4h",
+      "s4:email:sent@24h",
+      "s4:push:sent@24h",
+      "s5:email:sent@40h",
+      "s5:push:sent@40h",
     ]);
     expect(outbox.channels.email.count).toBe(4);
     expect(outbox.channels.push.count).toBe(4);
@@ -125,7 +131,13 @@ describe("a cap tighter than the cadence", () => {
     expect(s4Tick).toMatchObject({ trimmedSteps: 1, skipped: { frequency_cap: 2 } });
     expect(results.reduce((n, r) => n + r.trimmedSteps, 0)).toBe(1);
     expect(rows.filter((r) => r.status === "sent").map((r) => `${r.step}:${r.channel}`)).toEqual([
-      "s1:email", "s1:push", "s2:whatsapp", "s3:email", "s3:push", "s5:email", "s5:push",
+      "s1:email",
+      "s1:push",
+      "s2:whatsapp",
+      "s3:email",
+      "s3:push",
+      "s5:email",
+      "s5:push",
     ]);
   });
 });

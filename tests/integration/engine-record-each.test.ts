@@ -24,7 +24,16 @@ beforeEach(async () => {
 });
 
 function run(channels: ChannelSet, now: Date, extra: Partial<TickOptions> = {}) {
-  return runTick({ now, owner: extra.owner ?? "tick", channels, staffNotifier: new OutboxStaffNotifier(), leaseMs: LEASE, purge: false, budgetMs: 30_000, ...extra });
+  return runTick({
+    now,
+    owner: extra.owner ?? "tick",
+    channels,
+    staffNotifier: new OutboxStaffNotifier(),
+    leaseMs: LEASE,
+    purge: false,
+    budgetMs: 30_000,
+    ...extra,
+  });
 }
 
 const never = () => new Promise<SendResult>(() => {});
@@ -66,7 +75,12 @@ describe("a crash sends at most the messages in flight", () => {
     expect(answered).toHaveLength(3);
     // While the doomed tick still "runs": the answered ones are sent in the ledger, the others still sending.
     const rows = await db.message.findMany({ where: { channel: "email" }, select: { id: true, status: true, providerId: true } });
-    expect(rows.filter((r) => r.status === "sent").map((r) => r.id).sort()).toEqual([...answered].sort());
+    expect(
+      rows
+        .filter((r) => r.status === "sent")
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([...answered].sort());
     expect(rows.filter((r) => r.status === "sending")).toHaveLength(3);
     for (const r of rows.filter((x) => x.status === "sent")) expect(r.providerId).toBe(`doomed-${r.id}`);
 
@@ -156,7 +170,8 @@ describe("one bad row never affects another", () => {
   it("a failure whose reason a statement refuses is still recorded (made storable) and the others are sent", async () => {
     await seedDueCheckouts({ count: 3, dueAt: DUE, prefix: "reason" });
     const email = new OutboxChannel("email", {
-      answer: (m) => (m.checkout.id === "reason_1" ? { kind: "failed", reason: "provider said \u0000\uDC00 no" } : { kind: "sent", providerId: "x", recipient: null }),
+      answer: (m) =>
+        m.checkout.id === "reason_1" ? { kind: "failed", reason: "provider said \u0000\uDC00 no" } : { kind: "sent", providerId: "x", recipient: null },
     });
     const res = await run({ email }, DUE);
     expect(res.sent.email).toBe(2);

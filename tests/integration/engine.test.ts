@@ -43,7 +43,9 @@ describe("cadence", () => {
   it("a new shopper who never returns gets every step on time, and ends Lost", async () => {
     await shopWith(); // the default cap (4 reminders a day) fits the default cadence
     const { payload, checkout } = await newCheckout({ phone: "+1 555 010 2030", acceptsSms: true });
-    await db.pushSubscription.create({ data: { shop: TEST_SHOP, endpoint: "https://push.example.net/sub/1", p256dh: "k", auth: "a", cartToken: payload.cart_token } });
+    await db.pushSubscription.create({
+      data: { shop: TEST_SHOP, endpoint: "https://push.example.net/sub/1", p256dh: "k", auth: "a", cartToken: payload.cart_token },
+    });
     const outbox = makeOutbox();
     await runUntil(outbox, END);
 
@@ -51,11 +53,15 @@ describe("cadence", () => {
     const got = sent.map((m) => `${m.stepId}:${m.channel}@${(m.sentAt!.getTime() - T0.getTime()) / 60_000}`);
     // Abandoned at +20 min (quiet period); steps at +60, +90, +240, +1440, +2400 minutes after that.
     expect(got).toEqual([
-      "s1:email@80", "s1:push@80",
+      "s1:email@80",
+      "s1:push@80",
       "s2:whatsapp@110",
-      "s3:email@260", "s3:push@260",
-      "s4:email@1460", "s4:push@1460",
-      "s5:email@2420", "s5:push@2420",
+      "s3:email@260",
+      "s3:push@260",
+      "s4:email@1460",
+      "s4:push@1460",
+      "s5:email@2420",
+      "s5:push@2420",
     ]);
     expect(outbox.channels.email.count + outbox.channels.push.count + outbox.channels.whatsapp.count).toBe(9);
     expect(sent.every((m) => m.attempts === 1 && m.providerId?.startsWith("outbox-"))).toBe(true);
@@ -64,7 +70,10 @@ describe("cadence", () => {
     expect(after).toMatchObject({ stage: "lost", status: "expired", stopReason: "window_passed", nextDueAt: null, leaseOwner: null });
     expect(after.firstContactedAt?.toISOString()).toBe(at(80).toISOString());
     const stages = await db.auditLog.findMany({ where: { checkoutId: checkout.id, action: "stage_change" }, orderBy: { createdAt: "asc" } });
-    expect(stages.map((s) => `${s.fromValue}->${s.toValue} by ${s.actor}`).sort()).toEqual(["abandoned->contacted by system:engine", "contacted->lost by system:engine"]);
+    expect(stages.map((s) => `${s.fromValue}->${s.toValue} by ${s.actor}`).sort()).toEqual([
+      "abandoned->contacted by system:engine",
+      "contacted->lost by system:engine",
+    ]);
   });
 
   it("a shopper who buys before the first reminder gets nothing", async () => {
@@ -110,7 +119,10 @@ describe("cadence", () => {
     expect(r.claimed).toBe(2);
     expect(await db.message.count({ where: { checkoutId: a.checkout.id, status: "sent" } })).toBe(1);
     expect(await db.message.count({ where: { checkoutId: b.checkout.id, status: "sent" } })).toBe(0);
-    expect(await db.message.findFirst({ where: { checkoutId: b.checkout.id, channel: "email" } })).toMatchObject({ status: "skipped", skipReason: "order_completed" });
+    expect(await db.message.findFirst({ where: { checkoutId: b.checkout.id, channel: "email" } })).toMatchObject({
+      status: "skipped",
+      skipReason: "order_completed",
+    });
     expect(r.skipped.order_completed).toBe(1);
     const bAfter = await db.checkout.findUniqueOrThrow({ where: { id: b.checkout.id } });
     expect(bAfter).toMatchObject({ status: "completed", nextDueAt: null, stopReason: "order_completed" });
@@ -152,7 +164,10 @@ describe("scoring and handoff", () => {
     expect(outbox.staff.alerts).toHaveLength(1);
     expect(outbox.staff.alerts[0]).toMatchObject({ checkoutId: checkout.id, reason: "high_value" });
     expect(outbox.staff.alerts[0].adminUrl).toContain(checkout.id);
-    expect(await db.message.findFirst({ where: { checkoutId: checkout.id, channel: "staff_alert" } })).toMatchObject({ status: "sent", recipient: "team@example.com" });
+    expect(await db.message.findFirst({ where: { checkoutId: checkout.id, channel: "staff_alert" } })).toMatchObject({
+      status: "sent",
+      recipient: "team@example.com",
+    });
     expect(await db.auditLog.count({ where: { checkoutId: checkout.id, action: "handoff", actor: "system:engine" } })).toBe(1);
     expect(await db.message.count({ where: { checkoutId: checkout.id, channel: "email", status: "sent" } })).toBe(1);
   });
@@ -164,7 +179,14 @@ describe("scoring and handoff", () => {
     const outbox = makeOutbox();
     const r = await tick(outbox, at(80));
     const after = await db.checkout.findUniqueOrThrow({ where: { id: checkout.id } });
-    expect(after).toMatchObject({ handoff: true, handoffReason: "returning_customer", priority: "urgent", status: "stopped", stopReason: "handed_off", nextDueAt: null });
+    expect(after).toMatchObject({
+      handoff: true,
+      handoffReason: "returning_customer",
+      priority: "urgent",
+      status: "stopped",
+      stopReason: "handed_off",
+      nextDueAt: null,
+    });
     expect(after.priorityScore).toBeGreaterThanOrEqual(60);
     expect(outbox.staff.alerts).toHaveLength(1);
     expect(outbox.channels.email.count).toBe(0);
@@ -186,7 +208,9 @@ describe("exclusions", () => {
   it("an opted-out address gets nothing on that channel; the skip is recorded with its reason", async () => {
     await shopWith();
     const { payload, checkout } = await newCheckout({ email: "optout@example.com" });
-    await db.pushSubscription.create({ data: { shop: TEST_SHOP, endpoint: "https://push.example.net/sub/2", p256dh: "k", auth: "a", cartToken: payload.cart_token } });
+    await db.pushSubscription.create({
+      data: { shop: TEST_SHOP, endpoint: "https://push.example.net/sub/2", p256dh: "k", auth: "a", cartToken: payload.cart_token },
+    });
     await db.suppression.create({ data: { shop: TEST_SHOP, channel: "email", address: hashAddress("optout@example.com"), reason: "unsubscribe" } });
     const outbox = makeOutbox();
     const r = await tick(outbox, at(80));
@@ -295,7 +319,9 @@ describe("crash safety and retention", () => {
   it("a tick killed after claiming and writing the ledger loses nothing once the lease runs out, and never repeats a recorded send", async () => {
     await shopWith();
     const { payload, checkout } = await newCheckout();
-    await db.pushSubscription.create({ data: { shop: TEST_SHOP, endpoint: "https://push.example.net/sub/3", p256dh: "k", auth: "a", cartToken: payload.cart_token } });
+    await db.pushSubscription.create({
+      data: { shop: TEST_SHOP, endpoint: "https://push.example.net/sub/3", p256dh: "k", auth: "a", cartToken: payload.cart_token },
+    });
     // The dead tick: claimed, wrote both ledger rows, recorded push as sent, then vanished before email went out.
     const claimed = await claimDueCheckouts({ db, provider: dbProvider }, { owner: "dead", now: at(80), leaseUntil: at(85), limit: 10 });
     expect(claimed).toEqual([checkout.id]);
@@ -303,7 +329,18 @@ describe("crash safety and retention", () => {
     await db.message.createMany({
       data: [
         { id: emailId, shop: TEST_SHOP, checkoutId: checkout.id, stepId: "s1", stepIndex: 0, channel: "email", status: "sending", createdAt: at(80) },
-        { id: newMessageId(), shop: TEST_SHOP, checkoutId: checkout.id, stepId: "s1", stepIndex: 0, channel: "push", status: "sent", sentAt: at(80), attempts: 1, createdAt: at(80) },
+        {
+          id: newMessageId(),
+          shop: TEST_SHOP,
+          checkoutId: checkout.id,
+          stepId: "s1",
+          stepIndex: 0,
+          channel: "push",
+          status: "sent",
+          sentAt: at(80),
+          attempts: 1,
+          createdAt: at(80),
+        },
       ],
     });
     const outbox = makeOutbox();
@@ -320,8 +357,34 @@ describe("crash safety and retention", () => {
   it("purges bodies and recipients past the shop's retention and keeps the rows for counts", async () => {
     await shopWith({ retentionDays: 5 });
     const { checkout } = await newCheckout();
-    await db.message.create({ data: { shop: TEST_SHOP, checkoutId: checkout.id, stepId: "s1", stepIndex: 0, channel: "email", status: "sent", recipient: "a@example.com", subject: "Hi", bodyText: "body", createdAt: at(0) } });
-    await db.message.create({ data: { shop: TEST_SHOP, checkoutId: checkout.id, stepId: "s2", stepIndex: 1, channel: "email", status: "sent", recipient: "a@example.com", subject: "Hi", bodyText: "body", createdAt: at(4 * 1440) } });
+    await db.message.create({
+      data: {
+        shop: TEST_SHOP,
+        checkoutId: checkout.id,
+        stepId: "s1",
+        stepIndex: 0,
+        channel: "email",
+        status: "sent",
+        recipient: "a@example.com",
+        subject: "Hi",
+        bodyText: "body",
+        createdAt: at(0),
+      },
+    });
+    await db.message.create({
+      data: {
+        shop: TEST_SHOP,
+        checkoutId: checkout.id,
+        stepId: "s2",
+        stepIndex: 1,
+        channel: "email",
+        status: "sent",
+        recipient: "a@example.com",
+        subject: "Hi",
+        bodyText: "body",
+        createdAt: at(4 * 1440),
+      },
+    });
     const r = await tick(makeOutbox(), at(5 * 1440 + 10), { batchSize: 1 });
     expect(r.purged).toBe(1);
     const rows = await db.message.findMany({ where: { checkoutId: checkout.id, stepId: { in: ["s1", "s2"] } }, orderBy: { stepId: "asc" } });

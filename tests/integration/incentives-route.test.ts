@@ -37,7 +37,18 @@ async function seedCode(shop: string, code: string) {
     data: { shop, token: `tok-${code}`, shopifyCreatedAt: new Date("2026-11-20T10:00:00Z"), shopifyUpdatedAt: new Date("2026-11-20T10:00:00Z") },
   });
   await db.incentive.create({
-    data: { shop, checkoutId: checkout.id, slot: "s3", kind: "percentage", percentOff: 10, code, status: "active", shopifyDiscountId: "gid://shopify/DiscountCodeNode/1", startsAt: new Date("2026-11-20T14:00:00Z"), endsAt: new Date("2026-11-22T14:00:00Z") },
+    data: {
+      shop,
+      checkoutId: checkout.id,
+      slot: "s3",
+      kind: "percentage",
+      percentOff: 10,
+      code,
+      status: "active",
+      shopifyDiscountId: "gid://shopify/DiscountCodeNode/1",
+      startsAt: new Date("2026-11-20T14:00:00Z"),
+      endsAt: new Date("2026-11-22T14:00:00Z"),
+    },
   });
 }
 

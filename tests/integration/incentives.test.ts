@@ -3,7 +3,15 @@
 // (seeded as an install would leave it). No test waits for real: every wait goes through a recording `sleep`.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "../../app/db.server";
-import { createIncentiveIssuer, expireIncentives, getIncentivesPage, issueIncentive, issueManualCode, STALE_PENDING_MS, type IncentiveDeps } from "../../app/incentives/service.server";
+import {
+  createIncentiveIssuer,
+  expireIncentives,
+  getIncentivesPage,
+  issueIncentive,
+  issueManualCode,
+  STALE_PENDING_MS,
+  type IncentiveDeps,
+} from "../../app/incentives/service.server";
 import { InputError } from "../../app/lib/errors";
 import { DEFAULT_SETTINGS } from "../../app/lib/settings";
 import type { IncentiveIssuer as EngineIncentiveIssuer, StepView } from "../../app/recovery/types";
@@ -34,7 +42,9 @@ function deps(extra: Partial<IncentiveDeps> = {}): IncentiveDeps {
 const STEP = { id: "s3", label: "Second attempt", offsetMinutes: 240, channels: ["email"], enabled: true, carriesIncentive: true };
 
 let seq = 0;
-async function seedCheckout(o: { shop?: string; customerKey?: string | null; subtotalMinor?: number; totalMinor?: number; discountCodes?: string[]; status?: string } = {}) {
+async function seedCheckout(
+  o: { shop?: string; customerKey?: string | null; subtotalMinor?: number; totalMinor?: number; discountCodes?: string[]; status?: string } = {},
+) {
   seq += 1;
   const token = `tok-inc-${process.pid}-${seq}`;
   return db.checkout.create({
@@ -80,9 +90,7 @@ describe("automatic codes: creation through the Admin API", () => {
     expect(view!.code).toMatch(/^BACK-[A-HJ-NP-Z2-9]{10}$/);
     expect(view!.description).toBe("10% off");
     expect(view!.endsAt.toISOString()).toBe(hours(48).toISOString());
-    expect(view!.applyUrl).toBe(
-      `https://${TEST_SHOP}/discount/${view!.code}?redirect=${encodeURIComponent(`/checkouts/${c.token}/recover?key=abc`)}`,
-    );
+    expect(view!.applyUrl).toBe(`https://${TEST_SHOP}/discount/${view!.code}?redirect=${encodeURIComponent(`/checkouts/${c.token}/recover?key=abc`)}`);
 
     expect(standin.problems).toEqual([]);
     const [call] = standin.callsOf("DiscountCodeBasicCreate");
@@ -103,12 +111,29 @@ describe("automatic codes: creation through the Admin API", () => {
     });
 
     const row = await db.incentive.findFirstOrThrow({ where: { checkoutId: c.id } });
-    expect(row).toMatchObject({ status: "active", slot: "s3", source: "automatic", kind: "percentage", percentOff: 10, code: view!.code, customerKey: c.customerKey });
+    expect(row).toMatchObject({
+      status: "active",
+      slot: "s3",
+      source: "automatic",
+      kind: "percentage",
+      percentOff: 10,
+      code: view!.code,
+      customerKey: c.customerKey,
+    });
     expect(row.shopifyDiscountId).toBe(standin.discounts.get(view!.code)!.id);
   });
 
   it("makes a fixed-amount code in the shop's currency, with the minimum subtotal and the merchant's combinations", async () => {
-    await seedShop(TEST_SHOP, incentiveSettings({ type: "fixed_amount", amountOffMinor: 750, minSubtotalMinor: 5000, codePrefix: "SAVE", combinesWith: { orderDiscounts: true, productDiscounts: true, shippingDiscounts: false } }));
+    await seedShop(
+      TEST_SHOP,
+      incentiveSettings({
+        type: "fixed_amount",
+        amountOffMinor: 750,
+        minSubtotalMinor: 5000,
+        codePrefix: "SAVE",
+        combinesWith: { orderDiscounts: true, productDiscounts: true, shippingDiscounts: false },
+      }),
+    );
     const c = await seedCheckout();
     const view = await createIncentiveIssuer(deps()).issue({ shop: TEST_SHOP, checkout: { id: c.id }, step: STEP, now: NOW });
     expect(view!.code).toMatch(/^SAVE-/);
@@ -118,7 +143,12 @@ describe("automatic codes: creation through the Admin API", () => {
     expect(input.minimumRequirement).toEqual({ subtotal: { greaterThanOrEqualToSubtotal: "50.00" } });
     expect(input.combinesWith).toEqual({ orderDiscounts: true, productDiscounts: true, shippingDiscounts: false });
     expect(standin.problems).toEqual([]);
-    expect(await db.incentive.findFirstOrThrow({ where: { checkoutId: c.id } })).toMatchObject({ kind: "fixed_amount", amountOffMinor: 750n, currency: "USD", status: "active" });
+    expect(await db.incentive.findFirstOrThrow({ where: { checkoutId: c.id } })).toMatchObject({
+      kind: "fixed_amount",
+      amountOffMinor: 750n,
+      currency: "USD",
+      status: "active",
+    });
   });
 
   it("makes a free-shipping code with discountCodeFreeShippingCreate (never combined with another shipping discount)", async () => {
@@ -139,7 +169,10 @@ describe("automatic codes: creation through the Admin API", () => {
   });
 
   it("records userErrors as a failure without retrying, and the step sends without an incentive", async () => {
-    standin.script("DiscountCodeBasicCreate", { kind: "userErrors", userErrors: [{ field: ["basicCodeDiscount", "endsAt"], code: "INVALID", message: "Ends at needs to be after starts_at" }] });
+    standin.script("DiscountCodeBasicCreate", {
+      kind: "userErrors",
+      userErrors: [{ field: ["basicCodeDiscount", "endsAt"], code: "INVALID", message: "Ends at needs to be after starts_at" }],
+    });
     const c = await seedCheckout();
     const issuer = createIncentiveIssuer(deps());
     expect(await issuer.issue({ shop: TEST_SHOP, checkout: { id: c.id }, step: STEP, now: NOW })).toBeNull();
@@ -245,7 +278,18 @@ describe("the engine's contract (app/recovery/types.ts IncentiveIssuer)", () => 
     const settings = { ...DEFAULT_SETTINGS, incentive: { ...DEFAULT_SETTINGS.incentive, enabled: true, percentOff: 15 } };
     const step: StepView = { ...DEFAULT_SETTINGS.cadence.steps[2], index: 2, isFinal: false };
     const view = await issuer.issue({
-      shop: { domain: TEST_SHOP, name: "Test Shop", email: null, currency: "USD", timezone: "UTC", primaryDomain: null, contactEmail: null, primaryLocale: null, billingAddress: null, settings },
+      shop: {
+        domain: TEST_SHOP,
+        name: "Test Shop",
+        email: null,
+        currency: "USD",
+        timezone: "UTC",
+        primaryDomain: null,
+        contactEmail: null,
+        primaryLocale: null,
+        billingAddress: null,
+        settings,
+      },
       checkout: {
         id: c.id,
         token: c.token,
@@ -408,9 +452,19 @@ describe("manual codes (the pipeline's quick action)", () => {
     expect(res.endsAt.toISOString()).toBe(hours(48).toISOString());
     expect(res.applyUrl).toBe(`https://${TEST_SHOP}/discount/${res.code}?redirect=${encodeURIComponent(`/checkouts/${c.token}/recover?key=abc`)}`);
     const input = standin.callsOf("DiscountCodeBasicCreate")[0].variables.basicCodeDiscount as Record<string, unknown>;
-    expect(input).toMatchObject({ code: res.code, usageLimit: 1, appliesOncePerCustomer: true, customerGets: { items: { all: true }, value: { percentage: 0.15 } } });
+    expect(input).toMatchObject({
+      code: res.code,
+      usageLimit: 1,
+      appliesOncePerCustomer: true,
+      customerGets: { items: { all: true }, value: { percentage: 0.15 } },
+    });
     expect(standin.problems).toEqual([]);
-    expect(await db.incentive.findFirstOrThrow({ where: { code: res.code } })).toMatchObject({ source: "manual", slot: "manual:1", percentOff: 15, status: "active" });
+    expect(await db.incentive.findFirstOrThrow({ where: { code: res.code } })).toMatchObject({
+      source: "manual",
+      slot: "manual:1",
+      percentOff: 15,
+      status: "active",
+    });
     const entry = await db.auditLog.findFirstOrThrow({ where: { action: "incentive_manual" } });
     expect(entry).toMatchObject({ shop: TEST_SHOP, checkoutId: c.id, actor: "staff:Jane", toValue: res.code });
 
@@ -421,15 +475,21 @@ describe("manual codes (the pipeline's quick action)", () => {
 
   it("refuses other percentages and other shops' checkouts, calling nothing", async () => {
     const c = await seedCheckout();
-    await expect(issueManualCode({ shop: TEST_SHOP, checkoutId: c.id, percentOff: 12, actor: "staff:Jane", now: NOW }, deps())).rejects.toMatchObject({ status: 422 });
-    await expect(issueManualCode({ shop: OTHER_SHOP, checkoutId: c.id, percentOff: 10, actor: "staff:Jane", now: NOW }, deps())).rejects.toBeInstanceOf(InputError);
+    await expect(issueManualCode({ shop: TEST_SHOP, checkoutId: c.id, percentOff: 12, actor: "staff:Jane", now: NOW }, deps())).rejects.toMatchObject({
+      status: 422,
+    });
+    await expect(issueManualCode({ shop: OTHER_SHOP, checkoutId: c.id, percentOff: 10, actor: "staff:Jane", now: NOW }, deps())).rejects.toBeInstanceOf(
+      InputError,
+    );
     expect(standin.calls).toHaveLength(0);
   });
 
   it("reports Shopify's refusal (502) and records it", async () => {
     standin.script("DiscountCodeBasicCreate", { kind: "userErrors", userErrors: [{ field: ["basicCodeDiscount"], code: "INVALID", message: "bad" }] });
     const c = await seedCheckout();
-    await expect(issueManualCode({ shop: TEST_SHOP, checkoutId: c.id, percentOff: 10, actor: "staff:Jane", now: NOW }, deps())).rejects.toMatchObject({ status: 502 });
+    await expect(issueManualCode({ shop: TEST_SHOP, checkoutId: c.id, percentOff: 10, actor: "staff:Jane", now: NOW }, deps())).rejects.toMatchObject({
+      status: 502,
+    });
     expect(await db.incentive.findFirstOrThrow({ where: { checkoutId: c.id } })).toMatchObject({ status: "failed", source: "manual" });
     const entry = await db.auditLog.findFirstOrThrow({ where: { action: "incentive_manual" } });
     expect(JSON.parse(entry.detail!)).toMatchObject({ status: "failed" });
@@ -467,7 +527,21 @@ describe("expiry", () => {
     await issuer.issue({ shop: TEST_SHOP, checkout: { id: flaky.id }, step: STEP, now: hours(1) });
     standin.discounts.delete(g!.code); // staff deleted it in the admin
     const noId = await seedCheckout();
-    await db.incentive.create({ data: { shop: TEST_SHOP, checkoutId: noId.id, slot: "s3", kind: "percentage", percentOff: 10, code: "BACK-NOID23456", status: "pending", startsAt: NOW, endsAt: hours(48), createdAt: NOW, updatedAt: NOW } });
+    await db.incentive.create({
+      data: {
+        shop: TEST_SHOP,
+        checkoutId: noId.id,
+        slot: "s3",
+        kind: "percentage",
+        percentOff: 10,
+        code: "BACK-NOID23456",
+        status: "pending",
+        startsAt: NOW,
+        endsAt: hours(48),
+        createdAt: NOW,
+        updatedAt: NOW,
+      },
+    });
     standin.script("DiscountCodeDeactivate", { kind: "success" }, { kind: "network" }, { kind: "network" }, { kind: "network" });
 
     const res = await expireIncentives({ shop: TEST_SHOP, now: hours(60) }, deps());

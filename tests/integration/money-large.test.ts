@@ -56,8 +56,22 @@ async function sendFirstStep(): Promise<Date> {
   const due = await db.checkout.findFirstOrThrow({ where: { nextDueAt: { not: null } }, select: { nextDueAt: true } });
   const at = due.nextDueAt!;
   const env = { ...process.env, SENDGRID_API_KEY: sg.apiKey, SENDGRID_FROM_EMAIL: "hello@test-shop.example" };
-  const email = createEmailSender({ apiKey: sg.apiKey, baseUrl: sg.url, defaultFromEmail: "hello@test-shop.example", appUrl: APP_URL, linkKey: linkSigningKey(), isSuppressed, env });
-  const r = await runTick({ now: at, owner: "money-large", channels: { ...outboxChannels(), email }, staffNotifier: new OutboxStaffNotifier(), budgetMs: 30_000 });
+  const email = createEmailSender({
+    apiKey: sg.apiKey,
+    baseUrl: sg.url,
+    defaultFromEmail: "hello@test-shop.example",
+    appUrl: APP_URL,
+    linkKey: linkSigningKey(),
+    isSuppressed,
+    env,
+  });
+  const r = await runTick({
+    now: at,
+    owner: "money-large",
+    channels: { ...outboxChannels(), email },
+    staffNotifier: new OutboxStaffNotifier(),
+    budgetMs: 30_000,
+  });
   expect(r.sent.email).toBe(1);
   return at;
 }
@@ -99,7 +113,13 @@ describe("large amounts, stored and shown exactly", () => {
       expect(mailText()).toContain(`Total: ${k.shown}`);
 
       // The order: stored exactly, recovery stops, the revenue is the order's.
-      const op = orderPayload({ checkoutToken: cp.token, email: cp.email ?? undefined, total: k.amount, currency: k.currency, createdAt: addMinutes(sentAt, 30) });
+      const op = orderPayload({
+        checkoutToken: cp.token,
+        email: cp.email ?? undefined,
+        total: k.amount,
+        currency: k.currency,
+        createdAt: addMinutes(sentAt, 30),
+      });
       expect(await callAction(ordersCreate, signedWebhook("orders/create", op))).toMatchObject({ status: 200, json: { outcome: "created" } });
       const order = await db.order.findUniqueOrThrow({ where: { shop_orderId: { shop: TEST_SHOP, orderId: String(op.id) } } });
       expect([order.subtotalMinor, order.totalMinor, order.presentmentTotalMinor]).toEqual([BigInt(k.minor), BigInt(k.minor), BigInt(k.minor)]);
@@ -124,7 +144,10 @@ describe("large amounts, stored and shown exactly", () => {
       expect(cards.find((c) => c.id === stored.id)).toMatchObject({ totalMinor: k.minor, shopTotalMinor: k.minor });
       const page = await call(detail.loader, await adminRequest(`/app/checkouts/${stored.id}`), { id: stored.id });
       expect(page.status).toBe(200);
-      expect(page.json).toMatchObject({ checkout: { totalMinor: k.minor, subtotalMinor: k.minor, shopTotalMinor: k.minor }, orders: [{ totalMinor: k.minor }] });
+      expect(page.json).toMatchObject({
+        checkout: { totalMinor: k.minor, subtotalMinor: k.minor, shopTotalMinor: k.minor },
+        orders: [{ totalMinor: k.minor }],
+      });
     });
   }
 });

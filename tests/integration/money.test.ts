@@ -51,7 +51,10 @@ async function overviewFigures() {
   expect(res.status).toBe(200);
   return res.json as {
     currency: string;
-    metrics: { figures: { abandoned: number; recoveredRevenueMinor: number; avgOrderMinor: number; avgRecoveredOrderMinor: number }; segments: { bands: Array<{ key: string; abandoned: number; revenueMinor: number }> } };
+    metrics: {
+      figures: { abandoned: number; recoveredRevenueMinor: number; avgOrderMinor: number; avgRecoveredOrderMinor: number };
+      segments: { bands: Array<{ key: string; abandoned: number; revenueMinor: number }> };
+    };
   };
 }
 
@@ -71,7 +74,21 @@ describe("a shop in USD, a shopper in EUR", () => {
     // Money from before a change of the shop's currency (CAD then): never added to the USD figures.
     await db.order.create({ data: { shop: TEST_SHOP, orderId: "old-cad", currency: "CAD", totalMinor: 50_000, recovered: true, shopifyCreatedAt: at(10) } });
     await db.checkout.create({
-      data: { shop: TEST_SHOP, token: "old-cad", currency: "CAD", totalMinor: 50_000, shopCurrency: "CAD", shopTotalMinor: 50_000, shopifyCreatedAt: T0, shopifyUpdatedAt: T0, abandonedAt: at(20), recoveredAt: at(60), recoveredRevenueMinor: 50_000, status: "recovered", stage: "recovered" },
+      data: {
+        shop: TEST_SHOP,
+        token: "old-cad",
+        currency: "CAD",
+        totalMinor: 50_000,
+        shopCurrency: "CAD",
+        shopTotalMinor: 50_000,
+        shopifyCreatedAt: T0,
+        shopifyUpdatedAt: T0,
+        abandonedAt: at(20),
+        recoveredAt: at(60),
+        recoveredRevenueMinor: 50_000,
+        status: "recovered",
+        stage: "recovered",
+      },
     });
 
     const o = await overviewFigures();
@@ -98,7 +115,10 @@ describe("a shop in USD, a shopper in EUR", () => {
       return (res.json.columns as Array<{ cards: Array<{ totalMinor: number; currency: string; shopTotalMinor: number | null }> }>).flatMap((col) => col.cards);
     };
     const all = await board("");
-    expect(all.map((k) => [k.currency, k.totalMinor, k.shopTotalMinor]).sort()).toEqual([["EUR", 9995, null], ["USD", 9995, 9995]]);
+    expect(all.map((k) => [k.currency, k.totalMinor, k.shopTotalMinor]).sort()).toEqual([
+      ["EUR", 9995, null],
+      ["USD", 9995, 9995],
+    ]);
     // 50 USD and up: the USD cart; the EUR one has no known USD value and is not compared by its EUR figure.
     expect((await board("?min=50")).map((k) => k.currency)).toEqual(["USD"]);
   });
@@ -126,13 +146,27 @@ describe("the shop's currency from webhooks", () => {
 describe("zero- and three-decimal currencies", () => {
   const cases = [
     { currency: "JPY", price: "1200", total: "3600", minor: 3600, shown: "¥3,600", wrong: "36.00" },
-    { currency: "KWD", price: "12.345", total: "37.035", minor: 37035, shown: "KWD\u00a037.035" /* Intl puts a no-break space after the code */, wrong: "370.35" },
+    {
+      currency: "KWD",
+      price: "12.345",
+      total: "37.035",
+      minor: 37035,
+      shown: "KWD\u00a037.035" /* Intl puts a no-break space after the code */,
+      wrong: "370.35",
+    },
   ];
   for (const k of cases) {
     it(`${k.currency}: parse, ingest, revenue, Overview and the email keep the currency's precision`, async () => {
       const checkout = checkoutPayload({ currency: k.currency, createdAt: T0, items: [{ title: "Tea set", price: k.price, quantity: 3 }] });
       const { checkout: c, order } = await recover(checkout, { total: k.total, currency: k.currency });
-      expect(c).toMatchObject({ currency: k.currency, subtotalMinor: k.minor, totalMinor: k.minor, shopCurrency: k.currency, shopTotalMinor: k.minor, recoveredRevenueMinor: k.minor });
+      expect(c).toMatchObject({
+        currency: k.currency,
+        subtotalMinor: k.minor,
+        totalMinor: k.minor,
+        shopCurrency: k.currency,
+        shopTotalMinor: k.minor,
+        recoveredRevenueMinor: k.minor,
+      });
       expect(order).toMatchObject({ currency: k.currency, totalMinor: k.minor, presentmentTotalMinor: k.minor });
       const o = await overviewFigures();
       expect(o.currency).toBe(k.currency);

@@ -135,15 +135,31 @@ describe("POST /apps/checkout-recovery/subscribe", () => {
     expect(await res.json()).toEqual({ ok: true, outcome: "created" });
     const row = await db.pushSubscription.findUniqueOrThrow({ where: { endpoint: subscription("s1").endpoint } });
     // The body's customerId (999) is not signed and is ignored.
-    expect(row).toMatchObject({ shop: TEST_SHOP, cartToken: "cart-77", customerId: "4242", checkoutToken: "chk-77", p256dh: P256DH, auth: AUTH, userAgent: "Mozilla/5.0 test" });
+    expect(row).toMatchObject({
+      shop: TEST_SHOP,
+      cartToken: "cart-77",
+      customerId: "4242",
+      checkoutToken: "chk-77",
+      p256dh: P256DH,
+      auth: AUTH,
+      userAgent: "Mozilla/5.0 test",
+    });
 
-    const again = await call(subscribeRoute.action, await proxied("subscribe", { method: "POST", body: { type: "subscribe", subscription: subscription("s1") } }));
+    const again = await call(
+      subscribeRoute.action,
+      await proxied("subscribe", { method: "POST", body: { type: "subscribe", subscription: subscription("s1") } }),
+    );
     expect(again.status).toBe(200);
     expect(await db.pushSubscription.count()).toBe(1);
   });
 
   it("limits one shopper's address to 20 subscribes in 10 minutes (429 with Retry-After); others go on", async () => {
-    const from = (ip: string, id: string) => proxied("subscribe", { method: "POST", body: { type: "subscribe", subscription: subscription(id) }, headers: { "X-Forwarded-For": `${ip}, 23.227.38.1` } });
+    const from = (ip: string, id: string) =>
+      proxied("subscribe", {
+        method: "POST",
+        body: { type: "subscribe", subscription: subscription(id) },
+        headers: { "X-Forwarded-For": `${ip}, 23.227.38.1` },
+      });
     for (let i = 0; i < 20; i++) expect((await call(subscribeRoute.action, await from("203.0.113.9", `rl${i}`))).status).toBe(201);
     const over = await call(subscribeRoute.action, await from("203.0.113.9", "rl-over"));
     expect(over.status).toBe(429);
@@ -154,7 +170,10 @@ describe("POST /apps/checkout-recovery/subscribe", () => {
 
   it("accepts an unsubscribe (deletes by endpoint)", async () => {
     await call(subscribeRoute.action, await proxied("subscribe", { method: "POST", body: { type: "subscribe", subscription: subscription("gone") } }));
-    const res = await call(subscribeRoute.action, await proxied("subscribe", { method: "POST", body: { type: "unsubscribe", endpoint: subscription("gone").endpoint } }));
+    const res = await call(
+      subscribeRoute.action,
+      await proxied("subscribe", { method: "POST", body: { type: "unsubscribe", endpoint: subscription("gone").endpoint } }),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, removed: true });
     expect(await db.pushSubscription.count()).toBe(0);
@@ -175,7 +194,10 @@ describe("POST /apps/checkout-recovery/subscribe", () => {
   });
 
   it("pushsubscriptionchange from the worker: the new endpoint replaces the old one and keeps its cart and customer", async () => {
-    await call(subscribeRoute.action, await proxied("subscribe", { method: "POST", customerId: "31", body: { type: "subscribe", subscription: subscription("old"), cartToken: "cart-31" } }));
+    await call(
+      subscribeRoute.action,
+      await proxied("subscribe", { method: "POST", customerId: "31", body: { type: "subscribe", subscription: subscription("old"), cartToken: "cart-31" } }),
+    );
     // The worker has no cart and no logged-in customer in its request.
     const res = await call(
       subscribeRoute.action,
@@ -219,7 +241,13 @@ describe("POST /apps/checkout-recovery/subscribe", () => {
   });
 
   it("refuses a subscription carrying a value no database can store (422), writing nothing", async () => {
-    const res = await call(subscribeRoute.action, await proxied("subscribe", { method: "POST", body: { type: "subscribe", subscription: { ...subscription("nul"), keys: { ...subscription("nul").keys, auth: "a\u0000b" } }, cartToken: "c" } }));
+    const res = await call(
+      subscribeRoute.action,
+      await proxied("subscribe", {
+        method: "POST",
+        body: { type: "subscribe", subscription: { ...subscription("nul"), keys: { ...subscription("nul").keys, auth: "a\u0000b" } }, cartToken: "c" },
+      }),
+    );
     expect(res.status).toBe(422);
     expect(await res.json()).toEqual({ ok: false, error: "subscription.keys.auth contains a NUL character" });
     expect(await db.pushSubscription.count()).toBe(0);

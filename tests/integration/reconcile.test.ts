@@ -72,14 +72,24 @@ describe("reconciliation in the tick", () => {
 
     const after = await db.checkout.findUniqueOrThrow({ where: { id: checkout.id } });
     const s1 = (await sentOf(checkout.id))[0];
-    expect(after).toMatchObject({ status: "recovered", stage: "recovered", stopReason: "order_completed", nextDueAt: null, attributedMessageId: s1.id, recoveredRevenueMinor: 9600n });
+    expect(after).toMatchObject({
+      status: "recovered",
+      stage: "recovered",
+      stopReason: "order_completed",
+      nextDueAt: null,
+      attributedMessageId: s1.id,
+      recoveredRevenueMinor: 9600n,
+    });
     const order = await db.order.findFirstOrThrow({ where: { shop: TEST_SHOP } });
     expect(order).toMatchObject({ source: "reconcile", recovered: true, attributedStepId: "s1", attributedChannel: "email", checkoutToken: payload.token });
     expect(standin.problems).toEqual([]);
 
     // The webhook turns up after all: one order, counted once.
     const numericId = Number(order.orderId);
-    const late = await callAction(ordersCreate, signedWebhook("orders/create", { ...orderPayload({ checkoutToken: payload.token, createdAt: at(100) }), id: numericId }));
+    const late = await callAction(
+      ordersCreate,
+      signedWebhook("orders/create", { ...orderPayload({ checkoutToken: payload.token, createdAt: at(100) }), id: numericId }),
+    );
     expect(late.json).toMatchObject({ ok: true, outcome: "repeat" });
     expect(await db.order.count()).toBe(1);
     expect((await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } })).orderCount).toBe(1);
@@ -118,7 +128,11 @@ describe("reconciliation in the tick", () => {
 
   it("a throttled answer (THROTTLED with cost, then HTTP 429) is waited out, then read", async () => {
     shopify.addOrder(TEST_SHOP, orderNode({ createdAt: at(5) }));
-    standin.script("OrdersUpdatedSince", { kind: "throttled", requestedQueryCost: 100, currentlyAvailable: 20, restoreRate: 50 }, { kind: "throttled", status: 429, retryAfter: "2" });
+    standin.script(
+      "OrdersUpdatedSince",
+      { kind: "throttled", requestedQueryCost: 100, currentlyAvailable: 20, restoreRate: 50 },
+      { kind: "throttled", status: 429, retryAfter: "2" },
+    );
     const r = await reconcileShop(await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } }), at(10), reconcile({ checkouts: false }));
     expect(r).toMatchObject({ ok: true, orders: 1 });
     expect(sleeps).toEqual([1600, 2000]); // (100 - 20) / 50 s, then Retry-After
@@ -151,7 +165,10 @@ describe("reconciliation in the tick", () => {
     shop = await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
     expect(shop).toMatchObject({ syncError: null });
     expect(shop.ordersSyncedAt?.toISOString()).toBe(at(81).toISOString());
-    expect(orderSyncSummary(shop)).toMatchObject({ tone: "ok", checkedAt: `${new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(at(81))} (UTC)` });
+    expect(orderSyncSummary(shop)).toMatchObject({
+      tone: "ok",
+      checkedAt: `${new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(at(81))} (UTC)`,
+    });
   });
 
   it("API down for longer than the bound: steps go out anyway, counted, so the shop is not silenced", async () => {
@@ -252,9 +269,16 @@ describe("the same shopper ordering without a stored checkout", () => {
   it("orders/create with no checkout token ends that shopper's open sequences (email, any case), audited; others go on", async () => {
     const { checkout: mine } = await newCheckout({ email: "Ada@Example.com" });
     const { checkout: theirs } = await newCheckout({ email: "someone-else@example.com" });
-    const res = await callAction(ordersCreate, signedWebhook("orders/create", orderPayload({ checkoutToken: null, email: "ada@example.COM ", createdAt: at(50) })));
+    const res = await callAction(
+      ordersCreate,
+      signedWebhook("orders/create", orderPayload({ checkoutToken: null, email: "ada@example.COM ", createdAt: at(50) })),
+    );
     expect(res.status).toBe(200);
-    expect(await db.checkout.findUniqueOrThrow({ where: { id: mine.id } })).toMatchObject({ status: "stopped", stopReason: "ordered_elsewhere", nextDueAt: null });
+    expect(await db.checkout.findUniqueOrThrow({ where: { id: mine.id } })).toMatchObject({
+      status: "stopped",
+      stopReason: "ordered_elsewhere",
+      nextDueAt: null,
+    });
     expect(await db.checkout.findUniqueOrThrow({ where: { id: theirs.id } })).toMatchObject({ status: "open", stopReason: null });
     const audits = await db.auditLog.findMany({ where: { checkoutId: mine.id, action: "sequence_stopped" } });
     expect(audits.map((a) => [a.actor, a.toValue, JSON.parse(a.detail ?? "{}").reason])).toEqual([["webhook:orders/create", "stopped", "ordered_elsewhere"]]);
@@ -287,7 +311,10 @@ describe("a very late checkouts/create", () => {
     const row = await db.checkout.findUniqueOrThrow({ where: { id: checkout.id } });
     expect(row.nextStepIndex).toBe(4);
     expect(row.nextDueAt?.toISOString()).toBe(at(20 + 2400).toISOString());
-    const late = await db.message.findMany({ where: { checkoutId: checkout.id, status: "skipped", skipReason: "late" }, orderBy: [{ stepIndex: "asc" }, { channel: "asc" }] });
+    const late = await db.message.findMany({
+      where: { checkoutId: checkout.id, status: "skipped", skipReason: "late" },
+      orderBy: [{ stepIndex: "asc" }, { channel: "asc" }],
+    });
     expect(late.map((m) => `${m.stepId}:${m.channel}`)).toEqual(["s1:email", "s1:push", "s2:whatsapp", "s3:email", "s3:push", "s4:email", "s4:push"]);
     const outbox = makeOutbox();
     await runUntil(outbox, END);

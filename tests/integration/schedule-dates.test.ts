@@ -64,7 +64,9 @@ describe("times out of range are refused at ingest, or clamped where refusing wo
     const res = await callAction(checkoutsCreate, signedWebhook("checkouts/create", far));
     expect(res).toEqual({ status: 422, json: { error: "invalid payload: updated_at: more than a year ahead" } });
     const old = checkoutPayload({ createdAt: new Date("1970-01-01T00:00:00Z"), updatedAt: T0 });
-    expect((await callAction(checkoutsCreate, signedWebhook("checkouts/create", old))).json).toEqual({ error: "invalid payload: created_at: before 2000-01-01" });
+    expect((await callAction(checkoutsCreate, signedWebhook("checkouts/create", old))).json).toEqual({
+      error: "invalid payload: created_at: before 2000-01-01",
+    });
     expect(await db.checkout.count()).toBe(0);
     expect(await db.webhookEvent.count()).toBe(0);
   });
@@ -124,7 +126,13 @@ describe("one text form for every due time, and no malformed or far-future row i
     // 3. Prisma's update and 4. the engine's bulk statement write the same instant the same way.
     await db.checkout.update({ where: { id: ca.id }, data: { nextDueAt: due, leaseOwner: "t", leaseUntil: due } });
     await db.checkout.update({ where: { id: cb.id }, data: { leaseOwner: "t" } });
-    await advanceCheckouts(sql(), { owner: "t", now: at(1), shopOf: new Map(), actor: "test", rows: [{ id: cb.id, nextStepIndex: 0, nextDueAt: due, status: "open", priority: "normal", priorityScore: 0, stopReason: null }] });
+    await advanceCheckouts(sql(), {
+      owner: "t",
+      now: at(1),
+      shopOf: new Map(),
+      actor: "test",
+      rows: [{ id: cb.id, nextStepIndex: 0, nextDueAt: due, status: "open", priority: "normal", priorityScore: 0, stopReason: null }],
+    });
     const byPrisma = await storedTimes(ca.id);
     const byEngine = await storedTimes(cb.id);
     expect(byEngine.due).toBe(byPrisma.due);
@@ -157,7 +165,15 @@ describe("one text form for every due time, and no malformed or far-future row i
   it("the engine refuses to write a due time past year 9999 (SQLite's text would sort before today; Prisma cannot read it on PostgreSQL)", async () => {
     await seedDueCheckouts({ count: 1, dueAt: at(60), prefix: "y" });
     await db.checkout.update({ where: { id: "y_0" }, data: { leaseOwner: "t" } });
-    const row = { id: "y_0", nextStepIndex: 1, nextDueAt: new Date(Date.UTC(10000, 0, 1)), status: "open", priority: "normal", priorityScore: 0, stopReason: null };
+    const row = {
+      id: "y_0",
+      nextStepIndex: 1,
+      nextDueAt: new Date(Date.UTC(10000, 0, 1)),
+      status: "open",
+      priority: "normal",
+      priorityScore: 0,
+      stopReason: null,
+    };
     const write = advanceCheckouts(sql(), { owner: "t", now: at(61), shopOf: new Map(), actor: "test", rows: [row] });
     await expect(write).rejects.toThrow(/out of range/);
     const c = await db.checkout.findUniqueOrThrow({ where: { id: "y_0" } });
@@ -193,7 +209,10 @@ describe("reconciliation applies the webhook's payload guard and date range befo
     const nul = abandonedCheckoutNode({ token: "tok-nul", shop: TEST_SHOP, createdAt: T0 });
     nul.lineItems.nodes[0].title = "Shirt\u0000";
     shopify.addAbandonedCheckout(TEST_SHOP, nul);
-    shopify.addAbandonedCheckout(TEST_SHOP, abandonedCheckoutNode({ token: "tok-far", shop: TEST_SHOP, createdAt: T0, updatedAt: new Date("9999-01-01T00:00:00Z") }));
+    shopify.addAbandonedCheckout(
+      TEST_SHOP,
+      abandonedCheckoutNode({ token: "tok-far", shop: TEST_SHOP, createdAt: T0, updatedAt: new Date("9999-01-01T00:00:00Z") }),
+    );
     shopify.addAbandonedCheckout(TEST_SHOP, abandonedCheckoutNode({ token: "tok-ok", shop: TEST_SHOP, createdAt: T0 }));
     const shop = await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
     const r = await reconcileShop(shop, at(30), { admin });

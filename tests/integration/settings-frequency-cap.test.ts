@@ -26,7 +26,8 @@ describe("frequency cap in Settings", () => {
     const refused = await save(tight);
     expect(refused.status).toBe(422);
     expect(refused.json.errors).toEqual({
-      "frequencyCap.maxMessages": 'This cap would skip "Next-day reminder" (24 h) for every shopper. Allow at least 4 reminders per 24 hours, or change the cadence.',
+      "frequencyCap.maxMessages":
+        'This cap would skip "Next-day reminder" (24 h) for every shopper. Allow at least 4 reminders per 24 hours, or change the cadence.',
     });
     expect((await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } })).settings).toBe("{}");
 

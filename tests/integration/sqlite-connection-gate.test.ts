@@ -53,7 +53,10 @@ describe.runIf(dbProvider === "sqlite")("SQLite connection shared by Prisma and 
     const started = deferred();
     const exclusive = withSqliteConnection!(async (run) => {
       await run("BEGIN IMMEDIATE");
-      await run("INSERT INTO audit_log (id, shop, actor, action, created_at) VALUES ('gate1', ?, 'system', 'gate.raw', ?)", [TEST_SHOP, new Date().toISOString()]);
+      await run("INSERT INTO audit_log (id, shop, actor, action, created_at) VALUES ('gate1', ?, 'system', 'gate.raw', ?)", [
+        TEST_SHOP,
+        new Date().toISOString(),
+      ]);
       started.resolve();
       await release.promise;
       await run("ROLLBACK");

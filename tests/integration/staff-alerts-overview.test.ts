@@ -51,7 +51,10 @@ describe("staff alerts are internal", () => {
     await tick(outbox, at(80));
     expect(await db.message.count({ where: { checkoutId: b.checkout.id, channel: "staff_alert", stepId: "handoff", status: "sent" } })).toBe(1);
     expect(await db.message.count({ where: { checkoutId: b.checkout.id, channel: { not: "staff_alert" }, status: "sent" } })).toBe(0);
-    const reply = await recordInboundReply({ shop: TEST_SHOP, channel: "email", from: "ada@example.com", body: "Does it come in blue?", providerMessageId: "in-1", now: at(100) }, new OutboxStaffNotifier());
+    const reply = await recordInboundReply(
+      { shop: TEST_SHOP, channel: "email", from: "ada@example.com", body: "Does it come in blue?", providerMessageId: "in-1", now: at(100) },
+      new OutboxStaffNotifier(),
+    );
     expect(reply.outcome).toBe("recorded");
     const alert = await db.message.findFirstOrThrow({ where: { checkoutId: a.checkout.id, channel: "staff_alert" } });
     expect(alert.stepId).toMatch(/^reply:/);

@@ -62,13 +62,28 @@ beforeEach(async () => {
 });
 
 describe("moved to Lost or Recovered by hand", () => {
-  for (const [to, reason] of [["lost", "manual_lost"], ["recovered", "manual_recovered"]] as const) {
+  for (const [to, reason] of [
+    ["lost", "manual_lost"],
+    ["recovered", "manual_recovered"],
+  ] as const) {
     it(`${to}: automation ends (recorded, audited), queued messages are skipped, and the engine sends nothing more`, async () => {
       const c = await checkout();
       const queued = await db.message.create({
-        data: { shop: TEST_SHOP, checkoutId: c.id, stepId: "s2", stepIndex: 1, channel: "whatsapp", status: "pending", attempts: 1, nextAttemptAt: hoursFromNow(0.1), createdAt: hoursAgo(0.5) },
+        data: {
+          shop: TEST_SHOP,
+          checkoutId: c.id,
+          stepId: "s2",
+          stepIndex: 1,
+          channel: "whatsapp",
+          status: "pending",
+          attempts: 1,
+          nextAttemptAt: hoursFromNow(0.1),
+          createdAt: hoursAgo(0.5),
+        },
       });
-      const alert = await db.message.create({ data: { shop: TEST_SHOP, checkoutId: c.id, stepId: "handoff", stepIndex: -1, channel: "staff_alert", status: "pending", createdAt: hoursAgo(0.5) } });
+      const alert = await db.message.create({
+        data: { shop: TEST_SHOP, checkoutId: c.id, stepId: "handoff", stepIndex: -1, channel: "staff_alert", status: "pending", createdAt: hoursAgo(0.5) },
+      });
       const res = await move(c.id, to);
       expect(res).toMatchObject({ status: 200, json: { ok: true } });
 
@@ -93,7 +108,12 @@ describe("moved to Lost or Recovered by hand", () => {
     const r = await tick(outbox, NOW);
     expect(r.skipped.manual_lost).toBe(1);
     expect(outbox.channels.email.count).toBe(0);
-    expect(await db.checkout.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ status: "stopped", stopReason: "manual_lost", nextDueAt: null, stage: "lost" });
+    expect(await db.checkout.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({
+      status: "stopped",
+      stopReason: "manual_lost",
+      nextDueAt: null,
+      stage: "lost",
+    });
   });
 });
 
@@ -119,11 +139,21 @@ describe("Lost back to Contacted", () => {
     expect(outbox.channels.email.count).toBe(1);
     expect(await db.message.count({ where: { checkoutId: c.id, stepId: "s3", status: "sent" } })).toBe(1);
     const timeline = (await call(detail.loader, await adminRequest(`/app/checkouts/${c.id}`), { id: c.id })).json.timeline as Array<{ title: string }>;
-    expect(timeline.map((e) => e.title)).toEqual(expect.arrayContaining(["Automatic reminders stopped (moved to Lost by hand)", "Automatic reminders resumed"]));
+    expect(timeline.map((e) => e.title)).toEqual(
+      expect.arrayContaining(["Automatic reminders stopped (moved to Lost by hand)", "Automatic reminders resumed"]),
+    );
   });
 
   it("after the window: the card says no more reminders, and none are scheduled", async () => {
-    const c = await checkout({ abandonedAt: hoursAgo(50), shopifyCreatedAt: hoursAgo(51), stage: "lost", status: "expired", stopReason: "window_passed", nextStepIndex: 5, nextDueAt: null });
+    const c = await checkout({
+      abandonedAt: hoursAgo(50),
+      shopifyCreatedAt: hoursAgo(51),
+      stage: "lost",
+      status: "expired",
+      stopReason: "window_passed",
+      nextStepIndex: 5,
+      nextDueAt: null,
+    });
     const text = "The 48-hour window has ended; no more automatic reminders.";
     expect((await call(pipeline.loader, await adminRequest("/app/pipeline"))).json.resume).toEqual({ [c.id]: text });
     expect((await call(detail.loader, await adminRequest(`/app/checkouts/${c.id}`), { id: c.id })).json.resumeNote).toBe(text);
@@ -136,7 +166,10 @@ describe("Lost back to Contacted", () => {
 describe("a call or WhatsApp sent by hand from a card", () => {
   it("moves the card to Contacted and is logged as a shopper message (ledger, logs page, Overview), not as a reminder", async () => {
     const wa = await checkout({ stage: "abandoned" });
-    const res = await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "whatsapp", checkoutId: wa.id, template: "reminder", body: "Hi Ada, your shirt is waiting" } }));
+    const res = await call(
+      pipeline.action,
+      await adminRequest("/app/pipeline", { form: { intent: "whatsapp", checkoutId: wa.id, template: "reminder", body: "Hi Ada, your shirt is waiting" } }),
+    );
     expect(res.status).toBe(200);
     const phoned = await checkout({ stage: "abandoned" });
     expect((await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "call", checkoutId: phoned.id } }))).status).toBe(200);
@@ -166,7 +199,10 @@ describe("a call or WhatsApp sent by hand from a card", () => {
     expect(m.byChannel.map((r) => `${r.key}:${r.sent}`).sort()).toEqual(["manual_call:2", "manual_whatsapp:1"]);
 
     // Not a reminder: the frequency cap does not count it (a 1-a-day cap still lets the next step out).
-    await db.shop.update({ where: { domain: TEST_SHOP }, data: { settings: JSON.stringify({ quietHours: { enabled: false }, frequencyCap: { maxMessages: 1, perHours: 24 } }) } });
+    await db.shop.update({
+      where: { domain: TEST_SHOP },
+      data: { settings: JSON.stringify({ quietHours: { enabled: false }, frequencyCap: { maxMessages: 1, perHours: 24 } }) },
+    });
     const outbox = makeOutbox();
     await tick(outbox, hoursFromNow(2.1));
     expect(outbox.channels.email.count).toBe(2); // s3 for both cards
@@ -175,7 +211,10 @@ describe("a call or WhatsApp sent by hand from a card", () => {
   it("from Lost it resumes reminders as the card said", async () => {
     const c = await checkout();
     await move(c.id, "lost");
-    const res = await call(pipeline.action, await adminRequest("/app/pipeline", { form: { intent: "whatsapp", checkoutId: c.id, template: "reminder", body: "Still interested?" } }));
+    const res = await call(
+      pipeline.action,
+      await adminRequest("/app/pipeline", { form: { intent: "whatsapp", checkoutId: c.id, template: "reminder", body: "Still interested?" } }),
+    );
     expect(res.status).toBe(200);
     const after = await db.checkout.findUniqueOrThrow({ where: { id: c.id } });
     expect(after).toMatchObject({ stage: "contacted", status: "abandoned", nextStepIndex: 2 });

@@ -21,19 +21,63 @@ const RUNS = 100;
 
 // Pieces that have broken hand-escaped SQL somewhere (quotes, backslashes before quotes, E'' prefixes, placeholders
 // of both databases, comments, dollar quoting), mixed with any storable code point.
-const tricky = fc.constantFrom("'", "''", "\\", "\\\\", "\\'", "'\\", "E'", "e'\\x41'", "U&'\\0041'", "$1", "$$", "$a$", "?", "?1", ":name", "--", "/*", "*/", ";", "\n", "\r\n", "\t", "%", "_", "\u2028", "\uFEFF", "😀", "\uD83D\uDE00", "👩🏽‍💻", "é", "e\u0301", "中文");
+const tricky = fc.constantFrom(
+  "'",
+  "''",
+  "\\",
+  "\\\\",
+  "\\'",
+  "'\\",
+  "E'",
+  "e'\\x41'",
+  "U&'\\0041'",
+  "$1",
+  "$$",
+  "$a$",
+  "?",
+  "?1",
+  ":name",
+  "--",
+  "/*",
+  "*/",
+  ";",
+  "\n",
+  "\r\n",
+  "\t",
+  "%",
+  "_",
+  "\u2028",
+  "\uFEFF",
+  "😀",
+  "\uD83D\uDE00",
+  "👩🏽‍💻",
+  "é",
+  "e\u0301",
+  "中文",
+);
 const storable = (t: string) => !textProblem(t);
 const text = fc.oneof(
   { weight: 3, arbitrary: fc.array(fc.oneof(tricky, fc.string({ unit: "grapheme", maxLength: 4 })), { maxLength: 16 }).map((p) => p.join("")) },
   { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 40 }).filter(storable) },
-  { weight: 1, arbitrary: fc.tuple(tricky, fc.integer({ min: 1000, max: 20_000 })).map(([piece, n]) => piece.repeat(Math.ceil(n / piece.length)).slice(0, n)).filter(storable) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(tricky, fc.integer({ min: 1000, max: 20_000 }))
+      .map(([piece, n]) => piece.repeat(Math.ceil(n / piece.length)).slice(0, n))
+      .filter(storable),
+  },
 );
 const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null, freq: 4 });
 const int4 = fc.oneof(fc.integer(), fc.constantFrom(0, -1, 2 ** 31 - 1, -(2 ** 31)));
 const int8 = fc.oneof(fc.maxSafeInteger(), fc.constantFrom(2 ** 31, -(2 ** 31) - 1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER));
 const date = fc.oneof(
   fc.date({ min: new Date("1000-01-01T00:00:00.000Z"), max: new Date("9999-12-31T23:59:59.999Z"), noInvalidDate: true }),
-  fc.constantFrom(new Date("2026-11-20T12:00:00.000Z"), new Date("2026-11-20T12:00:00.001Z"), new Date("1970-01-01T00:00:00.000Z"), new Date("2000-02-29T23:59:59.999Z")),
+  fc.constantFrom(
+    new Date("2026-11-20T12:00:00.000Z"),
+    new Date("2026-11-20T12:00:00.001Z"),
+    new Date("1970-01-01T00:00:00.000Z"),
+    new Date("2000-02-29T23:59:59.999Z"),
+  ),
 );
 
 const row = fc.record({
@@ -56,10 +100,21 @@ const row = fc.record({
 type Row = typeof row extends fc.Arbitrary<infer T> ? T : never;
 
 const COLUMNS: Array<[keyof Row, string]> = [
-  ["firstName", "first_name"], ["lastName", "last_name"], ["email", "email"], ["lineItems", "line_items"], ["locale", "locale"],
-  ["emailConsent", "email_consent"], ["isTest", "is_test"], ["whatsappConsent", "whatsapp_consent"], ["customerOrdersCount", "customer_orders_count"],
-  ["subtotalMinor", "subtotal_minor"], ["shopTotalMinor", "shop_total_minor"], ["shopifyCreatedAt", "shopify_created_at"],
-  ["shopifyUpdatedAt", "shopify_updated_at"], ["completedAt", "completed_at"], ["nextDueAt", "next_due_at"],
+  ["firstName", "first_name"],
+  ["lastName", "last_name"],
+  ["email", "email"],
+  ["lineItems", "line_items"],
+  ["locale", "locale"],
+  ["emailConsent", "email_consent"],
+  ["isTest", "is_test"],
+  ["whatsappConsent", "whatsapp_consent"],
+  ["customerOrdersCount", "customer_orders_count"],
+  ["subtotalMinor", "subtotal_minor"],
+  ["shopTotalMinor", "shop_total_minor"],
+  ["shopifyCreatedAt", "shopify_created_at"],
+  ["shopifyUpdatedAt", "shopify_updated_at"],
+  ["completedAt", "completed_at"],
+  ["nextDueAt", "next_due_at"],
 ];
 const KEYS = COLUMNS.map(([k]) => k);
 
@@ -84,10 +139,25 @@ describe(`engine statement values against Prisma's bound parameters (${dbProvide
         n += 1;
         const ours = `d_ours_${n}`;
         const theirs = `d_lib_${n}`;
-        const inserted = await bulkInsert(sql, "checkout", ["id", "shop", "token", "lease_owner", ...COLUMNS.map(([, c]) => c), "created_at", "updated_at"], [[ours, TEST_SHOP, ours, "diff", ...KEYS.map((k) => r[k]), CREATED, CREATED]]);
+        const inserted = await bulkInsert(
+          sql,
+          "checkout",
+          ["id", "shop", "token", "lease_owner", ...COLUMNS.map(([, c]) => c), "created_at", "updated_at"],
+          [[ours, TEST_SHOP, ours, "diff", ...KEYS.map((k) => r[k]), CREATED, CREATED]],
+        );
         expect(inserted).toEqual([ours]);
         await db.checkout.create({
-          data: { id: theirs, shop: TEST_SHOP, token: theirs, leaseOwner: "diff", ...r, subtotalMinor: BigInt(r.subtotalMinor), shopTotalMinor: r.shopTotalMinor === null ? null : BigInt(r.shopTotalMinor), createdAt: CREATED, updatedAt: CREATED },
+          data: {
+            id: theirs,
+            shop: TEST_SHOP,
+            token: theirs,
+            leaseOwner: "diff",
+            ...r,
+            subtotalMinor: BigInt(r.subtotalMinor),
+            shopTotalMinor: r.shopTotalMinor === null ? null : BigInt(r.shopTotalMinor),
+            createdAt: CREATED,
+            updatedAt: CREATED,
+          },
         });
         const [a, b] = [await readBack(ours), await readBack(theirs)];
         expect(a).toEqual(b);
@@ -111,9 +181,24 @@ describe(`engine statement values against Prisma's bound parameters (${dbProvide
       fc.asyncProperty(row, async (r) => {
         n += 1;
         const [ours, theirs] = [`d_fb_${n}`, `d_fblib_${n}`];
-        await bulkInsert(viaPrisma, "checkout", ["id", "shop", "token", "lease_owner", ...COLUMNS.map(([, c]) => c), "created_at", "updated_at"], [[ours, TEST_SHOP, ours, "diff", ...KEYS.map((k) => r[k]), CREATED, CREATED]]);
+        await bulkInsert(
+          viaPrisma,
+          "checkout",
+          ["id", "shop", "token", "lease_owner", ...COLUMNS.map(([, c]) => c), "created_at", "updated_at"],
+          [[ours, TEST_SHOP, ours, "diff", ...KEYS.map((k) => r[k]), CREATED, CREATED]],
+        );
         await db.checkout.create({
-          data: { id: theirs, shop: TEST_SHOP, token: theirs, leaseOwner: "diff", ...r, subtotalMinor: BigInt(r.subtotalMinor), shopTotalMinor: r.shopTotalMinor === null ? null : BigInt(r.shopTotalMinor), createdAt: CREATED, updatedAt: CREATED },
+          data: {
+            id: theirs,
+            shop: TEST_SHOP,
+            token: theirs,
+            leaseOwner: "diff",
+            ...r,
+            subtotalMinor: BigInt(r.subtotalMinor),
+            shopTotalMinor: r.shopTotalMinor === null ? null : BigInt(r.shopTotalMinor),
+            createdAt: CREATED,
+            updatedAt: CREATED,
+          },
         });
         expect(await readBack(ours)).toEqual(await readBack(theirs));
         const loaded = await loadClaimedCheckouts(viaPrisma, [ours], "diff");
@@ -133,12 +218,32 @@ describe(`engine statement values against Prisma's bound parameters (${dbProvide
         const libIds = rows.map((_, i) => `d_advlib_${n}_${i}`);
         const base = { shop: TEST_SHOP, leaseOwner: "diff", shopifyCreatedAt: CREATED, shopifyUpdatedAt: CREATED };
         await db.checkout.createMany({ data: [...ids, ...libIds].map((id) => ({ ...base, id, token: id })) });
-        const res = await advanceCheckouts(sql, { owner: "diff", rows: rows.map((r, i) => ({ id: ids[i], ...r })), now: CREATED, shopOf: new Map(), actor: "t" });
+        const res = await advanceCheckouts(sql, {
+          owner: "diff",
+          rows: rows.map((r, i) => ({ id: ids[i], ...r })),
+          now: CREATED,
+          shopOf: new Map(),
+          actor: "t",
+        });
         expect(res.changed).toBe(rows.length);
-        for (const [i, r] of rows.entries()) await db.checkout.update({ where: { id: libIds[i] }, data: { ...r, leaseOwner: null, leaseUntil: null, updatedAt: CREATED } });
-        const pick = (c: Awaited<ReturnType<typeof db.checkout.findUniqueOrThrow>>) => [c.nextStepIndex, c.nextDueAt, c.status, c.priority, c.priorityScore, c.stopReason, c.leaseOwner, c.stage, c.updatedAt];
+        for (const [i, r] of rows.entries())
+          await db.checkout.update({ where: { id: libIds[i] }, data: { ...r, leaseOwner: null, leaseUntil: null, updatedAt: CREATED } });
+        const pick = (c: Awaited<ReturnType<typeof db.checkout.findUniqueOrThrow>>) => [
+          c.nextStepIndex,
+          c.nextDueAt,
+          c.status,
+          c.priority,
+          c.priorityScore,
+          c.stopReason,
+          c.leaseOwner,
+          c.stage,
+          c.updatedAt,
+        ];
         for (const i of rows.keys()) {
-          const [a, b] = await Promise.all([db.checkout.findUniqueOrThrow({ where: { id: ids[i] } }), db.checkout.findUniqueOrThrow({ where: { id: libIds[i] } })]);
+          const [a, b] = await Promise.all([
+            db.checkout.findUniqueOrThrow({ where: { id: ids[i] } }),
+            db.checkout.findUniqueOrThrow({ where: { id: libIds[i] } }),
+          ]);
           expect(pick(a)).toEqual(pick(b));
         }
         await db.checkout.deleteMany({ where: { id: { in: [...ids, ...libIds] } } });

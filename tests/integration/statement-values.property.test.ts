@@ -17,7 +17,31 @@ const NOW = new Date("2026-11-20T12:00:00Z");
 const RUNS = 150;
 
 // Pieces that have broken hand-escaped SQL somewhere, mixed with any code point (lone surrogates included).
-const tricky = fc.constantFrom("'", "''", "\\", "\\'", "\u0000", "\uD800", "\uDFFF", "\uD83D\uDE00", "😀", "$1", "?", "?1", "E'", "--", "/*", ";", "\n", "\r", "\t", "%", "_", "\u2028", "\uFEFF");
+const tricky = fc.constantFrom(
+  "'",
+  "''",
+  "\\",
+  "\\'",
+  "\u0000",
+  "\uD800",
+  "\uDFFF",
+  "\uD83D\uDE00",
+  "😀",
+  "$1",
+  "?",
+  "?1",
+  "E'",
+  "--",
+  "/*",
+  ";",
+  "\n",
+  "\r",
+  "\t",
+  "%",
+  "_",
+  "\u2028",
+  "\uFEFF",
+);
 const anyText = fc.oneof(
   fc.string({ unit: "binary", maxLength: 40 }),
   fc.array(fc.oneof(tricky, fc.string({ unit: "grapheme", maxLength: 4 })), { maxLength: 12 }).map((p) => p.join("")),
@@ -41,7 +65,12 @@ async function throughText(v: string): Promise<unknown> {
 /** A value written through a batch statement (bulkInsert) into a 64-bit column, read back by Prisma. */
 async function throughNumber(v: number): Promise<unknown> {
   const id = `prop-n-${++written}`;
-  await bulkInsert(sql, "checkout", ["id", "shop", "token", "subtotal_minor", "shopify_created_at", "shopify_updated_at", "created_at", "updated_at"], [[id, TEST_SHOP, id, v, NOW, NOW, NOW, NOW]]);
+  await bulkInsert(
+    sql,
+    "checkout",
+    ["id", "shop", "token", "subtotal_minor", "shopify_created_at", "shopify_updated_at", "created_at", "updated_at"],
+    [[id, TEST_SHOP, id, v, NOW, NOW, NOW, NOW]],
+  );
   return (await db.checkout.findUniqueOrThrow({ where: { id } })).subtotalMinor;
 }
 
@@ -85,11 +114,20 @@ describe(`statement values (${dbProvider})`, () => {
 
   it("an invalid date, or one outside years 0000-9999, is refused before any statement", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.constant(new Date(Number.NaN)), fc.date({ min: new Date("+010000-01-01T00:00:00.000Z"), noInvalidDate: true }), fc.date({ max: new Date("-000001-12-31T23:59:59.999Z"), noInvalidDate: true })), async (at) => {
-        const before = await db.auditLog.count();
-        await expect(bulkInsert(sql, "audit_log", ["id", "shop", "actor", "action", "created_at"], [[`a-date-${++written}`, TEST_SHOP, "t", "prop", at]])).rejects.toThrow(/^(bound value: invalid date|date out of range for SQLite text \(year -?\d+\))$/);
-        expect(await db.auditLog.count()).toBe(before);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.constant(new Date(Number.NaN)),
+          fc.date({ min: new Date("+010000-01-01T00:00:00.000Z"), noInvalidDate: true }),
+          fc.date({ max: new Date("-000001-12-31T23:59:59.999Z"), noInvalidDate: true }),
+        ),
+        async (at) => {
+          const before = await db.auditLog.count();
+          await expect(
+            bulkInsert(sql, "audit_log", ["id", "shop", "actor", "action", "created_at"], [[`a-date-${++written}`, TEST_SHOP, "t", "prop", at]]),
+          ).rejects.toThrow(/^(bound value: invalid date|date out of range for SQLite text \(year -?\d+\))$/);
+          expect(await db.auditLog.count()).toBe(before);
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -97,7 +135,10 @@ describe(`statement values (${dbProvider})`, () => {
   it("markSent (a multi-row batch) stores arbitrary provider ids, subjects and bodies exactly, or refuses and writes nothing", async () => {
     await fc.assert(
       fc.asyncProperty(anyText, anyText, anyText, async (providerId, subject, body) => {
-        await db.message.update({ where: { id: "m-prop" }, data: { status: "sending", providerId: null, subject: null, bodyHtml: null, sentAt: null, attempts: 0 } });
+        await db.message.update({
+          where: { id: "m-prop" },
+          data: { status: "sending", providerId: null, subject: null, bodyHtml: null, sentAt: null, attempts: 0 },
+        });
         const row = { id: "m-prop", providerId, recipient: null, subject, bodyHtml: body, bodyText: null };
         const bad = [providerId, subject, body].some((t) => textProblem(t));
         let refused = false;
@@ -125,7 +166,13 @@ describe(`statement values (${dbProvider})`, () => {
         await db.checkout.update({ where: { id: "prop_0" }, data: { leaseOwner: "p", nextStepIndex: 0, priorityScore: 0 } });
         let refused = false;
         try {
-          await advanceCheckouts(sql, { owner: "p", rows: [{ id: "prop_0", nextStepIndex: stepIndex, nextDueAt: NOW, status: "abandoned", priority: "normal", priorityScore: score, stopReason: null }], now: NOW, shopOf: new Map(), actor: "t" });
+          await advanceCheckouts(sql, {
+            owner: "p",
+            rows: [{ id: "prop_0", nextStepIndex: stepIndex, nextDueAt: NOW, status: "abandoned", priority: "normal", priorityScore: score, stopReason: null }],
+            now: NOW,
+            shopOf: new Map(),
+            actor: "t",
+          });
         } catch {
           refused = true;
         }

@@ -68,7 +68,11 @@ const CASES: Case[] = [
   { name: "valid, header names in lower case", headers: lower(classic(BODY)), body: BODY },
   { name: "valid, header names in upper case", headers: upper(classic(BODY)), body: BODY },
   { name: "valid, non-ASCII body", headers: classic(nonAscii), body: nonAscii },
-  { name: "valid, no event id, name or triggered-at", headers: classic(BODY, { "X-Shopify-Event-Id": null, "X-Shopify-Name": null, "X-Shopify-Triggered-At": null }), body: BODY },
+  {
+    name: "valid, no event id, name or triggered-at",
+    headers: classic(BODY, { "X-Shopify-Event-Id": null, "X-Shopify-Name": null, "X-Shopify-Triggered-At": null }),
+    body: BODY,
+  },
   { name: "valid, topic with a dot", headers: classic(BODY, { "X-Shopify-Topic": "bulk_operations.finish" }), body: BODY },
   { name: "valid Events delivery", headers: events(BODY), body: BODY },
   { name: "valid, but malformed JSON", headers: classic("{not json"), body: "{not json" },
@@ -77,7 +81,11 @@ const CASES: Case[] = [
   { name: "signature of another body", headers: classic(BODY, { "X-Shopify-Hmac-Sha256": hmacOfOtherBody }), body: BODY },
   { name: "signature in hex instead of base64", headers: classic(BODY, { "X-Shopify-Hmac-Sha256": webhookHmacHex(BODY) }), body: BODY },
   { name: "signature truncated", headers: classic(BODY, { "X-Shopify-Hmac-Sha256": getHmac(BODY, API_SECRET_KEY).slice(0, 20) }), body: BODY },
-  { name: "signature with a trailing space (header values are trimmed: accepted)", headers: classic(BODY, { "X-Shopify-Hmac-Sha256": `${getHmac(BODY, API_SECRET_KEY)} ` }), body: BODY },
+  {
+    name: "signature with a trailing space (header values are trimmed: accepted)",
+    headers: classic(BODY, { "X-Shopify-Hmac-Sha256": `${getHmac(BODY, API_SECRET_KEY)} ` }),
+    body: BODY,
+  },
   { name: "no signature", headers: classic(BODY, { "X-Shopify-Hmac-Sha256": null }), body: BODY },
   { name: "empty body", headers: classic(""), body: "" },
   { name: "no topic", headers: classic(BODY, { "X-Shopify-Topic": null }), body: BODY },
@@ -185,7 +193,11 @@ describe("every documented example payload of our subscribed topics", () => {
         expect(expected).toMatchObject({ status: 200, context: { topic: topicForStorage(topic), payload: documented } });
         expect(await ours(c)).toEqual(expected);
         // Signed with another secret: both refuse it.
-        const forged: Case = { name: topic, headers: { ...headers, [headers["X-Shopify-Hmac-Sha256"] ? "X-Shopify-Hmac-Sha256" : "shopify-hmac-sha256"]: getHmac(body, "another-secret") }, body };
+        const forged: Case = {
+          name: topic,
+          headers: { ...headers, [headers["X-Shopify-Hmac-Sha256"] ? "X-Shopify-Hmac-Sha256" : "shopify-hmac-sha256"]: getHmac(body, "another-secret") },
+          body,
+        };
         expect(await library(forged)).toEqual({ status: 401 });
         expect(await ours(forged)).toEqual({ status: 401 });
       }
@@ -196,8 +208,26 @@ describe("every documented example payload of our subscribed topics", () => {
 // -----------------------------------------------------------------------------------------------------------------
 // Generated requests.
 const DOCUMENTED_BODIES = SUBSCRIBED.map((t) => JSON.stringify(documentedPayload(t)));
-const CLASSIC = { hmac: "X-Shopify-Hmac-Sha256", topic: "X-Shopify-Topic", domain: "X-Shopify-Shop-Domain", apiVersion: "X-Shopify-API-Version", webhookId: "X-Shopify-Webhook-Id", name: "X-Shopify-Name", triggeredAt: "X-Shopify-Triggered-At", eventId: "X-Shopify-Event-Id" };
-const EVENTS = { hmac: "Shopify-Hmac-Sha256", topic: "Shopify-Topic", domain: "Shopify-Shop-Domain", apiVersion: "Shopify-API-Version", webhookId: "Shopify-Webhook-Id", handle: "Shopify-Handle", action: "Shopify-Action", triggeredAt: "Shopify-Triggered-At" };
+const CLASSIC = {
+  hmac: "X-Shopify-Hmac-Sha256",
+  topic: "X-Shopify-Topic",
+  domain: "X-Shopify-Shop-Domain",
+  apiVersion: "X-Shopify-API-Version",
+  webhookId: "X-Shopify-Webhook-Id",
+  name: "X-Shopify-Name",
+  triggeredAt: "X-Shopify-Triggered-At",
+  eventId: "X-Shopify-Event-Id",
+};
+const EVENTS = {
+  hmac: "Shopify-Hmac-Sha256",
+  topic: "Shopify-Topic",
+  domain: "Shopify-Shop-Domain",
+  apiVersion: "Shopify-API-Version",
+  webhookId: "Shopify-Webhook-Id",
+  handle: "Shopify-Handle",
+  action: "Shopify-Action",
+  triggeredAt: "Shopify-Triggered-At",
+};
 const OPTIONAL_FIELDS = ["topic", "domain", "apiVersion", "webhookId", "name", "triggeredAt", "eventId", "handle", "action"] as const;
 
 /** A header value as HTTP carries it: visible ASCII and spaces (leading and trailing spaces are trimmed by Headers). */
@@ -209,7 +239,22 @@ const fieldValue = (field: string) =>
     ...(field === "topic" ? [{ weight: 2, arbitrary: fc.constantFrom(...SUBSCRIBED, "bulk_operations.finish", "Checkouts/Create") }] : []),
     ...(field === "domain" ? [{ weight: 2, arbitrary: fc.constantFrom(OTHER_SHOP, TEST_SHOP.toUpperCase()) }] : []),
   );
-const SIGNATURES = ["right", "right", "right", "right", "right", "right", "otherSecret", "otherBody", "hex", "truncated", "padded", "empty", "missing", "garbage"] as const;
+const SIGNATURES = [
+  "right",
+  "right",
+  "right",
+  "right",
+  "right",
+  "right",
+  "otherSecret",
+  "otherBody",
+  "hex",
+  "truncated",
+  "padded",
+  "empty",
+  "missing",
+  "garbage",
+] as const;
 
 const generatedCase = fc.record({
   method: fc.oneof({ weight: 6, arbitrary: fc.constantFrom("POST", "post") }, { weight: 1, arbitrary: fc.constantFrom("PUT", "GET", "DELETE", "PATCH") }),
@@ -223,26 +268,40 @@ const generatedCase = fc.record({
     { weight: 1, arbitrary: fc.constant("") },
   ),
   signature: fc.constantFrom(...SIGNATURES),
-  drop: fc.oneof({ weight: 2, arbitrary: fc.constant([] as Array<(typeof OPTIONAL_FIELDS)[number]>) }, { weight: 1, arbitrary: fc.subarray([...OPTIONAL_FIELDS], { maxLength: 3 }) }),
-  values: fc.record(Object.fromEntries(OPTIONAL_FIELDS.map((f) => [f, fieldValue(f)])) as Record<(typeof OPTIONAL_FIELDS)[number], fc.Arbitrary<string | null>>),
+  drop: fc.oneof(
+    { weight: 2, arbitrary: fc.constant([] as Array<(typeof OPTIONAL_FIELDS)[number]>) },
+    { weight: 1, arbitrary: fc.subarray([...OPTIONAL_FIELDS], { maxLength: 3 }) },
+  ),
+  values: fc.record(
+    Object.fromEntries(OPTIONAL_FIELDS.map((f) => [f, fieldValue(f)])) as Record<(typeof OPTIONAL_FIELDS)[number], fc.Arbitrary<string | null>>,
+  ),
 });
 
 function randomCase(name: string, seed: number): string {
-  return [...name].map((ch, i) => (((seed >> i % 30) & 1) === 1 ? ch.toUpperCase() : ch.toLowerCase())).join("");
+  return [...name].map((ch, i) => (((seed >> (i % 30)) & 1) === 1 ? ch.toUpperCase() : ch.toLowerCase())).join("");
 }
 
 function signatureFor(kind: (typeof SIGNATURES)[number], body: string): string | null {
   const right = getHmac(body, API_SECRET_KEY);
   switch (kind) {
-    case "right": return right;
-    case "otherSecret": return getHmac(body, "another-secret");
-    case "otherBody": return getHmac(`${body}x`, API_SECRET_KEY);
-    case "hex": return Buffer.from(right, "base64").toString("hex");
-    case "truncated": return right.slice(0, -2);
-    case "padded": return ` ${right}\t`;
-    case "empty": return "";
-    case "missing": return null;
-    case "garbage": return "not-a-signature";
+    case "right":
+      return right;
+    case "otherSecret":
+      return getHmac(body, "another-secret");
+    case "otherBody":
+      return getHmac(`${body}x`, API_SECRET_KEY);
+    case "hex":
+      return Buffer.from(right, "base64").toString("hex");
+    case "truncated":
+      return right.slice(0, -2);
+    case "padded":
+      return ` ${right}\t`;
+    case "empty":
+      return "";
+    case "missing":
+      return null;
+    case "garbage":
+      return "not-a-signature";
   }
 }
 
@@ -250,10 +309,21 @@ type Generated = typeof generatedCase extends fc.Arbitrary<infer T> ? T : never;
 
 function buildCase(g: Generated): Case {
   const sets = g.style === "classic" ? [CLASSIC] : g.style === "events" ? [EVENTS] : [CLASSIC, EVENTS];
-  const defaults: Record<string, string> = { topic: "checkouts/update", domain: TEST_SHOP, apiVersion: "2026-10", webhookId: "wh-gen", name: "checkout-recovery", triggeredAt: "2026-11-20T10:00:00.000Z", eventId: "ev-gen", handle: "recovery", action: "update" };
+  const defaults: Record<string, string> = {
+    topic: "checkouts/update",
+    domain: TEST_SHOP,
+    apiVersion: "2026-10",
+    webhookId: "wh-gen",
+    name: "checkout-recovery",
+    triggeredAt: "2026-11-20T10:00:00.000Z",
+    eventId: "ev-gen",
+    handle: "recovery",
+    action: "update",
+  };
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   const put = (name: string, value: string) => {
-    const cased = g.nameCase === "lower" ? name.toLowerCase() : g.nameCase === "upper" ? name.toUpperCase() : g.nameCase === "random" ? randomCase(name, g.caseSeed) : name;
+    const cased =
+      g.nameCase === "lower" ? name.toLowerCase() : g.nameCase === "upper" ? name.toUpperCase() : g.nameCase === "random" ? randomCase(name, g.caseSeed) : name;
     headers[cased] = value;
   };
   for (const set of sets) {

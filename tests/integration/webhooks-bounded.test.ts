@@ -55,7 +55,14 @@ describe("a checkout with thousands of line items", () => {
     expect(c.lineItems.length).toBeLessThan(20_000);
 
     const env = { ...process.env, SENDGRID_API_KEY: sg.apiKey, SENDGRID_FROM_EMAIL: "hello@test-shop.example" };
-    const email = createEmailSender({ apiKey: sg.apiKey, baseUrl: sg.url, defaultFromEmail: env.SENDGRID_FROM_EMAIL, appUrl: APP_URL, linkKey: linkSigningKey(), env });
+    const email = createEmailSender({
+      apiKey: sg.apiKey,
+      baseUrl: sg.url,
+      defaultFromEmail: env.SENDGRID_FROM_EMAIL,
+      appUrl: APP_URL,
+      linkKey: linkSigningKey(),
+      env,
+    });
     const result = await runTick({
       now: at(80),
       owner: "bounded",
@@ -134,7 +141,9 @@ describe("same-second updates and same-second checkouts", () => {
 describe("a GET on a webhook route", () => {
   const routes = readdirSync(path.resolve(__dirname, "../../app/routes")).filter((f) => f.startsWith("webhooks.") && f !== "webhooks.whatsapp.tsx");
   it.each(routes)("%s answers 405 with Allow: POST", async (file) => {
-    const mod = (await import(`../../app/routes/${file}`)) as { loader?: (a: { request: Request; params: object; context: object }) => Response | Promise<Response> };
+    const mod = (await import(`../../app/routes/${file}`)) as {
+      loader?: (a: { request: Request; params: object; context: object }) => Response | Promise<Response>;
+    };
     expect(mod.loader).toBeTypeOf("function");
     const res = await mod.loader!({ request: new Request(`${APP_URL}/${file.replace(/\.tsx$/, "").replace(/\./g, "/")}`), params: {}, context: {} });
     expect(res.status).toBe(405);

@@ -11,7 +11,6 @@ import { checkoutPayload, orderPayload } from "../helpers/factories";
 import { T0, at as minutes } from "../helpers/time";
 import { callAction, signedWebhook } from "../helpers/webhooks";
 
-
 beforeEach(async () => {
   await resetDatabase();
   await seedShop();
@@ -24,7 +23,8 @@ describe("checkouts/* delivered concurrently (group commit)", () => {
     await callAction(ordersCreate, signedWebhook("orders/create", orderPayload({ checkoutToken: tokens[3], createdAt: minutes(40) })));
     const creates = tokens.map((token, i) => ({
       route: checkoutsCreate,
-      req: () => signedWebhook("checkouts/create", checkoutPayload({ token, createdAt: T0, items: [{ title: `Old ${i}`, price: "10.00" }] }), { eventId: `ev-c-${i}` }),
+      req: () =>
+        signedWebhook("checkouts/create", checkoutPayload({ token, createdAt: T0, items: [{ title: `Old ${i}`, price: "10.00" }] }), { eventId: `ev-c-${i}` }),
     }));
     const updates = tokens.map((token, i) => ({
       route: checkoutsUpdate,

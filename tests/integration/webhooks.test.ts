@@ -15,7 +15,6 @@ import { checkoutPayload, orderPayload } from "../helpers/factories";
 import { T0, at as minutes } from "../helpers/time";
 import { callAction, signedWebhook } from "../helpers/webhooks";
 
-
 beforeEach(async () => {
   await resetDatabase();
   await seedShop();
@@ -29,7 +28,10 @@ describe("values no database can store, and deliveries for another topic", () =>
     expect(await db.checkout.count()).toBe(0);
     expect(await db.webhookEvent.count()).toBe(0);
     // The next, clean delivery of the same checkout is stored as usual.
-    const clean = await callAction(checkoutsCreate, signedWebhook("checkouts/create", { ...payload, line_items: [{ ...payload.line_items[0], title: "Shirt" }] }));
+    const clean = await callAction(
+      checkoutsCreate,
+      signedWebhook("checkouts/create", { ...payload, line_items: [{ ...payload.line_items[0], title: "Shirt" }] }),
+    );
     expect(clean.json.outcome).toBe("created");
   });
 
@@ -44,7 +46,11 @@ describe("values no database can store, and deliveries for another topic", () =>
   it("refuses a delivery whose topic header is not the route's (400), writing nothing", async () => {
     const payload = checkoutPayload({ createdAt: T0 });
     const req = signedWebhook("orders/create", payload); // signed and sent as orders/create...
-    const misrouted = new Request(req.url.replace("/webhooks/orders/create", "/webhooks/checkouts/create"), { method: "POST", headers: req.headers, body: await req.text() });
+    const misrouted = new Request(req.url.replace("/webhooks/orders/create", "/webhooks/checkouts/create"), {
+      method: "POST",
+      headers: req.headers,
+      body: await req.text(),
+    });
     const res = await callAction(checkoutsCreate, misrouted); // ...but reaching the checkouts route
     expect(res).toEqual({ status: 400, json: { error: "topic ORDERS_CREATE is not handled by /webhooks/checkouts/create" } });
     expect(await db.checkout.count()).toBe(0);
@@ -175,7 +181,9 @@ describe("orders/create", () => {
     await callAction(checkoutsCreate, signedWebhook("checkouts/create", payload));
     const c = await db.checkout.findUniqueOrThrow({ where: { shop_token: { shop: TEST_SHOP, token: payload.token } } });
     await db.checkout.update({ where: { id: c.id }, data: { stage: "contacted", nextStepIndex: 1 } });
-    const m = await db.message.create({ data: { shop: TEST_SHOP, checkoutId: c.id, stepId: "s1", stepIndex: 0, channel: "email", status: "sent", sentAt: minutes(80) } });
+    const m = await db.message.create({
+      data: { shop: TEST_SHOP, checkoutId: c.id, stepId: "s1", stepIndex: 0, channel: "email", status: "sent", sentAt: minutes(80) },
+    });
     await callAction(ordersCreate, signedWebhook("orders/create", orderPayload({ checkoutToken: payload.token, createdAt: minutes(120), total: "96.00" })));
     const after = await db.checkout.findUniqueOrThrow({ where: { id: c.id } });
     expect(after.status).toBe("recovered");
@@ -216,10 +224,30 @@ describe("app lifecycle and compliance", () => {
     const other = checkoutPayload({ email: "keep.me@example.com", customerId: 1111, createdAt: T0 });
     await callAction(checkoutsCreate, signedWebhook("checkouts/create", other));
     const c = await db.checkout.findFirstOrThrow({ where: { token: payload.token } });
-    await db.message.create({ data: { shop: TEST_SHOP, checkoutId: c.id, stepId: "s1", stepIndex: 0, channel: "email", status: "sent", recipient: "erase.me@example.com", subject: "You left something", bodyHtml: "<p>Ada</p>" } });
-    await db.pushSubscription.create({ data: { shop: TEST_SHOP, endpoint: "https://push.example/abc", p256dh: "k", auth: "a", cartToken: payload.cart_token } });
+    await db.message.create({
+      data: {
+        shop: TEST_SHOP,
+        checkoutId: c.id,
+        stepId: "s1",
+        stepIndex: 0,
+        channel: "email",
+        status: "sent",
+        recipient: "erase.me@example.com",
+        subject: "You left something",
+        bodyHtml: "<p>Ada</p>",
+      },
+    });
+    await db.pushSubscription.create({
+      data: { shop: TEST_SHOP, endpoint: "https://push.example/abc", p256dh: "k", auth: "a", cartToken: payload.cart_token },
+    });
 
-    const body = { shop_id: 1, shop_domain: TEST_SHOP, customer: { id: 4242, email: "erase.me@example.com", phone: null }, orders_requested: [], data_request: { id: 99 } };
+    const body = {
+      shop_id: 1,
+      shop_domain: TEST_SHOP,
+      customer: { id: 4242, email: "erase.me@example.com", phone: null },
+      orders_requested: [],
+      data_request: { id: 99 },
+    };
     expect((await callAction(dataRequest, signedWebhook("customers/data_request", body))).status).toBe(200);
     const dr = await db.dataRequest.findFirstOrThrow({ where: { shop: TEST_SHOP } });
     const exported = JSON.parse(dr.payload);

@@ -25,12 +25,20 @@ const documented = JSON.parse(fs.readFileSync(path.resolve(`node_modules/shopify
 const SETTINGS = {
   ...DEFAULT_SETTINGS,
   quietHours: { ...DEFAULT_SETTINGS.quietHours, enabled: false },
-  cadence: { windowHours: 48, steps: [{ id: "s2", label: "WhatsApp nudge", offsetMinutes: 90, channels: ["whatsapp"], enabled: true, carriesIncentive: false }] },
+  cadence: {
+    windowHours: 48,
+    steps: [{ id: "s2", label: "WhatsApp nudge", offsetMinutes: 90, channels: ["whatsapp"], enabled: true, carriesIncentive: false }],
+  },
   whatsapp: { ...DEFAULT_SETTINGS.whatsapp, enabled: true, phoneNumberId: "109876543210" },
 };
 
 function consent(customerId: number, state: string | null, updatedAt: string | null) {
-  return { ...documented.response, customer_id: customerId, phone_number: "+15550102030", whats_app_marketing_consent: { ...documented.response.whats_app_marketing_consent, state, updated_at: updatedAt } };
+  return {
+    ...documented.response,
+    customer_id: customerId,
+    phone_number: "+15550102030",
+    whats_app_marketing_consent: { ...documented.response.whats_app_marketing_consent, state, updated_at: updatedAt },
+  };
 }
 
 async function newCheckout(o: { customerId: number; acceptsSms: boolean }) {
@@ -51,7 +59,9 @@ describe("the consent webhook", () => {
     const res = await callAction(consentWebhook, signedWebhook(TOPIC, documented.response));
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ ok: true, outcome: "consent_updated" });
-    const row = await db.customerConsent.findUniqueOrThrow({ where: { shop_customerId: { shop: TEST_SHOP, customerId: String(documented.response.customer_id) } } });
+    const row = await db.customerConsent.findUniqueOrThrow({
+      where: { shop_customerId: { shop: TEST_SHOP, customerId: String(documented.response.customer_id) } },
+    });
     expect(row.whatsappState).toBeNull();
   });
 
@@ -139,7 +149,10 @@ describe("excluded customer tags", () => {
 describe("a real WhatsApp send", () => {
   let wa: WhatsAppStandIn;
   beforeAll(async () => {
-    wa = await startWhatsAppStandIn("EAAGm0PX4ZCpsBAKZB4sDhZA0ZBZCZArealSendToken", { phoneNumberIds: ["109876543210"], templates: [{ name: "cart_reminder", language: "en" }] });
+    wa = await startWhatsAppStandIn("EAAGm0PX4ZCpsBAKZB4sDhZA0ZBZCZArealSendToken", {
+      phoneNumberIds: ["109876543210"],
+      templates: [{ name: "cart_reminder", language: "en" }],
+    });
   });
   afterAll(async () => wa.close());
 
@@ -158,6 +171,9 @@ describe("a real WhatsApp send", () => {
     const second = await newCheckout({ customerId: 9102, acceptsSms: true });
     await tick(makeOutbox(), at(116), { channels });
     expect(await whatsappRow(second.id)).toMatchObject({ status: "failed" });
-    expect(await db.channelCheck.findUniqueOrThrow({ where: { shop_channel: { shop: TEST_SHOP, channel: "whatsapp" } } })).toMatchObject({ ok: false, detail: expect.stringMatching(/rejected the access token/) });
+    expect(await db.channelCheck.findUniqueOrThrow({ where: { shop_channel: { shop: TEST_SHOP, channel: "whatsapp" } } })).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/rejected the access token/),
+    });
   });
 });

@@ -8,7 +8,17 @@
 // Nothing waits for real: ours gets an injected sleep; the library is only driven where it does not sleep (its
 // waits are setTimeout in @shopify/graphql-client: 1 s, or Retry-After read as milliseconds).
 import "@shopify/shopify-api/adapters/node";
-import { GraphqlQueryError, HttpInternalError, HttpMaxRetriesError, HttpRequestError, HttpResponseError, HttpThrottlingError, LogSeverity, Session, shopifyApi } from "@shopify/shopify-api";
+import {
+  GraphqlQueryError,
+  HttpInternalError,
+  HttpMaxRetriesError,
+  HttpRequestError,
+  HttpResponseError,
+  HttpThrottlingError,
+  LogSeverity,
+  Session,
+  shopifyApi,
+} from "@shopify/shopify-api";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { API_VERSION } from "../../app/shopify/api-version";
@@ -36,8 +46,12 @@ let oursSide: AdminGraphqlStandin;
 let librarySide: AdminGraphqlStandin;
 
 // The same nodes (the factories number them) in both stand-ins.
-const ORDERS = [0, 1, 2].map((i) => orderNode({ id: 500 + i, checkoutToken: `tok-${i}`, email: `ada+${i}@example.com`, createdAt: new Date(T0.getTime() + i * MIN), total: `${10 + i}.50` }));
-const CHECKOUTS = [0, 1, 2].map((i) => abandonedCheckoutNode({ token: `ac-${i}`, shop: TEST_SHOP, email: `grace+${i}@example.com`, createdAt: new Date(T0.getTime() + i * MIN) }));
+const ORDERS = [0, 1, 2].map((i) =>
+  orderNode({ id: 500 + i, checkoutToken: `tok-${i}`, email: `ada+${i}@example.com`, createdAt: new Date(T0.getTime() + i * MIN), total: `${10 + i}.50` }),
+);
+const CHECKOUTS = [0, 1, 2].map((i) =>
+  abandonedCheckoutNode({ token: `ac-${i}`, shop: TEST_SHOP, email: `grace+${i}@example.com`, createdAt: new Date(T0.getTime() + i * MIN) }),
+);
 
 function model(standin: AdminGraphqlStandin) {
   registerShopProfile(standin);
@@ -50,7 +64,14 @@ function model(standin: AdminGraphqlStandin) {
 // The library as an app uses it: shopifyApi's config, an offline Session, api.clients.Graphql. Its fetch is the
 // runtime's abstractFetch; here it sends https://<shop>/admin/... to the stand-in, as SHOPIFY_ADMIN_API_BASE_URL
 // does for ours.
-const api = shopifyApi({ apiKey: API_KEY, apiSecretKey: API_SECRET_KEY, hostName: "127.0.0.1", apiVersion: API_VERSION, isEmbeddedApp: true, logger: { level: LogSeverity.Error } });
+const api = shopifyApi({
+  apiKey: API_KEY,
+  apiSecretKey: API_SECRET_KEY,
+  hostName: "127.0.0.1",
+  apiVersion: API_VERSION,
+  isEmbeddedApp: true,
+  logger: { level: LogSeverity.Error },
+});
 const session = new Session({ id: `offline_${TEST_SHOP}`, shop: TEST_SHOP, state: "state", isOnline: false, accessToken: TOKEN });
 
 type Outcome = { data: unknown } | { error: string; status?: number; message?: string };
@@ -100,8 +121,20 @@ const common = (code: string) => ({
   minimumRequirement: null,
 });
 const percent = (code: string) => ({ basicCodeDiscount: { ...common(code), customerGets: { items: { all: true as const }, value: { percentage: 0.1 } } } });
-const fixed = (code: string) => ({ basicCodeDiscount: { ...common(code), minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: "50.00" } }, customerGets: { items: { all: true as const }, value: { discountAmount: { amount: "5.00", appliesOnEachItem: false } } } } });
-const freeShipping = (code: string) => ({ freeShippingCodeDiscount: { ...common(code), combinesWith: { orderDiscounts: true, productDiscounts: true, shippingDiscounts: false }, destination: { all: true as const } } });
+const fixed = (code: string) => ({
+  basicCodeDiscount: {
+    ...common(code),
+    minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: "50.00" } },
+    customerGets: { items: { all: true as const }, value: { discountAmount: { amount: "5.00", appliesOnEachItem: false } } },
+  },
+});
+const freeShipping = (code: string) => ({
+  freeShippingCodeDiscount: {
+    ...common(code),
+    combinesWith: { orderDiscounts: true, productDiscounts: true, shippingDiscounts: false },
+    destination: { all: true as const },
+  },
+});
 const since = { first: 2, after: null, query: `updated_at:>'${new Date(T0.getTime() - MIN).toISOString()}'` };
 
 beforeAll(async () => {
@@ -170,7 +203,13 @@ describe("the same data from both clients", () => {
   it("sends the same request: path, API version, token and variables", async () => {
     await viaOurs(DiscountCodeBasicCreate, percent("CR-REQUEST1"));
     await viaLibrary(DiscountCodeBasicCreate, percent("CR-REQUEST1"));
-    const strip = (c: AdminGraphqlStandin["calls"][number]) => ({ shop: c.shop, path: c.path, token: c.token, operationName: c.operationName, variables: c.variables });
+    const strip = (c: AdminGraphqlStandin["calls"][number]) => ({
+      shop: c.shop,
+      path: c.path,
+      token: c.token,
+      operationName: c.operationName,
+      variables: c.variables,
+    });
     expect(librarySide.calls.map(strip)).toEqual(oursSide.calls.map(strip));
     expect(oursSide.calls[0].path).toBe(`/${TEST_SHOP}/admin/api/${API_VERSION}/graphql.json`);
   });
@@ -292,7 +331,8 @@ describe("documented differences (why ours is kept)", () => {
       await viaLibrary(ShopProfile, {});
     } finally {
       const base = librarySide.baseUrl;
-      setAbstractFetchFunc(((input: string | URL | Request, init?: RequestInit) => fetch(String(input).replace(/^https:\/\/([^/]+)\//, `${base}/$1/`), init)) as typeof fetch);
+      setAbstractFetchFunc(((input: string | URL | Request, init?: RequestInit) =>
+        fetch(String(input).replace(/^https:\/\/([^/]+)\//, `${base}/$1/`), init)) as typeof fetch);
     }
     const ours: Array<Record<string, unknown>> = [];
     await adminGraphqlFor(TEST_SHOP, {

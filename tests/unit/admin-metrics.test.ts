@@ -1,17 +1,6 @@
 // Metrics arithmetic, board filters, quick WhatsApp messages and the checkout timeline, on known data.
 import { describe, expect, it } from "vitest";
-import {
-  averageMinor,
-  dayKeys,
-  fillDailySeries,
-  formatRate,
-  hourBucket,
-  niceMax,
-  overviewFigures,
-  parsePeriod,
-  rate,
-  valueBand,
-} from "../../app/lib/metrics";
+import { averageMinor, dayKeys, fillDailySeries, formatRate, hourBucket, niceMax, overviewFigures, parsePeriod, rate, valueBand } from "../../app/lib/metrics";
 import { parseBoardFilters, parseColumnPages, parseFollowUp, productSummary, customerName, pageCount } from "../../app/lib/board";
 import { clickToChatUrl, whatsappTemplates } from "../../app/lib/quick-messages";
 import { actorLabel, buildTimeline } from "../../app/lib/timeline";
@@ -107,7 +96,12 @@ describe("bands, buckets, periods, days", () => {
     const since = new Date("2026-11-18T15:00:00Z");
     const now = new Date("2026-11-21T09:00:00Z");
     expect(dayKeys(since, now)).toEqual(["2026-11-18", "2026-11-19", "2026-11-20", "2026-11-21"]);
-    expect(fillDailySeries(since, now, [{ day: "2026-11-19", valueMinor: 500 }, { day: "2026-11-21", valueMinor: 250 }])).toEqual([
+    expect(
+      fillDailySeries(since, now, [
+        { day: "2026-11-19", valueMinor: 500 },
+        { day: "2026-11-21", valueMinor: 250 },
+      ]),
+    ).toEqual([
       { day: "2026-11-18", valueMinor: 0 },
       { day: "2026-11-19", valueMinor: 500 },
       { day: "2026-11-20", valueMinor: 0 },
@@ -143,7 +137,12 @@ describe("board filters and cards", () => {
   });
 
   it("summarises products and names", () => {
-    expect(productSummary([{ title: "Linen Shirt", quantity: 1 }, { title: "Tote", quantity: 2 }])).toEqual({ product: "Linen Shirt + 1 more", quantity: 3 });
+    expect(
+      productSummary([
+        { title: "Linen Shirt", quantity: 1 },
+        { title: "Tote", quantity: 2 },
+      ]),
+    ).toEqual({ product: "Linen Shirt + 1 more", quantity: 3 });
     expect(productSummary([])).toEqual({ product: "", quantity: 0 });
     expect(customerName({ firstName: "Ada", lastName: null, email: "a@x.io" })).toBe("Ada");
     expect(customerName({ firstName: null, lastName: null, email: "a@x.io" })).toBe("a@x.io");
@@ -180,7 +179,23 @@ describe("timeline", () => {
     const d = (m: number) => new Date(Date.UTC(2026, 10, 20, 10, m));
     const t = buildTimeline({
       checkout: { shopifyCreatedAt: d(0), shopifyUpdatedAt: d(5), abandonedAt: d(25), completedAt: d(50), recoveredAt: d(50), orderId: "1001" },
-      messages: [{ channel: "email", stepLabel: "First reminder", status: "clicked", createdAt: d(30), sentAt: d(30), deliveredAt: d(31), openedAt: d(35), clickedAt: d(36), failedAt: null, bouncedAt: null, lastError: null, skipReason: null, incentiveCode: null }],
+      messages: [
+        {
+          channel: "email",
+          stepLabel: "First reminder",
+          status: "clicked",
+          createdAt: d(30),
+          sentAt: d(30),
+          deliveredAt: d(31),
+          openedAt: d(35),
+          clickedAt: d(36),
+          failedAt: null,
+          bouncedAt: null,
+          lastError: null,
+          skipReason: null,
+          incentiveCode: null,
+        },
+      ],
       conversation: [{ direction: "inbound", channel: "whatsapp", body: "Is there a discount?", author: null, classification: "discount", createdAt: d(40) }],
       notes: [{ author: "Jane", body: "Called, no answer", createdAt: d(45) }],
       audit: [{ action: "stage_change", actor: "staff:Jane", fromValue: "contacted", toValue: "negotiating", createdAt: d(41) }],

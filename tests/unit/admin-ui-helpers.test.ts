@@ -9,7 +9,10 @@ import { setAt, toNumber } from "../../app/components/settings/settings-draft";
 
 const withSteps = (marks: Array<{ id: string; carries?: boolean }>): Settings => ({
   ...DEFAULT_SETTINGS,
-  cadence: { ...DEFAULT_SETTINGS.cadence, steps: marks.map((m, i) => ({ ...DEFAULT_SETTINGS.cadence.steps[0], id: m.id, offsetMinutes: 60 * (i + 1), carriesIncentive: m.carries ?? false })) },
+  cadence: {
+    ...DEFAULT_SETTINGS.cadence,
+    steps: marks.map((m, i) => ({ ...DEFAULT_SETTINGS.cadence.steps[0], id: m.id, offsetMinutes: 60 * (i + 1), carriesIncentive: m.carries ?? false })),
+  },
 });
 
 describe("admin UI helpers", () => {

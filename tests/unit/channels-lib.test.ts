@@ -78,7 +78,18 @@ function emailInput(over: Partial<RecoveryEmailInput> = {}): RecoveryEmailInput 
     firstName: "<img src=x onerror=alert(1)>",
     locale: "de-DE",
     currency: "EUR",
-    items: [{ title: "<script>alert('x')</script>", variantTitle: "Blue", variantId: null, productId: null, quantity: 3, priceMinor: 1050, imageUrl: "javascript:alert(1)", sku: null }],
+    items: [
+      {
+        title: "<script>alert('x')</script>",
+        variantTitle: "Blue",
+        variantId: null,
+        productId: null,
+        quantity: 3,
+        priceMinor: 1050,
+        imageUrl: "javascript:alert(1)",
+        sku: null,
+      },
+    ],
     subtotalMinor: 3150,
     totalMinor: 3150,
     step: { index: 0, isFinal: false },
@@ -124,7 +135,8 @@ describe("email template", () => {
 
 describe("reply classification", () => {
   it("recognises opt-outs in several languages, not words that merely contain them", () => {
-    for (const t of ["STOP", "stop", "Stop.", "UNSUBSCRIBE", "baja", "Dar de baja", "arrêt", "stop sending me these", "Abmelden"]) expect(isOptOut(t), t).toBe(true);
+    for (const t of ["STOP", "stop", "Stop.", "UNSUBSCRIBE", "baja", "Dar de baja", "arrêt", "stop sending me these", "Abmelden"])
+      expect(isOptOut(t), t).toBe(true);
     for (const t of ["I can't stop thinking about that shirt", "When does the sale end?", "end of month delivery?", ""]) expect(isOptOut(t), t).toBe(false);
     expect(classifyReply("STOP")).toBe("opt_out");
   });
@@ -158,18 +170,32 @@ describe("WhatsApp helpers", () => {
   });
 
   it("shapes a Cloud API template message", () => {
-    const m = buildTemplateMessage({ to: "+1 555 010 2030", templateName: "cart_reminder_discount", language: "en", firstName: "Ada", product: "Shirt", code: "C1", link: "L" });
+    const m = buildTemplateMessage({
+      to: "+1 555 010 2030",
+      templateName: "cart_reminder_discount",
+      language: "en",
+      firstName: "Ada",
+      product: "Shirt",
+      code: "C1",
+      link: "L",
+    });
     expect(m).toEqual({
       messaging_product: "whatsapp",
       recipient_type: "individual",
       to: "15550102030",
       type: "template",
-      template: { name: "cart_reminder_discount", language: { code: "en" }, components: [{ type: "body", parameters: ["Ada", "Shirt", "C1", "L"].map((text) => ({ type: "text", text })) }] },
+      template: {
+        name: "cart_reminder_discount",
+        language: { code: "en" },
+        components: [{ type: "body", parameters: ["Ada", "Shirt", "C1", "L"].map((text) => ({ type: "text", text })) }],
+      },
     });
   });
 
   it("verifies X-Hub-Signature-256 in constant time and parses inbound messages", () => {
-    const body = JSON.stringify({ entry: [{ changes: [{ value: { metadata: { phone_number_id: "1" }, messages: [{ from: "155", id: "w1", type: "text", text: { body: "hi" } }] } }] }] });
+    const body = JSON.stringify({
+      entry: [{ changes: [{ value: { metadata: { phone_number_id: "1" }, messages: [{ from: "155", id: "w1", type: "text", text: { body: "hi" } }] } }] }],
+    });
     expect(verifyHubSignature(body, hubSignature(body, "s"), "s")).toBe(true);
     expect(verifyHubSignature(body, hubSignature(body, "t"), "s")).toBe(false);
     expect(verifyHubSignature(body + " ", hubSignature(body, "s"), "s")).toBe(false);
@@ -190,7 +216,20 @@ describe("push rules", () => {
     expect(checkPushEndpoint("https://fcm.googleapis.com:8443/fcm/send/abc", hosts)).toEqual({ ok: false, reason: "push endpoint must use port 443" });
     expect(checkPushEndpoint("https://localhost:8443/x", ["localhost"], { allowNonPublic: true }).ok).toBe(true);
     expect(parseAllowedHosts("a.example, *.b.example")).toEqual(["a.example", "*.b.example"]);
-    for (const ip of ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1"]) expect(isNonPublicAddress(ip), ip).toBe(true);
+    for (const ip of [
+      "127.0.0.1",
+      "10.1.2.3",
+      "172.16.0.1",
+      "192.168.1.1",
+      "169.254.169.254",
+      "100.64.0.1",
+      "0.0.0.0",
+      "::1",
+      "fe80::1",
+      "fd00::1",
+      "::ffff:127.0.0.1",
+    ])
+      expect(isNonPublicAddress(ip), ip).toBe(true);
     for (const ip of ["8.8.8.8", "142.250.1.1", "2607:f8b0::1"]) expect(isNonPublicAddress(ip), ip).toBe(false);
   });
 
@@ -210,7 +249,34 @@ describe("push rules", () => {
       messageId: "m1",
       channel: "push",
       shop: { domain: "s.myshopify.com", name: "Shop", email: null, currency: "USD", timezone: "UTC", primaryDomain: null, settings: DEFAULT_SETTINGS },
-      checkout: { id: "c", token: "t", cartToken: null, email: null, phone: null, firstName: null, lastName: null, locale: null, currency: "USD", subtotalMinor: 0, totalMinor: 0, lineItems: [{ title: "Mug ".repeat(2000), variantTitle: null, variantId: null, productId: null, quantity: 1, priceMinor: 100, imageUrl: `https://cdn.example/${"i".repeat(3900)}`, sku: null }], abandonedCheckoutUrl: null, emailConsent: true, smsConsent: false },
+      checkout: {
+        id: "c",
+        token: "t",
+        cartToken: null,
+        email: null,
+        phone: null,
+        firstName: null,
+        lastName: null,
+        locale: null,
+        currency: "USD",
+        subtotalMinor: 0,
+        totalMinor: 0,
+        lineItems: [
+          {
+            title: "Mug ".repeat(2000),
+            variantTitle: null,
+            variantId: null,
+            productId: null,
+            quantity: 1,
+            priceMinor: 100,
+            imageUrl: `https://cdn.example/${"i".repeat(3900)}`,
+            sku: null,
+          },
+        ],
+        abandonedCheckoutUrl: null,
+        emailConsent: true,
+        smsConsent: false,
+      },
       step: { ...DEFAULT_SETTINGS.cadence.steps[0], index: 0, isFinal: false },
       incentive: null,
       now: new Date(),

@@ -6,7 +6,16 @@ import { describe, expect, it } from "vitest";
 import { channelSetupFrom } from "../../app/recovery/channel-setup.server";
 import { tokenProblem } from "../../app/recovery/channel-setup-actions.server";
 import { whatsappSetupVerdict } from "../../app/lib/channel-check";
-import { channelSkipReason, checkoutDecision, hasExcludedTag, mayWhatsApp, parseCustomerTags, resolveWhatsAppConsent, type ChannelFacts, type CheckoutFacts } from "../../app/lib/eligibility";
+import {
+  channelSkipReason,
+  checkoutDecision,
+  hasExcludedTag,
+  mayWhatsApp,
+  parseCustomerTags,
+  resolveWhatsAppConsent,
+  type ChannelFacts,
+  type CheckoutFacts,
+} from "../../app/lib/eligibility";
 import { DEFAULT_SETTINGS, validateSettings } from "../../app/lib/settings";
 import { setupChecklist } from "../../app/lib/setup-checklist";
 import { toShopView } from "../../app/lib/shop-view";
@@ -19,7 +28,16 @@ const documented = JSON.parse(
 describe("excluded customer tags", () => {
   const now = new Date("2026-11-20T12:00:00Z");
   const end = new Date("2026-11-22T12:00:00Z");
-  const base: CheckoutFacts = { status: "abandoned", completedAt: null, orderId: null, isTest: false, isStaff: false, totalMinor: 5000, stage: "abandoned", newerSibling: null };
+  const base: CheckoutFacts = {
+    status: "abandoned",
+    completedAt: null,
+    orderId: null,
+    isTest: false,
+    isStaff: false,
+    totalMinor: 5000,
+    stage: "abandoned",
+    newerSibling: null,
+  };
   const withTags = (tags: string[]) => validateSettings({ ...DEFAULT_SETTINGS, exclusions: { ...DEFAULT_SETTINGS.exclusions, excludedCustomerTags: tags } });
 
   it("stops a checkout whose customer carries an excluded tag, in any case, and only then", () => {
@@ -41,7 +59,16 @@ describe("excluded customer tags", () => {
 });
 
 describe("WhatsApp consent", () => {
-  const facts = (o: Partial<ChannelFacts>): ChannelFacts => ({ email: null, phone: "+15550100000", hasPushSubscription: false, emailConsent: false, smsConsent: false, suppressed: new Set(), available: true, ...o });
+  const facts = (o: Partial<ChannelFacts>): ChannelFacts => ({
+    email: null,
+    phone: "+15550100000",
+    hasPushSubscription: false,
+    emailConsent: false,
+    smsConsent: false,
+    suppressed: new Set(),
+    available: true,
+    ...o,
+  });
 
   it("goes by Shopify's WhatsApp consent; SMS consent stands in only where Shopify has none", () => {
     expect(mayWhatsApp({ smsConsent: false, whatsappConsent: true })).toBe(true);
@@ -80,9 +107,18 @@ describe("WhatsApp consent", () => {
 describe("what WhatsApp's answer says about the setup", () => {
   const o = { phoneNumberId: "1234567", template: "cart_reminder", language: "en" };
   it("names the token, the phone number id and the template in words a merchant can act on", () => {
-    expect(whatsappSetupVerdict(401, { code: 190, message: "Invalid OAuth access token" }, o)).toMatchObject({ setupProblem: true, detail: expect.stringMatching(/rejected the access token/) });
-    expect(whatsappSetupVerdict(400, { code: 100, error_subcode: 33 }, o)).toMatchObject({ setupProblem: true, detail: expect.stringContaining("does not know the phone number id 1234567") });
-    expect(whatsappSetupVerdict(404, { code: 132001 }, o)).toMatchObject({ setupProblem: true, detail: expect.stringContaining('"cart_reminder" does not exist in language "en"') });
+    expect(whatsappSetupVerdict(401, { code: 190, message: "Invalid OAuth access token" }, o)).toMatchObject({
+      setupProblem: true,
+      detail: expect.stringMatching(/rejected the access token/),
+    });
+    expect(whatsappSetupVerdict(400, { code: 100, error_subcode: 33 }, o)).toMatchObject({
+      setupProblem: true,
+      detail: expect.stringContaining("does not know the phone number id 1234567"),
+    });
+    expect(whatsappSetupVerdict(404, { code: 132001 }, o)).toMatchObject({
+      setupProblem: true,
+      detail: expect.stringContaining('"cart_reminder" does not exist in language "en"'),
+    });
     expect(whatsappSetupVerdict(400, { code: 131026, message: "Message undeliverable" }, o)).toMatchObject({ setupProblem: false });
     expect(whatsappSetupVerdict(503, null, o)).toMatchObject({ setupProblem: false, detail: expect.stringMatching(/temporary/) });
   });
@@ -97,7 +133,12 @@ describe("what WhatsApp's answer says about the setup", () => {
 
 describe("channel setup status", () => {
   const shopRow = { domain: "test-shop.myshopify.com", name: "Test Shop", email: null, currency: "USD", timezone: null, primaryDomain: null };
-  const env = { SENDGRID_API_KEY: "SG.x", SENDGRID_FROM_EMAIL: "from@example.com", APP_ENCRYPTION_KEY: "a".repeat(64), SHOPIFY_APP_URL: "https://app.example.com" } as unknown as NodeJS.ProcessEnv;
+  const env = {
+    SENDGRID_API_KEY: "SG.x",
+    SENDGRID_FROM_EMAIL: "from@example.com",
+    APP_ENCRYPTION_KEY: "a".repeat(64),
+    SHOPIFY_APP_URL: "https://app.example.com",
+  } as unknown as NodeJS.ProcessEnv;
   const waOn = { ...DEFAULT_SETTINGS, whatsapp: { ...DEFAULT_SETTINGS.whatsapp, enabled: true, phoneNumberId: "1234567" } };
   const at = new Date("2026-11-20T10:00:00Z");
 
@@ -107,14 +148,26 @@ describe("channel setup status", () => {
     expect(none.whatsapp).toMatchObject({ ready: false, configured: true, reason: expect.stringMatching(/Not tested yet/) });
     expect(none.email).toMatchObject({ ready: false, configured: true, reason: expect.stringMatching(/Not tested yet/) });
     expect(none.push).toMatchObject({ ready: false, reason: expect.stringMatching(/app embed is off/) });
-    const failed = channelSetupFrom(view, env, { whatsappTokenStored: true, embedActive: true, checks: { whatsapp: { ok: false, detail: "WhatsApp rejected the access token", checkedAt: at } } });
+    const failed = channelSetupFrom(view, env, {
+      whatsappTokenStored: true,
+      embedActive: true,
+      checks: { whatsapp: { ok: false, detail: "WhatsApp rejected the access token", checkedAt: at } },
+    });
     expect(failed.whatsapp).toMatchObject({ ready: false, reason: "WhatsApp rejected the access token", lastCheck: { ok: false } });
     expect(failed.push).toMatchObject({ ready: true });
-    const ok = channelSetupFrom(view, env, { whatsappTokenStored: true, embedActive: true, checks: { whatsapp: { ok: true, detail: null, checkedAt: at }, email: { ok: true, detail: null, checkedAt: at } } });
+    const ok = channelSetupFrom(view, env, {
+      whatsappTokenStored: true,
+      embedActive: true,
+      checks: { whatsapp: { ok: true, detail: null, checkedAt: at }, email: { ok: true, detail: null, checkedAt: at } },
+    });
     expect(ok.whatsapp).toMatchObject({ ready: true, reason: null });
     expect(ok.email).toMatchObject({ ready: true });
     // Not configured: a successful old check does not make it Ready.
-    const noToken = channelSetupFrom(view, env, { whatsappTokenStored: false, embedActive: true, checks: { whatsapp: { ok: true, detail: null, checkedAt: at } } });
+    const noToken = channelSetupFrom(view, env, {
+      whatsappTokenStored: false,
+      embedActive: true,
+      checks: { whatsapp: { ok: true, detail: null, checkedAt: at } },
+    });
     expect(noToken.whatsapp).toMatchObject({ ready: false, configured: false, reason: expect.stringMatching(/No WhatsApp access token/) });
     const off = channelSetupFrom(toShopView(shopRow as never, DEFAULT_SETTINGS), env, { whatsappTokenStored: true, embedActive: true, checks: {} });
     expect(off.whatsapp).toMatchObject({ ready: false, reason: "WhatsApp is turned off in Settings" });
@@ -122,7 +175,14 @@ describe("channel setup status", () => {
 });
 
 describe("setup checklist", () => {
-  const facts = { embedActive: true, themeEditorUrl: "https://admin.shopify.com/store/x/themes/current/editor?context=apps", readyChannels: ["email"], senderName: "Test Shop", senderEmail: "from@example.com", cadenceReviewed: true };
+  const facts = {
+    embedActive: true,
+    themeEditorUrl: "https://admin.shopify.com/store/x/themes/current/editor?context=apps",
+    readyChannels: ["email"],
+    senderName: "Test Shop",
+    senderEmail: "from@example.com",
+    cadenceReviewed: true,
+  };
   it("is complete only when every item is done, and each open item says what to do and links there", () => {
     expect(setupChecklist(facts).complete).toBe(true);
     const open = setupChecklist({ ...facts, embedActive: null, readyChannels: [], senderName: null, cadenceReviewed: false });

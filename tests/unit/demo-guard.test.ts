@@ -22,7 +22,14 @@ import {
 
 const KEY = "demo-key";
 const SECRET = "demo-secret-0123456789";
-const demoEnv = (extra: Record<string, string | undefined> = {}): Record<string, string | undefined> => ({ DEMO_MODE: "1", NODE_ENV: "development", HOST: "127.0.0.1", SHOPIFY_API_KEY: KEY, SHOPIFY_API_SECRET: SECRET, ...extra });
+const demoEnv = (extra: Record<string, string | undefined> = {}): Record<string, string | undefined> => ({
+  DEMO_MODE: "1",
+  NODE_ENV: "development",
+  HOST: "127.0.0.1",
+  SHOPIFY_API_KEY: KEY,
+  SHOPIFY_API_SECRET: SECRET,
+  ...extra,
+});
 
 function verifyJwt(token: string) {
   const [h, p, s] = token.split(".");
@@ -87,7 +94,12 @@ describe("refusals", () => {
   describe("through server.mjs (before it loads the build or the database)", () => {
     const root = path.resolve(__dirname, "../..");
     const run = (env: Record<string, string>) =>
-      spawnSync(process.execPath, ["server.mjs"], { cwd: root, env: { ...process.env, SHOPIFY_API_KEY: KEY, SHOPIFY_API_SECRET: SECRET, PORT: "1", ...env }, encoding: "utf8", timeout: 20_000 });
+      spawnSync(process.execPath, ["server.mjs"], {
+        cwd: root,
+        env: { ...process.env, SHOPIFY_API_KEY: KEY, SHOPIFY_API_SECRET: SECRET, PORT: "1", ...env },
+        encoding: "utf8",
+        timeout: 20_000,
+      });
 
     it("exits 1 when DEMO_MODE=1 and NODE_ENV=production", () => {
       const r = run({ DEMO_MODE: "1", NODE_ENV: "production", HOST: "127.0.0.1" });
@@ -216,7 +228,16 @@ describe("demo server environment", () => {
         adminGraphql: { baseUrl: "http://127.0.0.1:3/{shop}" },
       },
     });
-    expect(e).toMatchObject({ DEMO_MODE: "1", NODE_ENV: "development", HOST: "127.0.0.1", SHOPIFY_APP_URL: "http://127.0.0.1:4321", SENDGRID_API_BASE_URL: "http://127.0.0.1:1/", WHATSAPP_API_BASE_URL: "http://127.0.0.1:2", PUSH_ALLOWED_HOSTS: "localhost", SHOPIFY_ADMIN_API_BASE_URL: "http://127.0.0.1:3/{shop}" });
+    expect(e).toMatchObject({
+      DEMO_MODE: "1",
+      NODE_ENV: "development",
+      HOST: "127.0.0.1",
+      SHOPIFY_APP_URL: "http://127.0.0.1:4321",
+      SENDGRID_API_BASE_URL: "http://127.0.0.1:1/",
+      WHATSAPP_API_BASE_URL: "http://127.0.0.1:2",
+      PUSH_ALLOWED_HOSTS: "localhost",
+      SHOPIFY_ADMIN_API_BASE_URL: "http://127.0.0.1:3/{shop}",
+    });
     expect(() => assertDemoAllowed(e)).not.toThrow();
     for (const [k, v] of Object.entries(e)) if (/URL$/.test(k) && k !== "DATABASE_URL") expect(new URL(v.replace("{shop}", "s")).hostname, k).toBe("127.0.0.1");
   });

@@ -15,7 +15,9 @@ describe("demo story", () => {
 
   it("gives eight shoppers every kind of plan, new and returning, small and large carts, consent or not, push or not", () => {
     const s = createStory(8, "checkout-recovery");
-    expect(new Set(s.map((x) => x.plan.kind))).toEqual(new Set(["buys_before_reminder", "buys_after_email", "buys_after_push", "replies_whatsapp", "replies_email", "gone"]));
+    expect(new Set(s.map((x) => x.plan.kind))).toEqual(
+      new Set(["buys_before_reminder", "buys_after_email", "buys_after_push", "replies_whatsapp", "replies_email", "gone"]),
+    );
     expect(s.some((x) => x.returning) && s.some((x) => !x.returning)).toBe(true);
     expect(s.some((x) => x.highValue) && s.some((x) => !x.highValue)).toBe(true);
     expect(s.some((x) => x.emailConsent) && s.some((x) => !x.emailConsent)).toBe(true);
@@ -27,7 +29,13 @@ describe("demo story", () => {
 
 describe("demo options", () => {
   it("reads the documented flags", () => {
-    expect(parseOptions(["--shoppers", "12", "--seed=x", "--speed", "4", "--no-serve", "--port", "4000"])).toMatchObject({ shoppers: 12, seed: "x", speed: 4, serve: false, port: 4000 });
+    expect(parseOptions(["--shoppers", "12", "--seed=x", "--speed", "4", "--no-serve", "--port", "4000"])).toMatchObject({
+      shoppers: 12,
+      seed: "x",
+      speed: 4,
+      serve: false,
+      port: 4000,
+    });
     expect(parseOptions([])).toMatchObject({ shoppers: 40, speed: 2, serve: true, port: null });
   });
   it("refuses unknown flags and out-of-range numbers", () => {
@@ -42,7 +50,14 @@ describe("demo signatures", () => {
     expect(webhookHmac('{"a":1}', "secret")).toBe(getHmac('{"a":1}', "secret"));
   });
   it("signs app proxy queries the way Shopify's own validator checks them", async () => {
-    const api = shopifyApi({ apiKey: "k", apiSecretKey: "secret", hostName: "127.0.0.1", apiVersion: ApiVersion.October25, isEmbeddedApp: true, logger: { level: 0 } });
+    const api = shopifyApi({
+      apiKey: "k",
+      apiSecretKey: "secret",
+      hostName: "127.0.0.1",
+      apiVersion: ApiVersion.October25,
+      isEmbeddedApp: true,
+      logger: { level: 0 },
+    });
     const params = { shop: "s.myshopify.com", timestamp: String(Math.floor(Date.now() / 1000)), path_prefix: "/apps/x", logged_in_customer_id: "42" };
     const q = signAppProxyQuery(params, "secret");
     expect(await api.utils.validateHmac(Object.fromEntries(q), { signator: "appProxy" })).toBe(true);

@@ -39,7 +39,11 @@ describe("settings validation", () => {
     expect(tight.errors["frequencyCap.maxMessages"]).toContain('"Next-day reminder" (24 h)');
     expect(validateSettings(DEFAULT_SETTINGS).ok).toBe(true);
     // The same cap fits a shorter cadence.
-    const short = { ...DEFAULT_SETTINGS, cadence: { ...DEFAULT_SETTINGS.cadence, steps: DEFAULT_STEPS.slice(0, 3) }, frequencyCap: { maxMessages: 3, perHours: 24 } };
+    const short = {
+      ...DEFAULT_SETTINGS,
+      cadence: { ...DEFAULT_SETTINGS.cadence, steps: DEFAULT_STEPS.slice(0, 3) },
+      frequencyCap: { maxMessages: 3, perHours: 24 },
+    };
     expect(validateSettings(short).ok).toBe(true);
   });
 });

@@ -15,11 +15,19 @@ describe("an inbound email as a reply", () => {
         headers: "Subject: Re\r\nMessage-ID: <abc@mail.example>\r\n",
       }),
     );
-    expect(r).toEqual({ kind: "reply", from: "ada@example.com", messageId: "msg_12345678", text: "Is there a discount?", providerMessageId: "email:<abc@mail.example>" });
+    expect(r).toEqual({
+      kind: "reply",
+      from: "ada@example.com",
+      messageId: "msg_12345678",
+      text: "Is there a discount?",
+      providerMessageId: "email:<abc@mail.example>",
+    });
   });
 
   it("falls back to the From and To headers and to the HTML part", () => {
-    const r = parseInboundEmail(form({ from: "Ada <ada@example.com>", to: "Shop <reply+abcdefgh@reply.example>", html: "<p>Hi &amp; thanks</p><script>x()</script>" }));
+    const r = parseInboundEmail(
+      form({ from: "Ada <ada@example.com>", to: "Shop <reply+abcdefgh@reply.example>", html: "<p>Hi &amp; thanks</p><script>x()</script>" }),
+    );
     expect(r).toMatchObject({ kind: "reply", from: "ada@example.com", messageId: "abcdefgh", text: "Hi & thanks" });
   });
 
@@ -35,7 +43,11 @@ describe("an inbound email as a reply", () => {
   it("ignores a mail without a sender or without new text, and an envelope that is not JSON", () => {
     expect(parseInboundEmail(form({ text: "Hello" }))).toEqual({ kind: "ignored", outcome: "no_sender" });
     expect(parseInboundEmail(form({ from: "ada@example.com", text: "> only the quote" }))).toEqual({ kind: "ignored", outcome: "empty" });
-    expect(parseInboundEmail(form({ envelope: "{nope", from: "ada@example.com", text: "Hi" }))).toMatchObject({ kind: "reply", from: "ada@example.com", messageId: null });
+    expect(parseInboundEmail(form({ envelope: "{nope", from: "ada@example.com", text: "Hi" }))).toMatchObject({
+      kind: "reply",
+      from: "ada@example.com",
+      messageId: null,
+    });
   });
 
   it("ignores a reply+ address whose id is too short to be ours", () => {

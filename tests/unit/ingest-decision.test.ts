@@ -34,8 +34,21 @@ function held(o: Partial<HeldCheckout> = {}): HeldCheckout {
   };
 }
 
-function decide(o: { existing?: HeldCheckout | null; incoming?: CheckoutRecord; waitingOrder?: WaitingOrder | "unread" | null; seen?: boolean; settings?: Settings }) {
-  return decideIngest({ existing: o.existing ?? null, incoming: o.incoming ?? record(), settings: o.settings ?? settings, now: NOW, waitingOrder: o.waitingOrder ?? null, seen: o.seen });
+function decide(o: {
+  existing?: HeldCheckout | null;
+  incoming?: CheckoutRecord;
+  waitingOrder?: WaitingOrder | "unread" | null;
+  seen?: boolean;
+  settings?: Settings;
+}) {
+  return decideIngest({
+    existing: o.existing ?? null,
+    incoming: o.incoming ?? record(),
+    settings: o.settings ?? settings,
+    now: NOW,
+    waitingOrder: o.waitingOrder ?? null,
+    seen: o.seen,
+  });
 }
 
 /** The fields of a create or an update (fails the test on any other answer). */
@@ -63,12 +76,22 @@ describe("decideIngest: one delivery", () => {
 
   it("a newer update after a step was sent keeps the position; the next step waits a quiet period after it", () => {
     const sent = held({ nextStepIndex: 1, nextDueAt: at(110) });
-    expect(written(decide({ existing: sent, incoming: record({ updatedAt: at(30) }) }))).toMatchObject({ nextStepIndex: 1, abandonedAt: at(20), nextDueAt: at(110) });
-    expect(written(decide({ existing: sent, incoming: record({ updatedAt: at(100) }) }))).toMatchObject({ nextStepIndex: 1, abandonedAt: at(20), nextDueAt: at(120) });
+    expect(written(decide({ existing: sent, incoming: record({ updatedAt: at(30) }) }))).toMatchObject({
+      nextStepIndex: 1,
+      abandonedAt: at(20),
+      nextDueAt: at(110),
+    });
+    expect(written(decide({ existing: sent, incoming: record({ updatedAt: at(100) }) }))).toMatchObject({
+      nextStepIndex: 1,
+      abandonedAt: at(20),
+      nextDueAt: at(120),
+    });
   });
 
   it("an older update is stale, whatever it brings; the same second bringing nothing new is a repeat (stale)", () => {
-    expect(decide({ existing: held({ shopifyUpdatedAt: at(10) }), incoming: record({ updatedAt: at(5), email: "new@example.com" }) })).toEqual({ kind: "stale" });
+    expect(decide({ existing: held({ shopifyUpdatedAt: at(10) }), incoming: record({ updatedAt: at(5), email: "new@example.com" }) })).toEqual({
+      kind: "stale",
+    });
     expect(decide({ existing: held(), incoming: record({ updatedAt: T0 }) })).toEqual({ kind: "stale" });
   });
 
@@ -79,8 +102,14 @@ describe("decideIngest: one delivery", () => {
   });
 
   it("a created_at or updated_at out of range is refused naming the field, before anything else (even a repeat)", () => {
-    expect(decide({ incoming: record({ createdAt: new Date(0) }), seen: true })).toEqual({ kind: "refused", problem: { field: "created_at", reason: "before 2000-01-01" } });
-    expect(decide({ existing: held(), incoming: record({ updatedAt: new Date("9999-01-01T00:00:00Z") }) })).toMatchObject({ kind: "refused", problem: { field: "updated_at" } });
+    expect(decide({ incoming: record({ createdAt: new Date(0) }), seen: true })).toEqual({
+      kind: "refused",
+      problem: { field: "created_at", reason: "before 2000-01-01" },
+    });
+    expect(decide({ existing: held(), incoming: record({ updatedAt: new Date("9999-01-01T00:00:00Z") }) })).toMatchObject({
+      kind: "refused",
+      problem: { field: "updated_at" },
+    });
   });
 
   it("an event id already recorded is a duplicate, stale or not", () => {
@@ -90,7 +119,16 @@ describe("decideIngest: one delivery", () => {
 
   it("a completed checkout stops for good, the lease cleared; a recovered one stays recovered", () => {
     const f = written(decide({ existing: held({ nextStepIndex: 2 }), incoming: record({ updatedAt: at(30), completedAt: at(29) }) }));
-    expect(f).toMatchObject({ status: "completed", completedAt: at(29), nextDueAt: null, nextStepIndex: 2, abandonedAt: at(20), stopReason: "order_completed", leaseOwner: null, leaseUntil: null });
+    expect(f).toMatchObject({
+      status: "completed",
+      completedAt: at(29),
+      nextDueAt: null,
+      nextStepIndex: 2,
+      abandonedAt: at(20),
+      stopReason: "order_completed",
+      leaseOwner: null,
+      leaseUntil: null,
+    });
     const again = written(decide({ existing: held({ status: "recovered", completedAt: at(29) }), incoming: record({ updatedAt: at(40) }) }));
     expect(again).toMatchObject({ status: "recovered", completedAt: at(29), nextDueAt: null });
   });
@@ -111,7 +149,11 @@ describe("decideIngest: one delivery", () => {
 
   it("a waiting order is not looked at once the checkout is completed, nor for a stale delivery", () => {
     const done = held({ status: "completed", completedAt: at(3), nextDueAt: null });
-    expect(decide({ existing: done, incoming: record({ updatedAt: at(9) }), waitingOrder: { shopifyCreatedAt: at(7) } })).toMatchObject({ kind: "update", attribute: null, fields: { completedAt: at(3) } });
+    expect(decide({ existing: done, incoming: record({ updatedAt: at(9) }), waitingOrder: { shopifyCreatedAt: at(7) } })).toMatchObject({
+      kind: "update",
+      attribute: null,
+      fields: { completedAt: at(3) },
+    });
     expect(decide({ existing: done, incoming: record({ updatedAt: at(9) }), waitingOrder: "unread" }).kind).toBe("update");
     expect(decide({ existing: held(), incoming: record({ updatedAt: T0 }), waitingOrder: "unread" })).toEqual({ kind: "stale" });
   });
@@ -123,9 +165,20 @@ describe("decideIngest: one delivery", () => {
 
   it("a stopped checkout keeps its timeline; no enabled step stops a new one (no_steps) with the lease cleared", () => {
     const stopped = held({ status: "stopped", stopReason: "unsubscribed", nextDueAt: null, nextStepIndex: 1 });
-    expect(written(decide({ existing: stopped, incoming: record({ updatedAt: at(30) }) }))).toMatchObject({ status: "stopped", stopReason: "unsubscribed", nextStepIndex: 1, abandonedAt: at(20) });
+    expect(written(decide({ existing: stopped, incoming: record({ updatedAt: at(30) }) }))).toMatchObject({
+      status: "stopped",
+      stopReason: "unsubscribed",
+      nextStepIndex: 1,
+      abandonedAt: at(20),
+    });
     const none: Settings = { ...settings, cadence: { ...settings.cadence, steps: settings.cadence.steps.map((s) => ({ ...s, enabled: false })) } };
-    expect(written(decide({ incoming: record(), settings: none }))).toMatchObject({ status: "open", nextDueAt: null, stopReason: "no_steps", leaseOwner: null, leaseUntil: null });
+    expect(written(decide({ incoming: record(), settings: none }))).toMatchObject({
+      status: "open",
+      nextDueAt: null,
+      stopReason: "no_steps",
+      leaseOwner: null,
+      leaseUntil: null,
+    });
   });
 });
 

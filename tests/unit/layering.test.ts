@@ -36,7 +36,14 @@ export function importsOf(source: string): Import[] {
   const out: Import[] = [];
   for (const m of source.matchAll(/\b(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*["']([^"']+)["']/g)) {
     const clause = m[3].trim();
-    const allTypes = /^\{[^}]*\}$/.test(clause) && clause.slice(1, -1).split(",").map((s) => s.trim()).filter(Boolean).every((s) => s.startsWith("type "));
+    const allTypes =
+      /^\{[^}]*\}$/.test(clause) &&
+      clause
+        .slice(1, -1)
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .every((s) => s.startsWith("type "));
     out.push({ spec: m[4], typeOnly: !!m[2] || allTypes });
   }
   for (const m of source.matchAll(/\bimport\s*["']([^"']+)["']/g)) out.push({ spec: m[1], typeOnly: false });
@@ -45,7 +52,11 @@ export function importsOf(source: string): Import[] {
 }
 
 function offending(files: string[], bad: (i: Import, file: string) => boolean): string[] {
-  return files.flatMap((f) => importsOf(code(f)).filter((i) => bad(i, f)).map((i) => `${f} imports ${i.spec}`));
+  return files.flatMap((f) =>
+    importsOf(code(f))
+      .filter((i) => bad(i, f))
+      .map((i) => `${f} imports ${i.spec}`),
+  );
 }
 
 const channelFiles = filesIn("app/channels");
@@ -79,7 +90,9 @@ describe("layering", () => {
   });
 
   it("app/channels never reads the database: no app/models, no db.server, no Prisma client", () => {
-    expect(offending(channelFiles, (i) => /(^|\/)models\//.test(i.spec) || /(^|\/)db\.server/.test(i.spec) || (i.spec === "@prisma/client" && !i.typeOnly))).toEqual([]);
+    expect(
+      offending(channelFiles, (i) => /(^|\/)models\//.test(i.spec) || /(^|\/)db\.server/.test(i.spec) || (i.spec === "@prisma/client" && !i.typeOnly)),
+    ).toEqual([]);
   });
 
   it("app/channels builds no wiring of its own: nothing from app/recovery or the storefront", () => {
@@ -88,7 +101,15 @@ describe("layering", () => {
 
   it("app/lib is pure: no Prisma client at runtime, no app/models, no db.server, no Remix or Shopify", () => {
     expect(
-      offending(libFiles, (i) => (i.spec === "@prisma/client" && !i.typeOnly) || /(^|\/)models\//.test(i.spec) || /(^|\/)db\.server/.test(i.spec) || /^@remix-run\//.test(i.spec) || /^@shopify\//.test(i.spec)),
+      offending(
+        libFiles,
+        (i) =>
+          (i.spec === "@prisma/client" && !i.typeOnly) ||
+          /(^|\/)models\//.test(i.spec) ||
+          /(^|\/)db\.server/.test(i.spec) ||
+          /^@remix-run\//.test(i.spec) ||
+          /^@shopify\//.test(i.spec),
+      ),
     ).toEqual([]);
   });
 
@@ -110,7 +131,9 @@ describe("layering", () => {
 
   it("production asks the demo hook one thing: demoOverrides()", () => {
     const asked = productionFiles.flatMap((f) =>
-      [...code(f).matchAll(/import\s*\{([^}]*)\}\s*from\s*["'][^"']*demo-hook\.server(?:\.ts)?["']/g)].flatMap((m) => m[1].split(",").map((n) => `${f}: ${n.trim()}`)),
+      [...code(f).matchAll(/import\s*\{([^}]*)\}\s*from\s*["'][^"']*demo-hook\.server(?:\.ts)?["']/g)].flatMap((m) =>
+        m[1].split(",").map((n) => `${f}: ${n.trim()}`),
+      ),
     );
     expect(asked.length).toBeGreaterThanOrEqual(3); // the wiring, the subscribe request, the cron route
     expect(asked.filter((a) => !a.endsWith(": demoOverrides"))).toEqual([]);
@@ -137,4 +160,3 @@ describe("one place for each rule", () => {
     expect(holders(/billingAddress:\s*parseShopAddress\(/)).toEqual(["app/lib/shop-view.ts"]);
   });
 });
-

@@ -77,7 +77,16 @@ function base(): Json {
 describe("checkouts/* fast path", () => {
   it("gives the schema's output for every payload the schema accepts, and no answer for any it refuses", () => {
     const start = base();
-    const extra = [["customer", "tags"], ["customer", "whats_app_marketing_consent"], ["customer", "whats_app_marketing_consent", "state"], ["line_items", 0, "image"], ["not_a_field"], ["customer", "not_a_field"], ["line_items", 1, "title"], ["line_items", 1, "quantity"]];
+    const extra = [
+      ["customer", "tags"],
+      ["customer", "whats_app_marketing_consent"],
+      ["customer", "whats_app_marketing_consent", "state"],
+      ["line_items", 0, "image"],
+      ["not_a_field"],
+      ["customer", "not_a_field"],
+      ["line_items", 1, "title"],
+      ["line_items", 1, "quantity"],
+    ];
     let accepted = 0;
     let refused = 0;
     const cases: Json[] = [start];
@@ -111,8 +120,46 @@ describe("checkouts/* fast path", () => {
 const DOCUMENTED = { create: documentedPayload("checkouts/create"), update: documentedPayload("checkouts/update") };
 
 /** Fields the schema reads, so that most mutations hit them; the rest of the documented body is mutated too. */
-const TOP = ["token", "cart_token", "email", "phone", "sms_marketing_phone", "created_at", "updated_at", "completed_at", "currency", "presentment_currency", "customer_locale", "buyer_accepts_marketing", "buyer_accepts_sms_marketing", "line_items", "subtotal_price", "total_price", "discount_codes", "abandoned_checkout_url", "source_name", "user_id", "gateway", "test", "customer", "billing_address", "shipping_address"];
-const CUSTOMER = ["id", "email", "phone", "first_name", "last_name", "orders_count", "number_of_orders", "tags", "email_marketing_consent", "sms_marketing_consent", "whats_app_marketing_consent"];
+const TOP = [
+  "token",
+  "cart_token",
+  "email",
+  "phone",
+  "sms_marketing_phone",
+  "created_at",
+  "updated_at",
+  "completed_at",
+  "currency",
+  "presentment_currency",
+  "customer_locale",
+  "buyer_accepts_marketing",
+  "buyer_accepts_sms_marketing",
+  "line_items",
+  "subtotal_price",
+  "total_price",
+  "discount_codes",
+  "abandoned_checkout_url",
+  "source_name",
+  "user_id",
+  "gateway",
+  "test",
+  "customer",
+  "billing_address",
+  "shipping_address",
+];
+const CUSTOMER = [
+  "id",
+  "email",
+  "phone",
+  "first_name",
+  "last_name",
+  "orders_count",
+  "number_of_orders",
+  "tags",
+  "email_marketing_consent",
+  "sms_marketing_consent",
+  "whats_app_marketing_consent",
+];
 const LINE = ["title", "variant_title", "variant_id", "product_id", "quantity", "price", "sku", "image_url", "image"];
 const ADDRESS = ["first_name", "last_name", "phone", "country_code"];
 const READ_PATHS: Array<Array<string | number>> = [
@@ -121,16 +168,36 @@ const READ_PATHS: Array<Array<string | number>> = [
   ["customer", "email_marketing_consent", "state"],
   ["customer", "sms_marketing_consent", "state"],
   ["customer", "whats_app_marketing_consent", "state"],
-  ...LINE.flatMap((k) => [["line_items", 0, k], ["line_items", 1, k]]),
+  ...LINE.flatMap((k) => [
+    ["line_items", 0, k],
+    ["line_items", 1, k],
+  ]),
   ["line_items", 0, "image", "src"],
   ["line_items", 0],
   ["discount_codes", 0],
   ["discount_codes", 0, "code"],
-  ...ADDRESS.flatMap((k) => [["billing_address", k], ["shipping_address", k]]),
+  ...ADDRESS.flatMap((k) => [
+    ["billing_address", k],
+    ["shipping_address", k],
+  ]),
 ];
 
 const HUGE = [1e21, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, 1e-7, -0, 0.1 + 0.2, 999999999999.99];
-const DATES = ["2026-11-20T10:00:00Z", "2021-12-31T19:00:00-05:00", "2026-11-20", "2026-02-30T10:00:00Z", "20261120", "0", "1e3", " 2026-11-20T10:00:00Z ", "Tue, 20 Nov 2026 10:00:00 GMT", "2026-11-20T25:00:00Z", "+275760-09-13T00:00:00Z", "+275760-09-13T00:00:00.001Z", ""];
+const DATES = [
+  "2026-11-20T10:00:00Z",
+  "2021-12-31T19:00:00-05:00",
+  "2026-11-20",
+  "2026-02-30T10:00:00Z",
+  "20261120",
+  "0",
+  "1e3",
+  " 2026-11-20T10:00:00Z ",
+  "Tue, 20 Nov 2026 10:00:00 GMT",
+  "2026-11-20T25:00:00Z",
+  "+275760-09-13T00:00:00Z",
+  "+275760-09-13T00:00:00.001Z",
+  "",
+];
 const value: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(null),
   fc.boolean(),
@@ -140,7 +207,19 @@ const value: fc.Arbitrary<unknown> = fc.oneof(
   fc.string({ unit: "binary", maxLength: 20 }), // unicode, lone surrogates included
   fc.constantFrom(...DATES),
   fc.stringMatching(/^-?\d{1,16}(\.\d{1,4})?$/), // amounts as text
-  fc.constantFrom({}, [], { state: "subscribed" }, { state: 5 }, { src: "https://cdn.example.com/a.jpg" }, { src: null }, [{ code: "SAVE10" }], [{ code: 10 }], ["vip", "b2b"], ["vip", 3], [null]),
+  fc.constantFrom(
+    {},
+    [],
+    { state: "subscribed" },
+    { state: 5 },
+    { src: "https://cdn.example.com/a.jpg" },
+    { src: null },
+    [{ code: "SAVE10" }],
+    [{ code: 10 }],
+    ["vip", "b2b"],
+    ["vip", 3],
+    [null],
+  ),
   fc.jsonValue({ maxDepth: 2 }),
 );
 
@@ -157,7 +236,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
   path: fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom(...READ_PATHS) },
     { weight: 2, arbitrary: fc.constantFrom(...ANY_PATHS) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom([], ["customer"], ["line_items", 0]), fc.string({ unit: "binary", maxLength: 8 })).map(([p, k]) => [...p, k]) }, // an extra field
+    {
+      weight: 1,
+      arbitrary: fc.tuple(fc.constantFrom([], ["customer"], ["line_items", 0]), fc.string({ unit: "binary", maxLength: 8 })).map(([p, k]) => [...p, k]),
+    }, // an extra field
   ),
   op: fc.constantFrom("delete", "set", "set", "set"),
   value,

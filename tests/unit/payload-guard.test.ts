@@ -10,7 +10,12 @@ describe("findPayloadProblem", () => {
   });
 
   it("finds a NUL character in a nested line item title, and names only its path", () => {
-    const body = checkoutPayload({ items: [{ title: "ok", price: "1.00" }, { title: "bad\u0000title", price: "2.00" }] });
+    const body = checkoutPayload({
+      items: [
+        { title: "ok", price: "1.00" },
+        { title: "bad\u0000title", price: "2.00" },
+      ],
+    });
     const p = findPayloadProblem(body);
     expect(p).toEqual({ path: "line_items.1.title", reason: "nul_character" });
     expect(describePayloadProblem(p!)).toBe("line_items.1.title contains a NUL character");

@@ -13,7 +13,15 @@ describe("orders: shop money and the shopper's", () => {
     p.total_discounts_set = moneyBag({ amount: "5.42", currency: "USD" }, { amount: "5.00", currency: "EUR" });
     p.total_discounts = "5.42";
     const r = parseOrder(p);
-    expect(r).toMatchObject({ currency: "USD", statedCurrency: "USD", totalMinor: 10840, subtotalMinor: 10840, totalDiscountsMinor: 542, presentmentCurrency: "EUR", presentmentTotalMinor: 9995 });
+    expect(r).toMatchObject({
+      currency: "USD",
+      statedCurrency: "USD",
+      totalMinor: 10840,
+      subtotalMinor: 10840,
+      totalDiscountsMinor: 542,
+      presentmentCurrency: "EUR",
+      presentmentTotalMinor: 9995,
+    });
   });
 
   it("prefers the bag's shop side over the plain field, and the plain field is the shop's when there is no bag", () => {
@@ -75,7 +83,8 @@ describe("checkouts: the shopper's money, and the shop's when it is the same", (
     const r = parseCheckout(p);
     expect(r.customerTags).toEqual(["vip", "wholesale"]);
     expect(r.whatsappConsent).toBeNull();
-    const withConsent = (state: string | null) => parseCheckout({ ...p, customer: { ...p.customer!, whats_app_marketing_consent: { state, opt_in_level: null } } }).whatsappConsent;
+    const withConsent = (state: string | null) =>
+      parseCheckout({ ...p, customer: { ...p.customer!, whats_app_marketing_consent: { state, opt_in_level: null } } }).whatsappConsent;
     expect(withConsent("subscribed")).toBe(true);
     expect(withConsent("unsubscribed")).toBe(false);
     expect(withConsent(null)).toBeNull();
@@ -130,10 +139,14 @@ describe("bounds: every amount fits a 64-bit column and converts to a number exa
     expect(refusal(() => parseCheckout({ ...p, line_items: [{ ...items[0], quantity: MAX_QUANTITY + 1 }] }))).toMatch(/^line_items\.0\.quantity: /);
     expect(parseCheckout({ ...p, line_items: [{ ...items[0], quantity: MAX_QUANTITY }] }).lineItemCount).toBe(MAX_QUANTITY);
     const { subtotal_price: _s, total_price: _t, ...noTotals } = p;
-    expect(refusal(() => parseCheckout({ ...noTotals, line_items: [{ ...items[0], price: "2000000000000.00", quantity: 10 }] }))).toMatch(/^line_items: amount beyond/);
+    expect(refusal(() => parseCheckout({ ...noTotals, line_items: [{ ...items[0], price: "2000000000000.00", quantity: 10 }] }))).toMatch(
+      /^line_items: amount beyond/,
+    );
     const customer = p.customer as Record<string, unknown>;
     expect(refusal(() => parseCheckout({ ...p, customer: { ...customer, orders_count: 5_000_000_000 } }))).toMatch(/^customer\.orders_count: /);
-    expect(refusal(() => parseCheckout({ ...p, customer: { ...customer, orders_count: undefined, number_of_orders: "1e300" } }))).toMatch(/^customer\.number_of_orders: not a count/);
+    expect(refusal(() => parseCheckout({ ...p, customer: { ...customer, orders_count: undefined, number_of_orders: "1e300" } }))).toMatch(
+      /^customer\.number_of_orders: not a count/,
+    );
     expect(parseCheckout({ ...p, customer: { ...customer, orders_count: undefined, number_of_orders: "12" } }).customerOrdersCount).toBe(12);
     // Absent amounts are not refused: the subtotal comes from the line items, the total from the subtotal.
     expect(parseCheckout(noTotals).totalMinor).toBe(parseCheckout(p).subtotalMinor);
@@ -141,9 +154,15 @@ describe("bounds: every amount fits a 64-bit column and converts to a number exa
 
   it("an order: the bag's amount, the plain field and a discount amount are bounded; an unknown discount amount stays null", () => {
     const p = orderPayload({ total: "22400000.00", currency: "UZS", discountCodes: [{ code: "SAVE", amount: "10.00" }] }) as unknown as Record<string, unknown>;
-    expect(parseOrder(p)).toMatchObject({ totalMinor: 2_240_000_000, presentmentTotalMinor: 2_240_000_000, discountCodes: [{ code: "SAVE", amountMinor: 1000 }] });
+    expect(parseOrder(p)).toMatchObject({
+      totalMinor: 2_240_000_000,
+      presentmentTotalMinor: 2_240_000_000,
+      discountCodes: [{ code: "SAVE", amountMinor: 1000 }],
+    });
     const bag = p.total_price_set as { shop_money: Record<string, unknown> };
-    expect(refusal(() => parseOrder({ ...p, total_price_set: { ...bag, shop_money: { ...bag.shop_money, amount: "50000000000000.00" } } }))).toMatch(/^total_price_set\.shop_money\.amount: amount beyond/);
+    expect(refusal(() => parseOrder({ ...p, total_price_set: { ...bag, shop_money: { ...bag.shop_money, amount: "50000000000000.00" } } }))).toMatch(
+      /^total_price_set\.shop_money\.amount: amount beyond/,
+    );
     const { total_price_set: _t, subtotal_price_set: _s, ...plain } = p;
     expect(refusal(() => parseOrder({ ...plain, total_price: "NaN" }))).toBe("total_price: not an amount");
     expect(refusal(() => parseOrder({ ...p, discount_codes: [{ code: "SAVE", amount: "x" }] }))).toBe("discount_codes.0.amount: not an amount");

@@ -18,25 +18,67 @@ function shopOf(s: Settings = settings(), timezone: string | null = "UTC"): Plan
 
 function checkout(o: Partial<PlanCheckoutFacts> = {}): PlanCheckoutFacts {
   return {
-    id: "c1", status: "abandoned", completedAt: null, orderId: null, isTest: false, isStaff: false, shopTotalMinor: 5_000, stage: "abandoned",
-    customerTags: null, customerKey: "e:ana@example.com", shopifyCreatedAt: at(-30), abandonedAt: T0, email: "ana@example.com", phone: null,
-    emailConsent: true, smsConsent: false, returningCustomer: false, customerOrdersCount: 0, failedPayment: false, handoff: false, nextStepIndex: 0,
+    id: "c1",
+    status: "abandoned",
+    completedAt: null,
+    orderId: null,
+    isTest: false,
+    isStaff: false,
+    shopTotalMinor: 5_000,
+    stage: "abandoned",
+    customerTags: null,
+    customerKey: "e:ana@example.com",
+    shopifyCreatedAt: at(-30),
+    abandonedAt: T0,
+    email: "ana@example.com",
+    phone: null,
+    emailConsent: true,
+    smsConsent: false,
+    returningCustomer: false,
+    customerOrdersCount: 0,
+    failedPayment: false,
+    handoff: false,
+    nextStepIndex: 0,
     ...o,
   };
 }
 
 function facts(o: Partial<PlanFacts> = {}): PlanFacts {
   return {
-    rows: [], siblings: [], suppressed: new Set(), hasPushSubscription: true, whatsappConsent: null, ordersGate: null,
-    channelAvailable: () => true, capReminders: [], stepCounted: false, ...o,
+    rows: [],
+    siblings: [],
+    suppressed: new Set(),
+    hasPushSubscription: true,
+    whatsappConsent: null,
+    ordersGate: null,
+    channelAvailable: () => true,
+    capReminders: [],
+    stepCounted: false,
+    ...o,
   };
 }
 
-const row = (o: { id: string; stepId?: string; channel: string; status: string; attempts?: number; nextAttemptAt?: Date | null }) => ({ stepId: "s1", attempts: 0, nextAttemptAt: null, ...o });
+const row = (o: { id: string; stepId?: string; channel: string; status: string; attempts?: number; nextAttemptAt?: Date | null }) => ({
+  stepId: "s1",
+  attempts: 0,
+  nextAttemptAt: null,
+  ...o,
+});
 
 describe("planCheckout", () => {
   it("stops a checkout of a shop that is gone, skipping its open shopper rows but not a staff alert", () => {
-    const plan = planCheckout(checkout(), null, facts({ rows: [row({ id: "m1", channel: "email", status: "sending" }), row({ id: "m2", channel: "staff_alert", stepId: "handoff", status: "pending" }), row({ id: "m3", channel: "push", status: "sent" })] }), at(60));
+    const plan = planCheckout(
+      checkout(),
+      null,
+      facts({
+        rows: [
+          row({ id: "m1", channel: "email", status: "sending" }),
+          row({ id: "m2", channel: "staff_alert", stepId: "handoff", status: "pending" }),
+          row({ id: "m3", channel: "push", status: "sent" }),
+        ],
+      }),
+      at(60),
+    );
     expect(plan).toMatchObject({ kind: "stop", reason: "already_stopped", lost: false, openRowIds: ["m1"] });
   });
 
@@ -67,7 +109,12 @@ describe("planCheckout", () => {
     const go = planCheckout(high, shopOf(), facts(), at(60));
     expect(go).toMatchObject({ kind: "step", handoff: { reasons: ["high_value"] }, fresh: ["email", "push"] });
     // Already handed off with its alert sent: no handoff work left.
-    const done = planCheckout({ ...high, handoff: true }, shopOf(), facts({ rows: [row({ id: "a1", stepId: "handoff", channel: "staff_alert", status: "sent" })] }), at(60));
+    const done = planCheckout(
+      { ...high, handoff: true },
+      shopOf(),
+      facts({ rows: [row({ id: "a1", stepId: "handoff", channel: "staff_alert", status: "sent" })] }),
+      at(60),
+    );
     expect(done).toMatchObject({ kind: "step", handoff: null });
   });
 
@@ -83,31 +130,88 @@ describe("planCheckout", () => {
 
   it("waits out quiet hours in the shop's time zone", () => {
     // 10:00 UTC is 02:00 in Los Angeles (quiet until 08:00 there = 16:00 UTC); in UTC it is daytime.
-    expect(planCheckout(checkout(), shopOf(settings(), "America/Los_Angeles"), facts(), at(60))).toMatchObject({ kind: "wait", reason: "quiet_hours", until: new Date("2026-11-20T16:00:00Z") });
+    expect(planCheckout(checkout(), shopOf(settings(), "America/Los_Angeles"), facts(), at(60))).toMatchObject({
+      kind: "wait",
+      reason: "quiet_hours",
+      until: new Date("2026-11-20T16:00:00Z"),
+    });
     expect(planCheckout(checkout(), shopOf(settings(), "UTC"), facts(), at(60)).kind).toBe("step");
   });
 
   it("sorts the step's channels: resend what was left sending or is due, wait for a later retry, skip with a reason", () => {
     const s = settings((x) => void (x.cadence.steps[0].channels = ["email", "push", "whatsapp"]));
-    const left = planCheckout(checkout(), shopOf(s), facts({ rows: [row({ id: "m1", channel: "email", status: "sending" })], hasPushSubscription: false }), at(60));
-    expect(left).toMatchObject({ kind: "step", fresh: [], resend: [{ id: "m1" }], skipped: [{ channel: "push", reason: "no_address" }, { channel: "whatsapp", reason: "no_address" }], waitUntil: null });
-    const later = planCheckout(checkout(), shopOf(s), facts({ rows: [row({ id: "m1", channel: "email", status: "pending", nextAttemptAt: at(90) })], channelAvailable: (c) => c !== "push" }), at(60));
-    expect(later).toMatchObject({ kind: "step", fresh: [], resend: [], waitUntil: at(90), skipped: [{ channel: "push", reason: "channel_unavailable" }, { channel: "whatsapp", reason: "no_address" }] });
+    const left = planCheckout(
+      checkout(),
+      shopOf(s),
+      facts({ rows: [row({ id: "m1", channel: "email", status: "sending" })], hasPushSubscription: false }),
+      at(60),
+    );
+    expect(left).toMatchObject({
+      kind: "step",
+      fresh: [],
+      resend: [{ id: "m1" }],
+      skipped: [
+        { channel: "push", reason: "no_address" },
+        { channel: "whatsapp", reason: "no_address" },
+      ],
+      waitUntil: null,
+    });
+    const later = planCheckout(
+      checkout(),
+      shopOf(s),
+      facts({ rows: [row({ id: "m1", channel: "email", status: "pending", nextAttemptAt: at(90) })], channelAvailable: (c) => c !== "push" }),
+      at(60),
+    );
+    expect(later).toMatchObject({
+      kind: "step",
+      fresh: [],
+      resend: [],
+      waitUntil: at(90),
+      skipped: [
+        { channel: "push", reason: "channel_unavailable" },
+        { channel: "whatsapp", reason: "no_address" },
+      ],
+    });
     const opted = planCheckout(checkout(), shopOf(s), facts({ suppressed: new Set(["email"] as const) }), at(60));
-    expect(opted).toMatchObject({ kind: "step", fresh: ["push"], skipped: [{ channel: "email", reason: "opted_out" }, { channel: "whatsapp", reason: "no_address" }] });
+    expect(opted).toMatchObject({
+      kind: "step",
+      fresh: ["push"],
+      skipped: [
+        { channel: "email", reason: "opted_out" },
+        { channel: "whatsapp", reason: "no_address" },
+      ],
+    });
     const sent = planCheckout(checkout(), shopOf(), facts({ rows: [row({ id: "m1", channel: "email", status: "sent" })] }), at(60));
     expect(sent).toMatchObject({ kind: "step", fresh: ["push"], sentBefore: true });
   });
 
   it("counts the step as one reminder, or trims it whole over the frequency cap", () => {
     const full = [at(-600), at(-500), at(-400), at(-300)];
-    expect(planCheckout(checkout(), shopOf(), facts({ capReminders: full.slice(0, 3) }), at(60))).toMatchObject({ countsReminder: true, trimmed: false, fresh: ["email", "push"] });
+    expect(planCheckout(checkout(), shopOf(), facts({ capReminders: full.slice(0, 3) }), at(60))).toMatchObject({
+      countsReminder: true,
+      trimmed: false,
+      fresh: ["email", "push"],
+    });
     const trimmed = planCheckout(checkout(), shopOf(), facts({ capReminders: full }), at(60));
-    expect(trimmed).toMatchObject({ countsReminder: false, trimmed: true, fresh: [], skipped: [{ channel: "email", reason: "frequency_cap" }, { channel: "push", reason: "frequency_cap" }] });
+    expect(trimmed).toMatchObject({
+      countsReminder: false,
+      trimmed: true,
+      fresh: [],
+      skipped: [
+        { channel: "email", reason: "frequency_cap" },
+        { channel: "push", reason: "frequency_cap" },
+      ],
+    });
     // The step already counted (a channel went out before): the cap does not trim it again.
-    expect(planCheckout(checkout(), shopOf(), facts({ capReminders: full, stepCounted: true }), at(60))).toMatchObject({ trimmed: false, fresh: ["email", "push"] });
+    expect(planCheckout(checkout(), shopOf(), facts({ capReminders: full, stepCounted: true }), at(60))).toMatchObject({
+      trimmed: false,
+      fresh: ["email", "push"],
+    });
     // No customer key: no cap.
-    expect(planCheckout(checkout({ customerKey: null }), shopOf(), facts({ capReminders: null }), at(60))).toMatchObject({ trimmed: false, countsReminder: false });
+    expect(planCheckout(checkout({ customerKey: null }), shopOf(), facts({ capReminders: null }), at(60))).toMatchObject({
+      trimmed: false,
+      countsReminder: false,
+    });
   });
 
   it("asks for the incentive only for a step that carries one and sends something", () => {
@@ -115,7 +219,13 @@ describe("planCheckout", () => {
     const on = shopOf(settings((s) => void (s.incentive.enabled = true)));
     expect(planCheckout(third, on, facts(), at(240))).toMatchObject({ kind: "step", wantsIncentive: true, step: { id: "s3", index: 2, isFinal: false } });
     expect(planCheckout(third, shopOf(), facts(), at(240))).toMatchObject({ wantsIncentive: false }); // incentives off (the default)
-    expect(planCheckout(checkout({ nextStepIndex: 1, phone: "+15551234567", smsConsent: true }), on, facts(), at(240))).toMatchObject({ wantsIncentive: false, fresh: ["whatsapp"] });
-    expect(planCheckout(third, on, facts({ hasPushSubscription: false, suppressed: new Set(["all"] as const) }), at(240))).toMatchObject({ wantsIncentive: false, fresh: [] });
+    expect(planCheckout(checkout({ nextStepIndex: 1, phone: "+15551234567", smsConsent: true }), on, facts(), at(240))).toMatchObject({
+      wantsIncentive: false,
+      fresh: ["whatsapp"],
+    });
+    expect(planCheckout(third, on, facts({ hasPushSubscription: false, suppressed: new Set(["all"] as const) }), at(240))).toMatchObject({
+      wantsIncentive: false,
+      fresh: [],
+    });
   });
 });

@@ -16,7 +16,13 @@ import type { Worker } from "node:worker_threads";
 import { build } from "esbuild";
 import ece from "http_ece";
 import { afterEach, describe, expect, it } from "vitest";
-import { createPushEncryptPool, pushEncryptWorkerFile, pushEncryptWorkers, type PushEncryptPool, type PushEncryptPoolOptions } from "../../app/channels/push-encrypt-pool.server";
+import {
+  createPushEncryptPool,
+  pushEncryptWorkerFile,
+  pushEncryptWorkers,
+  type PushEncryptPool,
+  type PushEncryptPoolOptions,
+} from "../../app/channels/push-encrypt-pool.server";
 import { AES128GCM_HEADER_BYTES, preparePushKeys, type PreparedPushKeys } from "../../app/channels/push-encryption.server";
 
 interface Browser {
@@ -64,7 +70,8 @@ describe("push encryption on worker threads", () => {
     // Three bursts (three flushes), the second and third while the first is in flight.
     const jobs: Array<Promise<{ i: number; body: Buffer }>> = [];
     for (let burst = 0; burst < 3; burst++) {
-      for (let i = burst * (n / 3); i < (burst + 1) * (n / 3); i++) jobs.push(p.encrypt(text(i), browsers[i % browsers.length].keys).then((body) => ({ i, body })));
+      for (let i = burst * (n / 3); i < (burst + 1) * (n / 3); i++)
+        jobs.push(p.encrypt(text(i), browsers[i % browsers.length].keys).then((body) => ({ i, body })));
       await new Promise((r) => setImmediate(r));
     }
     const results = await Promise.all(jobs);
@@ -128,34 +135,38 @@ describe("push encryption on worker threads", () => {
     // A message the batch loop cannot read, sent before the jobs are flushed (so the worker takes it before any of
     // its batches): an uncaught exception in the worker ('error', then 'exit').
     ["crashed", false, (w: Worker) => w.postMessage({ id: -1, count: 1, input: new ArrayBuffer(3) })],
-  ])("a worker %s with jobs pending: every job still settles once with a valid body, on the main thread", async (_how, midFlight, kill) => {
-    const p = pool(2);
-    const browsers = Array.from({ length: 8 }, () => browser());
-    await p.encrypt("warm-up", browsers[0].keys); // the workers are up
-    const n = 3000;
-    let settledCount = 0;
-    const jobs = Array.from({ length: n }, (_, i) =>
-      p.encrypt(text(i), browsers[i % 8].keys).then((body) => {
-        settledCount += 1;
-        return body;
-      }),
-    );
-    if (midFlight) await jobs[0]; // answered; most batches are still pending
-    kill(p.threads[0]);
-    const bodies = await Promise.all(jobs);
-    expect(settledCount).toBe(n);
-    expect(p.stats.worker + p.stats.inline).toBe(n + 1); // each job settled exactly once, by one path
-    expect(p.stats.inline).toBeGreaterThan(0);
-    bodies.forEach((body, i) => expect(decrypt(body, browsers[i % 8])).toBe(text(i)));
-    expect(warnings).toEqual(["push encryption worker failed: encrypting on the main thread from now on"]);
-    expect(p.workers).toBe(0);
-    expect(p.threads).toHaveLength(0);
-    // From now on: inline.
-    const inlineBefore = p.stats.inline;
-    expect(decrypt(await p.encrypt("after", browsers[0].keys), browsers[0])).toBe("after");
-    expect(p.stats.inline).toBe(inlineBefore + 1);
-    expect(warnings).toHaveLength(1);
-  }, 20_000);
+  ])(
+    "a worker %s with jobs pending: every job still settles once with a valid body, on the main thread",
+    async (_how, midFlight, kill) => {
+      const p = pool(2);
+      const browsers = Array.from({ length: 8 }, () => browser());
+      await p.encrypt("warm-up", browsers[0].keys); // the workers are up
+      const n = 3000;
+      let settledCount = 0;
+      const jobs = Array.from({ length: n }, (_, i) =>
+        p.encrypt(text(i), browsers[i % 8].keys).then((body) => {
+          settledCount += 1;
+          return body;
+        }),
+      );
+      if (midFlight) await jobs[0]; // answered; most batches are still pending
+      kill(p.threads[0]);
+      const bodies = await Promise.all(jobs);
+      expect(settledCount).toBe(n);
+      expect(p.stats.worker + p.stats.inline).toBe(n + 1); // each job settled exactly once, by one path
+      expect(p.stats.inline).toBeGreaterThan(0);
+      bodies.forEach((body, i) => expect(decrypt(body, browsers[i % 8])).toBe(text(i)));
+      expect(warnings).toEqual(["push encryption worker failed: encrypting on the main thread from now on"]);
+      expect(p.workers).toBe(0);
+      expect(p.threads).toHaveLength(0);
+      // From now on: inline.
+      const inlineBefore = p.stats.inline;
+      expect(decrypt(await p.encrypt("after", browsers[0].keys), browsers[0])).toBe("after");
+      expect(p.stats.inline).toBe(inlineBefore + 1);
+      expect(warnings).toHaveLength(1);
+    },
+    20_000,
+  );
 
   it("close() finishes queued and pending jobs on the main thread", async () => {
     const p = pool(1);
@@ -224,7 +235,9 @@ describe("push encryption on worker threads", () => {
     expect(pushEncryptWorkerFile()?.pathname).toBe(worker); // this run: the sources
     const files = new Set(["/srv/app/app/channels/push-encrypt-worker.mjs"]);
     const exists = (f: string) => files.has(f);
-    expect(pushEncryptWorkerFile("file:///srv/app/app/channels/push-encrypt-pool.server.ts", exists)?.href).toBe("file:///srv/app/app/channels/push-encrypt-worker.mjs");
+    expect(pushEncryptWorkerFile("file:///srv/app/app/channels/push-encrypt-pool.server.ts", exists)?.href).toBe(
+      "file:///srv/app/app/channels/push-encrypt-worker.mjs",
+    );
     expect(pushEncryptWorkerFile("file:///srv/app/build/index.js", exists)?.href).toBe("file:///srv/app/app/channels/push-encrypt-worker.mjs");
     expect(pushEncryptWorkerFile("file:///elsewhere/build/index.js", exists)).toBeNull();
   });
@@ -250,11 +263,16 @@ describe("push encryption workers and process exit", () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "push-pool-")), "script.mts");
     fs.writeFileSync(file, script);
     return new Promise((resolve, reject) => {
-      execFile(process.execPath, ["--import", "tsx", file], { cwd: path.resolve(__dirname, "../.."), timeout: 20_000, env: { ...process.env, LOG_LEVEL: "silent" } }, (error, stdout, stderr) => {
-        fs.rmSync(path.dirname(file), { recursive: true, force: true });
-        if (error) reject(new Error(`${error.message}\n${stderr}`));
-        else resolve(stdout);
-      });
+      execFile(
+        process.execPath,
+        ["--import", "tsx", file],
+        { cwd: path.resolve(__dirname, "../.."), timeout: 20_000, env: { ...process.env, LOG_LEVEL: "silent" } },
+        (error, stdout, stderr) => {
+          fs.rmSync(path.dirname(file), { recursive: true, force: true });
+          if (error) reject(new Error(`${error.message}\n${stderr}`));
+          else resolve(stdout);
+        },
+      );
     });
   }
   const header = `
@@ -295,7 +313,8 @@ describe("push encryption from a server bundle", () => {
       const bundle = path.join(root, "build", "index.js");
       await build({
         stdin: {
-          contents: 'export { createPushEncryptPool, pushEncryptWorkerFile } from "./app/channels/push-encrypt-pool.server.ts";\nexport { preparePushKeys } from "./app/channels/push-encryption.server.ts";\n',
+          contents:
+            'export { createPushEncryptPool, pushEncryptWorkerFile } from "./app/channels/push-encrypt-pool.server.ts";\nexport { preparePushKeys } from "./app/channels/push-encryption.server.ts";\n',
           resolveDir: repo,
           loader: "ts",
         },
@@ -326,7 +345,12 @@ await pool.close();
 `,
       );
       const stdout = await new Promise<string>((resolve, reject) => {
-        execFile(process.execPath, [script], { cwd: root, timeout: 20_000, env: { ...process.env, LOG_LEVEL: "warn", NODE_OPTIONS: "" } }, (error, out, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(out)));
+        execFile(
+          process.execPath,
+          [script],
+          { cwd: root, timeout: 20_000, env: { ...process.env, LOG_LEVEL: "warn", NODE_OPTIONS: "" } },
+          (error, out, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(out)),
+        );
       });
       const lines = stdout.trim().split("\n");
       expect(lines).toHaveLength(1); // no warning logged (a fallback to inline would log one)

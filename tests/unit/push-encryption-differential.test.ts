@@ -142,7 +142,12 @@ describe("what we send (web-push's encryption) against the decrypters (generated
 });
 
 describe("the sender's request against generateRequestDetails", () => {
-  const pems = selfsigned.generate([{ name: "commonName", value: "localhost" }], { days: 1, keySize: 2048, algorithm: "sha256", extensions: [{ name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }] }] });
+  const pems = selfsigned.generate([{ name: "commonName", value: "localhost" }], {
+    days: 1,
+    keySize: 2048,
+    algorithm: "sha256",
+    extensions: [{ name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }] }],
+  });
   let server: https.Server;
   let origin = "";
   const seen: Array<{ headers: Record<string, string | string[] | undefined>; body: Buffer }> = [];
@@ -168,7 +173,18 @@ describe("the sender's request against generateRequestDetails", () => {
     return {
       messageId: `msg_${stepIndex}`,
       channel: "push",
-      shop: { domain: "diff-shop.myshopify.com", name: title, email: null, currency: "USD", timezone: "UTC", primaryDomain: null, contactEmail: null, primaryLocale: null, billingAddress: null, settings: DEFAULT_SETTINGS },
+      shop: {
+        domain: "diff-shop.myshopify.com",
+        name: title,
+        email: null,
+        currency: "USD",
+        timezone: "UTC",
+        primaryDomain: null,
+        contactEmail: null,
+        primaryLocale: null,
+        billingAddress: null,
+        settings: DEFAULT_SETTINGS,
+      },
       checkout: {
         id: "c1",
         token: `tok_${stepIndex}`,
@@ -201,45 +217,60 @@ describe("the sender's request against generateRequestDetails", () => {
     return { header, aud: claims.aud, sub: claims.sub, exp: claims.exp, k: m![4] };
   }
 
-  it.each([0, 3])("step %i: the same header names and values (TTL, Urgency, Topic, encoding, type, length, VAPID) and a body that decrypts to the same plaintext", async (stepIndex) => {
-    const ecdh = crypto.createECDH("prime256v1");
-    ecdh.generateKeys();
-    const auth = crypto.randomBytes(16);
-    const subscription = { endpoint: `${origin}/push/${stepIndex}`, keys: { p256dh: ecdh.getPublicKey().toString("base64url"), auth: auth.toString("base64url") } };
-    const vapid = { ...webpush.generateVAPIDKeys(), subject: "mailto:diff@example.com" };
-    const store = { find: async () => [{ id: "s1", endpoint: subscription.endpoint, ...subscription.keys }], remove: async () => {}, touch: async () => {} };
-    const sender = createPushSender({ vapid: async () => vapid, appUrl: "https://app.example", linkKey: crypto.randomBytes(32), store, allowedHosts: ["localhost"], testCa: pems.cert, allowNonPublic: true });
-    const now = new Date();
-    seen.length = 0;
-    const r = await sender.send(message(stepIndex, now, "Ünïcödé Shop 🛒"));
-    expect(r.kind).toBe("sent");
-    const ours = seen[0];
-    const plaintext = ece.decrypt(ours.body, { version: "aes128gcm", privateKey: ecdh, authSecret: auth });
-    expect(decryptPushFromScratch(ours.body, ecdh, auth).equals(plaintext)).toBe(true);
+  it.each([0, 3])(
+    "step %i: the same header names and values (TTL, Urgency, Topic, encoding, type, length, VAPID) and a body that decrypts to the same plaintext",
+    async (stepIndex) => {
+      const ecdh = crypto.createECDH("prime256v1");
+      ecdh.generateKeys();
+      const auth = crypto.randomBytes(16);
+      const subscription = {
+        endpoint: `${origin}/push/${stepIndex}`,
+        keys: { p256dh: ecdh.getPublicKey().toString("base64url"), auth: auth.toString("base64url") },
+      };
+      const vapid = { ...webpush.generateVAPIDKeys(), subject: "mailto:diff@example.com" };
+      const store = { find: async () => [{ id: "s1", endpoint: subscription.endpoint, ...subscription.keys }], remove: async () => {}, touch: async () => {} };
+      const sender = createPushSender({
+        vapid: async () => vapid,
+        appUrl: "https://app.example",
+        linkKey: crypto.randomBytes(32),
+        store,
+        allowedHosts: ["localhost"],
+        testCa: pems.cert,
+        allowNonPublic: true,
+      });
+      const now = new Date();
+      seen.length = 0;
+      const r = await sender.send(message(stepIndex, now, "Ünïcödé Shop 🛒"));
+      expect(r.kind).toBe("sent");
+      const ours = seen[0];
+      const plaintext = ece.decrypt(ours.body, { version: "aes128gcm", privateKey: ecdh, authSecret: auth });
+      expect(decryptPushFromScratch(ours.body, ecdh, auth).equals(plaintext)).toBe(true);
 
-    const lib = webpush.generateRequestDetails(subscription, plaintext, {
-      TTL: 7200,
-      urgency: stepIndex <= 1 ? "high" : "normal",
-      topic: pushTopic(`tok_${stepIndex}`),
-      contentEncoding: "aes128gcm",
-      vapidDetails: vapid,
-    });
-    const libHeaders = Object.fromEntries(Object.entries(lib.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
-    const ourHeaders = Object.fromEntries(Object.entries(ours.headers).filter(([k]) => k !== "host" && k !== "connection"));
-    expect(Object.keys(ourHeaders).sort()).toEqual(Object.keys(libHeaders).sort());
-    for (const name of ["ttl", "urgency", "topic", "content-encoding", "content-type", "content-length"]) expect(ourHeaders[name], name).toBe(libHeaders[name]);
-    expect(ourHeaders["content-encoding"]).toBe("aes128gcm");
-    expect(lib.body.length).toBe(ours.body.length);
-    expect(layout(lib.body)).toEqual(layout(ours.body));
-    expect(ece.decrypt(lib.body, { version: "aes128gcm", privateKey: ecdh, authSecret: auth }).equals(plaintext)).toBe(true);
-    // VAPID (RFC 8292): the same JWT header, audience, subject and key; both expire within 24 hours.
-    const a = vapidParts(String(ourHeaders.authorization));
-    const b = vapidParts(libHeaders.authorization);
-    expect({ header: a.header, aud: a.aud, sub: a.sub, k: a.k }).toEqual({ header: b.header, aud: b.aud, sub: b.sub, k: b.k });
-    expect(a.aud).toBe(origin);
-    for (const exp of [a.exp, b.exp]) {
-      expect(exp * 1000).toBeGreaterThan(now.getTime());
-      expect(exp * 1000).toBeLessThanOrEqual(now.getTime() + 24 * 3600_000);
-    }
-  });
+      const lib = webpush.generateRequestDetails(subscription, plaintext, {
+        TTL: 7200,
+        urgency: stepIndex <= 1 ? "high" : "normal",
+        topic: pushTopic(`tok_${stepIndex}`),
+        contentEncoding: "aes128gcm",
+        vapidDetails: vapid,
+      });
+      const libHeaders = Object.fromEntries(Object.entries(lib.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+      const ourHeaders = Object.fromEntries(Object.entries(ours.headers).filter(([k]) => k !== "host" && k !== "connection"));
+      expect(Object.keys(ourHeaders).sort()).toEqual(Object.keys(libHeaders).sort());
+      for (const name of ["ttl", "urgency", "topic", "content-encoding", "content-type", "content-length"])
+        expect(ourHeaders[name], name).toBe(libHeaders[name]);
+      expect(ourHeaders["content-encoding"]).toBe("aes128gcm");
+      expect(lib.body.length).toBe(ours.body.length);
+      expect(layout(lib.body)).toEqual(layout(ours.body));
+      expect(ece.decrypt(lib.body, { version: "aes128gcm", privateKey: ecdh, authSecret: auth }).equals(plaintext)).toBe(true);
+      // VAPID (RFC 8292): the same JWT header, audience, subject and key; both expire within 24 hours.
+      const a = vapidParts(String(ourHeaders.authorization));
+      const b = vapidParts(libHeaders.authorization);
+      expect({ header: a.header, aud: a.aud, sub: a.sub, k: a.k }).toEqual({ header: b.header, aud: b.aud, sub: b.sub, k: b.k });
+      expect(a.aud).toBe(origin);
+      for (const exp of [a.exp, b.exp]) {
+        expect(exp * 1000).toBeGreaterThan(now.getTime());
+        expect(exp * 1000).toBeLessThanOrEqual(now.getTime() + 24 * 3600_000);
+      }
+    },
+  );
 });

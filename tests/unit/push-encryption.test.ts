@@ -55,7 +55,13 @@ describe("RFC 8291 encryption (web-push's)", () => {
     const body = withPinnedWebPushRandomness(as, b64(RFC.salt), () => encryptPushPayload(RFC.plaintext, keys));
     expect(body.toString("base64url")).toBe(RFC.body);
     // The library underneath, given the key and salt directly (no stubs).
-    const direct = ece.encrypt(Buffer.from(RFC.plaintext), { version: "aes128gcm", privateKey: as, dh: RFC.uaPublic, salt: RFC.salt, authSecret: RFC.authSecret });
+    const direct = ece.encrypt(Buffer.from(RFC.plaintext), {
+      version: "aes128gcm",
+      privateKey: as,
+      dh: RFC.uaPublic,
+      salt: RFC.salt,
+      authSecret: RFC.authSecret,
+    });
     expect(direct.toString("base64url")).toBe(RFC.body);
     // The vector itself, checked by the independent decrypters.
     const ua = crypto.createECDH("prime256v1");
@@ -124,7 +130,18 @@ function message(i: number, now = new Date()): OutboundMessage {
   return {
     messageId: `msg_${i}`,
     channel: "push",
-    shop: { domain: "unit-shop.myshopify.com", name: "Unit Shop", email: null, currency: "USD", timezone: "UTC", primaryDomain: null, contactEmail: null, primaryLocale: null, billingAddress: null, settings: DEFAULT_SETTINGS },
+    shop: {
+      domain: "unit-shop.myshopify.com",
+      name: "Unit Shop",
+      email: null,
+      currency: "USD",
+      timezone: "UTC",
+      primaryDomain: null,
+      contactEmail: null,
+      primaryLocale: null,
+      billingAddress: null,
+      settings: DEFAULT_SETTINGS,
+    },
     checkout: {
       id: `c${i}`,
       token: `tok_${i}`,
@@ -177,7 +194,15 @@ describe("push sender over the stand-in (which decrypts every message)", () => {
   it("sends many messages to one subscription: all decrypt, each with a new ephemeral key and salt, one VAPID JWT", async () => {
     const s = rx.subscribe();
     const { store, touched } = memoryStore([{ id: s.id, endpoint: s.endpoint, p256dh: s.keys.p256dh, auth: s.keys.auth }]);
-    const sender = createPushSender({ vapid: async () => vapid, appUrl: "https://app.example", linkKey: crypto.randomBytes(32), store, allowedHosts: ["localhost"], testCa: rx.ca, allowNonPublic: true });
+    const sender = createPushSender({
+      vapid: async () => vapid,
+      appUrl: "https://app.example",
+      linkKey: crypto.randomBytes(32),
+      store,
+      allowedHosts: ["localhost"],
+      testCa: rx.ca,
+      allowNonPublic: true,
+    });
     const n = 40;
     const results = await Promise.all(Array.from({ length: n }, (_, i) => sender.send(message(i))));
     expect(results.every((r) => r.kind === "sent")).toBe(true);
@@ -197,7 +222,15 @@ describe("push sender over the stand-in (which decrypts every message)", () => {
   it("invalid subscription keys fail the message without any request", async () => {
     const s = rx.subscribe();
     const { store } = memoryStore([{ id: s.id, endpoint: s.endpoint, p256dh: Buffer.alloc(65, 1).toString("base64url"), auth: s.keys.auth }]);
-    const sender = createPushSender({ vapid: async () => vapid, appUrl: "https://app.example", linkKey: crypto.randomBytes(32), store, allowedHosts: ["localhost"], testCa: rx.ca, allowNonPublic: true });
+    const sender = createPushSender({
+      vapid: async () => vapid,
+      appUrl: "https://app.example",
+      linkKey: crypto.randomBytes(32),
+      store,
+      allowedHosts: ["localhost"],
+      testCa: rx.ca,
+      allowNonPublic: true,
+    });
     const before = rx.count;
     const r = await sender.send(message(1));
     expect(r).toMatchObject({ kind: "failed" });
@@ -208,7 +241,12 @@ describe("push sender over the stand-in (which decrypts every message)", () => {
 });
 
 describe("push sender on the wire", () => {
-  const pems = selfsigned.generate([{ name: "commonName", value: "localhost" }], { days: 1, keySize: 2048, algorithm: "sha256", extensions: [{ name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }] }] });
+  const pems = selfsigned.generate([{ name: "commonName", value: "localhost" }], {
+    days: 1,
+    keySize: 2048,
+    algorithm: "sha256",
+    extensions: [{ name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }] }],
+  });
   let server: https.Server;
   let origin = "";
   const seen: Array<{ headers: Record<string, string | string[] | undefined>; bytes: number }> = [];
@@ -235,7 +273,16 @@ describe("push sender on the wire", () => {
   function senderFor(timeoutMs?: number) {
     const ua = userAgent();
     const { store } = memoryStore([{ id: "s1", endpoint: `${origin}/push/abc?x=1`, p256dh: ua.p256dh, auth: ua.authB64 }]);
-    return createPushSender({ vapid: async () => vapid, appUrl: "https://app.example", linkKey: crypto.randomBytes(32), store, allowedHosts: ["localhost"], testCa: pems.cert, allowNonPublic: true, timeoutMs });
+    return createPushSender({
+      vapid: async () => vapid,
+      appUrl: "https://app.example",
+      linkKey: crypto.randomBytes(32),
+      store,
+      allowedHosts: ["localhost"],
+      testCa: pems.cert,
+      allowNonPublic: true,
+      timeoutMs,
+    });
   }
 
   it("sends Host, a Content-Length (not chunked) and the push headers, to the endpoint's path and query", async () => {
@@ -247,7 +294,13 @@ describe("push sender on the wire", () => {
     expect(h.host).toBe(new URL(origin).host);
     expect(Number(h["content-length"])).toBe(seen[0].bytes);
     expect(h["transfer-encoding"]).toBeUndefined();
-    expect(h).toMatchObject({ "content-encoding": "aes128gcm", "content-type": "application/octet-stream", urgency: "high", ttl: "3600", topic: pushTopic("tok_7") });
+    expect(h).toMatchObject({
+      "content-encoding": "aes128gcm",
+      "content-type": "application/octet-stream",
+      urgency: "high",
+      ttl: "3600",
+      topic: pushTopic("tok_7"),
+    });
     expect(String(h.authorization)).toMatch(/^vapid t=[\w-]+\.[\w-]+\.[\w-]+, k=[\w-]+$/);
   });
 

@@ -16,7 +16,10 @@ function loadWorker(o: { fetchJson?: Record<string, unknown> } = {}) {
   const opened: string[] = [];
   const fetched: Array<{ url: string; init?: { method?: string; body?: string } }> = [];
   const subscribeCalls: Array<{ userVisibleOnly: boolean; applicationServerKey: unknown }> = [];
-  const newSub = { endpoint: "https://fcm.googleapis.com/fcm/send/new", toJSON: () => ({ endpoint: "https://fcm.googleapis.com/fcm/send/new", keys: { p256dh: "p", auth: "a" } }) };
+  const newSub = {
+    endpoint: "https://fcm.googleapis.com/fcm/send/new",
+    toJSON: () => ({ endpoint: "https://fcm.googleapis.com/fcm/send/new", keys: { p256dh: "p", auth: "a" } }),
+  };
   const self = {
     location: { origin: "https://shop.example" },
     registration: {
@@ -47,11 +50,26 @@ describe("push service worker", () => {
   it("shows the notification with title, body, image and the tracked link", async () => {
     const w = loadWorker();
     expect(Object.keys(w.handlers).sort()).toEqual(["activate", "install", "notificationclick", "push", "pushsubscriptionchange"]);
-    await w.dispatch("push", { data: data({ title: "Still thinking it over?", body: "Your Linen Shirt is waiting", image: "https://cdn.example/shirt.jpg", icon: "https://cdn.example/logo.png", url: "https://app.example/r/abc123", tag: "chk-1" }) });
+    await w.dispatch("push", {
+      data: data({
+        title: "Still thinking it over?",
+        body: "Your Linen Shirt is waiting",
+        image: "https://cdn.example/shirt.jpg",
+        icon: "https://cdn.example/logo.png",
+        url: "https://app.example/r/abc123",
+        tag: "chk-1",
+      }),
+    });
     expect(w.shown).toEqual([
       {
         title: "Still thinking it over?",
-        options: expect.objectContaining({ body: "Your Linen Shirt is waiting", image: "https://cdn.example/shirt.jpg", icon: "https://cdn.example/logo.png", tag: "chk-1", data: { url: "https://app.example/r/abc123", messageId: null } }),
+        options: expect.objectContaining({
+          body: "Your Linen Shirt is waiting",
+          image: "https://cdn.example/shirt.jpg",
+          icon: "https://cdn.example/logo.png",
+          tag: "chk-1",
+          data: { url: "https://app.example/r/abc123", messageId: null },
+        }),
       },
     ]);
   });
@@ -83,7 +101,10 @@ describe("push service worker", () => {
   it("pushsubscriptionchange: resubscribes with the old key and posts the new subscription with the old endpoint", async () => {
     const w = loadWorker();
     const key = new Uint8Array([4, 1, 2, 3]).buffer;
-    await w.dispatch("pushsubscriptionchange", { oldSubscription: { endpoint: "https://fcm.googleapis.com/fcm/send/old", options: { applicationServerKey: key } }, newSubscription: null });
+    await w.dispatch("pushsubscriptionchange", {
+      oldSubscription: { endpoint: "https://fcm.googleapis.com/fcm/send/old", options: { applicationServerKey: key } },
+      newSubscription: null,
+    });
     expect(w.subscribeCalls).toEqual([{ userVisibleOnly: true, applicationServerKey: key }]);
     expect(w.fetched).toHaveLength(1);
     expect(w.fetched[0].url).toBe(`${SCOPE}subscribe`);

@@ -12,16 +12,30 @@ const example = (topic: string) => JSON.parse(readFileSync(`node_modules/shopify
 
 describe("orders", () => {
   it("an Order node parses to the record its orders/create webhook gives (numeric id, token, shop money, test flag)", () => {
-    const node = { ...orderNode({ id: 450789469, checkoutToken: "tok_abc", email: "Buyer@Example.com", createdAt: new Date("2026-11-20T12:00:00Z"), total: "96.50" }), test: true };
+    const node = {
+      ...orderNode({ id: 450789469, checkoutToken: "tok_abc", email: "Buyer@Example.com", createdAt: new Date("2026-11-20T12:00:00Z"), total: "96.50" }),
+      test: true,
+    };
     const fromGraphql = parseOrder(orderNodeToPayload(node));
-    expect(fromGraphql).toMatchObject({ orderId: "450789469", checkoutToken: "tok_abc", email: "buyer@example.com", currency: "USD", totalMinor: 9650, isTest: true });
+    expect(fromGraphql).toMatchObject({
+      orderId: "450789469",
+      checkoutToken: "tok_abc",
+      email: "buyer@example.com",
+      currency: "USD",
+      totalMinor: 9650,
+      isTest: true,
+    });
     expect(fromGraphql.shopifyCreatedAt.toISOString()).toBe("2026-11-20T12:00:00.000Z");
     const webhook = example("orders/create");
     expect(Object.keys(orderNodeToPayload(node)).filter((k) => !(k in webhook))).toEqual([]); // only fields the webhook has
   });
 
   it("money bags keep both currencies, as the webhook's *_set fields do", () => {
-    const node = { ...orderNode({ createdAt: new Date() }), presentmentCurrencyCode: "EUR", totalPriceSet: moneyBag("100.00", "USD", { amount: "92.00", currency: "EUR" }) };
+    const node = {
+      ...orderNode({ createdAt: new Date() }),
+      presentmentCurrencyCode: "EUR",
+      totalPriceSet: moneyBag("100.00", "USD", { amount: "92.00", currency: "EUR" }),
+    };
     const p = orderNodeToPayload(node);
     expect(p.total_price).toBe("100.00");
     expect(p.total_price_set).toEqual({ shop_money: { amount: "100.00", currency_code: "USD" }, presentment_money: { amount: "92.00", currency_code: "EUR" } });
@@ -47,10 +61,23 @@ describe("abandoned checkouts", () => {
   });
 
   it("an AbandonedCheckout node parses like its checkouts/create webhook", () => {
-    const node = abandonedCheckoutNode({ token: "abcdef123456", shop: "s.myshopify.com", email: "Grace@Example.com", createdAt: new Date("2026-11-20T10:00:00Z"), total: "59.00" });
+    const node = abandonedCheckoutNode({
+      token: "abcdef123456",
+      shop: "s.myshopify.com",
+      email: "Grace@Example.com",
+      createdAt: new Date("2026-11-20T10:00:00Z"),
+      total: "59.00",
+    });
     const payload = abandonedCheckoutNodeToPayload(node)!;
     const r = parseCheckout(payload);
-    expect(r).toMatchObject({ token: "abcdef123456", email: "grace@example.com", emailConsent: true, totalMinor: 5900, lineItemCount: 1, customerKey: "email:grace@example.com" });
+    expect(r).toMatchObject({
+      token: "abcdef123456",
+      email: "grace@example.com",
+      emailConsent: true,
+      totalMinor: 5900,
+      lineItemCount: 1,
+      customerKey: "email:grace@example.com",
+    });
     expect(r.lineItems[0]).toMatchObject({ title: "Linen Shirt", variantId: "4000", productId: "9000", priceMinor: 5900 });
     expect(abandonedCheckoutNodeToPayload({ ...node, abandonedCheckoutUrl: "https://s.myshopify.com/cart" })).toBeNull();
   });

@@ -21,9 +21,21 @@ describe("cadence", () => {
   });
 
   it("schedules the next enabled step, then the window's end", () => {
-    expect(scheduleAfter({ settings: DEFAULT_SETTINGS, abandonedAt: A, doneIndex: -1, now: A, justSent: false })).toEqual({ nextStepIndex: 0, nextDueAt: min(60), closing: false });
-    expect(scheduleAfter({ settings: DEFAULT_SETTINGS, abandonedAt: A, doneIndex: 0, now: min(60), justSent: true })).toEqual({ nextStepIndex: 1, nextDueAt: min(90), closing: false });
-    expect(scheduleAfter({ settings: DEFAULT_SETTINGS, abandonedAt: A, doneIndex: 4, now: min(2400), justSent: true })).toEqual({ nextStepIndex: 5, nextDueAt: min(2880), closing: true });
+    expect(scheduleAfter({ settings: DEFAULT_SETTINGS, abandonedAt: A, doneIndex: -1, now: A, justSent: false })).toEqual({
+      nextStepIndex: 0,
+      nextDueAt: min(60),
+      closing: false,
+    });
+    expect(scheduleAfter({ settings: DEFAULT_SETTINGS, abandonedAt: A, doneIndex: 0, now: min(60), justSent: true })).toEqual({
+      nextStepIndex: 1,
+      nextDueAt: min(90),
+      closing: false,
+    });
+    expect(scheduleAfter({ settings: DEFAULT_SETTINGS, abandonedAt: A, doneIndex: 4, now: min(2400), justSent: true })).toEqual({
+      nextStepIndex: 5,
+      nextDueAt: min(2880),
+      closing: true,
+    });
   });
 
   it("keeps a gap after a late step, and drops steps that would fall after the window", () => {
@@ -32,12 +44,19 @@ describe("cadence", () => {
     // Without a send there is no gap to keep.
     expect(scheduleAfter({ settings: DEFAULT_SETTINGS, abandonedAt: A, doneIndex: 0, now: min(85), justSent: false }).nextDueAt).toEqual(min(90));
     // Step 4 (+2400) sent at +2870: nothing fits before +2880, so close.
-    expect(scheduleAfter({ settings: DEFAULT_SETTINGS, abandonedAt: A, doneIndex: 3, now: min(2870), justSent: true })).toMatchObject({ closing: true, nextDueAt: min(2880) });
+    expect(scheduleAfter({ settings: DEFAULT_SETTINGS, abandonedAt: A, doneIndex: 3, now: min(2870), justSent: true })).toMatchObject({
+      closing: true,
+      nextDueAt: min(2880),
+    });
   });
 
   it("skips disabled steps (indexes are over enabled steps)", () => {
     const s = settings({ cadence: { steps: DEFAULT_SETTINGS.cadence.steps.map((st) => ({ ...st, enabled: st.id !== "s2" })) } });
-    expect(scheduleAfter({ settings: s, abandonedAt: A, doneIndex: 0, now: min(60), justSent: true })).toEqual({ nextStepIndex: 1, nextDueAt: min(240), closing: false });
+    expect(scheduleAfter({ settings: s, abandonedAt: A, doneIndex: 0, now: min(60), justSent: true })).toEqual({
+      nextStepIndex: 1,
+      nextDueAt: min(240),
+      closing: false,
+    });
   });
 
   it("backs off retries exponentially, honours the provider's time, and gives up", () => {
@@ -67,7 +86,9 @@ describe("quiet hours", () => {
     // 03:20Z is 22:20 in New York but 04:20 in Paris: quiet either way, ending at 08:00 Paris = 07:00Z.
     expect(quietHoursEnd(new Date("2026-11-20T03:20:00Z"), { ...q, timezone: "Europe/Paris" }, "America/New_York")).toEqual(new Date("2026-11-20T07:00:00Z"));
     // 15:00Z: 10:00 in New York, 16:00 in Paris, 00:00 in Auckland (+13).
-    expect(quietHoursEnd(new Date("2026-11-20T11:00:00Z"), { ...q, timezone: "Pacific/Auckland" }, "America/New_York")).toEqual(new Date("2026-11-20T19:00:00Z"));
+    expect(quietHoursEnd(new Date("2026-11-20T11:00:00Z"), { ...q, timezone: "Pacific/Auckland" }, "America/New_York")).toEqual(
+      new Date("2026-11-20T19:00:00Z"),
+    );
   });
 
   it("respects a daylight-saving change (New York, 2026-03-08)", () => {
@@ -99,7 +120,16 @@ describe("frequency cap", () => {
 });
 
 describe("eligibility", () => {
-  const base: CheckoutFacts = { status: "open", completedAt: null, orderId: null, isTest: false, isStaff: false, totalMinor: 5000, stage: "abandoned", newerSibling: null };
+  const base: CheckoutFacts = {
+    status: "open",
+    completedAt: null,
+    orderId: null,
+    isTest: false,
+    isStaff: false,
+    totalMinor: 5000,
+    stage: "abandoned",
+    newerSibling: null,
+  };
   const end = min(2880);
   const decide = (f: Partial<CheckoutFacts>, s = DEFAULT_SETTINGS, now = min(60)) => checkoutDecision({ ...base, ...f }, s, now, end);
 
@@ -116,7 +146,10 @@ describe("eligibility", () => {
     expect(decide({ isStaff: true })).toMatchObject({ action: "stop", reason: "staff_checkout" });
     expect(decide({ newerSibling: { completed: false } })).toMatchObject({ action: "stop", reason: "duplicate_checkout" });
     expect(decide({ newerSibling: { completed: true } })).toMatchObject({ action: "stop", reason: "customer_ordered" });
-    expect(decide({ totalMinor: 100 }, settings({ exclusions: { minCartValueMinor: 1000 } }))).toMatchObject({ action: "stop", reason: "below_min_cart_value" });
+    expect(decide({ totalMinor: 100 }, settings({ exclusions: { minCartValueMinor: 1000 } }))).toMatchObject({
+      action: "stop",
+      reason: "below_min_cart_value",
+    });
     // A cart whose shop value is unknown (another currency) is not measured against the shop's minimum.
     expect(decide({ totalMinor: null }, settings({ exclusions: { minCartValueMinor: 1000 } }))).toEqual({ action: "proceed" });
     expect(decide({}, DEFAULT_SETTINGS, end)).toEqual({ action: "stop", reason: "window_passed", lost: true });
@@ -130,7 +163,15 @@ describe("eligibility", () => {
     expect(decide({ stage: "negotiating" }, DEFAULT_SETTINGS, min(3000))).toEqual({ action: "stop", reason: "window_passed", lost: false });
   });
 
-  const facts: ChannelFacts = { email: "a@example.com", phone: "+15550100000", hasPushSubscription: true, emailConsent: true, smsConsent: true, suppressed: new Set(), available: true };
+  const facts: ChannelFacts = {
+    email: "a@example.com",
+    phone: "+15550100000",
+    hasPushSubscription: true,
+    emailConsent: true,
+    smsConsent: true,
+    suppressed: new Set(),
+    available: true,
+  };
   it("gives each channel skip a reason", () => {
     expect(channelSkipReason("email", facts, DEFAULT_SETTINGS)).toBeNull();
     expect(channelSkipReason("email", { ...facts, email: null }, DEFAULT_SETTINGS)).toBe("no_address");
@@ -146,7 +187,17 @@ describe("eligibility", () => {
 });
 
 describe("scoring", () => {
-  const base = { totalMinor: 5000, averageOrderMinor: 5000, highValueThresholdMinor: 25_000, returningCustomer: false, customerOrdersCount: 0, failedPayment: false, abandonedAt: A, now: min(60), reachableChannels: 1 };
+  const base = {
+    totalMinor: 5000,
+    averageOrderMinor: 5000,
+    highValueThresholdMinor: 25_000,
+    returningCustomer: false,
+    customerOrdersCount: 0,
+    failedPayment: false,
+    abandonedAt: A,
+    now: min(60),
+    reachableChannels: 1,
+  };
   it("maps scores to priorities", () => {
     expect([priorityOf(75), priorityOf(45), priorityOf(25), priorityOf(5)]).toEqual(["urgent", "high", "medium", "low"]);
     expect(averageOrderMinor(0, 0n)).toBeNull();
@@ -173,15 +224,28 @@ describe("scoring", () => {
 describe("handoff", () => {
   const rules = DEFAULT_SETTINGS.handoff;
   it("routes high-value carts, repeat customers and failed payments to a person", () => {
-    expect(handoffDecision({ shopTotalMinor: 30_000, returningCustomer: false, customerOrdersCount: 0, failedPayment: false }, rules)).toEqual({ handoff: true, reasons: ["high_value"], continueAutomation: true });
-    expect(handoffDecision({ shopTotalMinor: 100, returningCustomer: true, customerOrdersCount: 2, failedPayment: true }, rules).reasons).toEqual(["failed_payment", "returning_customer"]);
+    expect(handoffDecision({ shopTotalMinor: 30_000, returningCustomer: false, customerOrdersCount: 0, failedPayment: false }, rules)).toEqual({
+      handoff: true,
+      reasons: ["high_value"],
+      continueAutomation: true,
+    });
+    expect(handoffDecision({ shopTotalMinor: 100, returningCustomer: true, customerOrdersCount: 2, failedPayment: true }, rules).reasons).toEqual([
+      "failed_payment",
+      "returning_customer",
+    ]);
     expect(handoffDecision({ shopTotalMinor: 100, returningCustomer: false, customerOrdersCount: 0, failedPayment: false }, rules).handoff).toBe(false);
   });
 
   it("follows the shop's switches", () => {
     const off = { ...rules, returningCustomers: false, failedPayments: false, continueAutomation: false };
-    expect(handoffDecision({ shopTotalMinor: 100, returningCustomer: true, customerOrdersCount: 2, failedPayment: true }, off)).toEqual({ handoff: false, reasons: [], continueAutomation: true });
-    expect(handoffDecision({ shopTotalMinor: 30_000, returningCustomer: false, customerOrdersCount: 0, failedPayment: false }, off).continueAutomation).toBe(false);
+    expect(handoffDecision({ shopTotalMinor: 100, returningCustomer: true, customerOrdersCount: 2, failedPayment: true }, off)).toEqual({
+      handoff: false,
+      reasons: [],
+      continueAutomation: true,
+    });
+    expect(handoffDecision({ shopTotalMinor: 30_000, returningCustomer: false, customerOrdersCount: 0, failedPayment: false }, off).continueAutomation).toBe(
+      false,
+    );
     expect(handoffSummary(["high_value", "failed_payment"])).toBe("High-value cart, Payment failed");
   });
   it("never calls a cart high value by an amount in another currency", () => {
@@ -189,7 +253,16 @@ describe("handoff", () => {
     const foreign = { shopTotalMinor: null, returningCustomer: false, customerOrdersCount: 0, failedPayment: false };
     expect(handoffDecision(foreign, rules).reasons).not.toContain("high_value");
     // Scoring gives no value points for an unknown shop value, however large the shopper's figure.
-    const base = { averageOrderMinor: 5_000, highValueThresholdMinor: 20_000, returningCustomer: false, customerOrdersCount: 0, failedPayment: false, abandonedAt: new Date(0), now: new Date(0), reachableChannels: 1 };
+    const base = {
+      averageOrderMinor: 5_000,
+      highValueThresholdMinor: 20_000,
+      returningCustomer: false,
+      customerOrdersCount: 0,
+      failedPayment: false,
+      abandonedAt: new Date(0),
+      now: new Date(0),
+      reachableChannels: 1,
+    };
     expect(scoreCheckout({ ...base, totalMinor: null }).factors.join()).not.toContain("average order");
     expect(scoreCheckout({ ...base, totalMinor: 20_000 }).factors[0]).toContain("4.0x");
   });

@@ -25,7 +25,10 @@ describe("the sane date range", () => {
     const ok = { shopifyCreatedAt: NOW, shopifyUpdatedAt: NOW };
     expect(checkoutDateProblem(ok, NOW)).toBeNull();
     expect(checkoutDateProblem({ ...ok, shopifyCreatedAt: new Date(0) }, NOW)).toEqual({ field: "created_at", reason: "before 2000-01-01" });
-    expect(checkoutDateProblem({ ...ok, shopifyUpdatedAt: new Date("9999-01-01T00:00:00Z") }, NOW)).toEqual({ field: "updated_at", reason: "more than a year ahead" });
+    expect(checkoutDateProblem({ ...ok, shopifyUpdatedAt: new Date("9999-01-01T00:00:00Z") }, NOW)).toEqual({
+      field: "updated_at",
+      reason: "more than a year ahead",
+    });
     expect(clampCheckoutDates({ completedAt: new Date("9999-01-01T00:00:00Z") }, NOW).completedAt).toEqual(NOW);
     expect(clampCheckoutDates({ completedAt: null }, NOW).completedAt).toBeNull();
     const real = new Date("2026-11-20T09:00:00Z");
@@ -65,7 +68,16 @@ describe("which version of a checkout wins", () => {
   });
 });
 
-const item = (i: number, quantity = 1): LineItemRecord => ({ title: `Bolt ${i}`, variantTitle: null, variantId: null, productId: null, quantity, priceMinor: 10, imageUrl: null, sku: null });
+const item = (i: number, quantity = 1): LineItemRecord => ({
+  title: `Bolt ${i}`,
+  variantTitle: null,
+  variantId: null,
+  productId: null,
+  quantity,
+  priceMinor: 10,
+  imageUrl: null,
+  sku: null,
+});
 
 describe("bounded carts", () => {
   it("parse keeps the first items and the true quantity and subtotal of all", () => {
@@ -109,11 +121,34 @@ describe("bounded carts", () => {
     expect(email.html).toContain("and 2995 more items");
     expect(email.text).toContain("and 2995 more items");
     expect(email.text.split("\n").filter((l) => l.startsWith("- Bolt"))).toHaveLength(EMAIL_LINE_ITEMS);
-    const alert = renderStaffAlertEmail({ shopName: "Shop", reason: "high_value", summary: "s", adminUrl: "https://admin.example/x", customer: { name: null, email: null, phone: null }, currency: "USD", items, itemCount: 3000, totalMinor: 30_000 });
+    const alert = renderStaffAlertEmail({
+      shopName: "Shop",
+      reason: "high_value",
+      summary: "s",
+      adminUrl: "https://admin.example/x",
+      customer: { name: null, email: null, phone: null },
+      currency: "USD",
+      items,
+      itemCount: 3000,
+      totalMinor: 30_000,
+    });
     expect(alert.html).toContain("and 2995 more items");
     expect(alert.text).toContain("and 2995 more items");
     // A cart that fits lists everything and says nothing more.
-    const small = renderRecoveryEmail({ ...{ brand: { shopName: "Shop", logoUrl: null, accentColor: "#008060", postalAddress: null }, firstName: null, locale: null, currency: "USD", subtotalMinor: 20, totalMinor: 20, step: { index: 0, isFinal: false }, incentive: null, links: { recover: "https://a/r", unsubscribe: "https://a/u", openPixel: null } }, items: [item(0), item(1)] });
+    const small = renderRecoveryEmail({
+      ...{
+        brand: { shopName: "Shop", logoUrl: null, accentColor: "#008060", postalAddress: null },
+        firstName: null,
+        locale: null,
+        currency: "USD",
+        subtotalMinor: 20,
+        totalMinor: 20,
+        step: { index: 0, isFinal: false },
+        incentive: null,
+        links: { recover: "https://a/r", unsubscribe: "https://a/u", openPixel: null },
+      },
+      items: [item(0), item(1)],
+    });
     expect(small.text).not.toContain("more item");
   });
 });

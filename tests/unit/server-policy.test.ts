@@ -3,7 +3,15 @@
 import http from "node:http";
 import net from "node:net";
 import { describe, expect, it } from "vitest";
-import { ADMIN_FRAME_ANCESTORS, NO_FRAME, requestOrigin, shouldCompress, trustedPeer, trustProxySetting, withFrameAncestors } from "../../scripts/server-policy.mjs";
+import {
+  ADMIN_FRAME_ANCESTORS,
+  NO_FRAME,
+  requestOrigin,
+  shouldCompress,
+  trustedPeer,
+  trustProxySetting,
+  withFrameAncestors,
+} from "../../scripts/server-policy.mjs";
 
 /** A request and its answer as the middleware sees them, without a socket. */
 function exchange(method: string, contentType?: string) {

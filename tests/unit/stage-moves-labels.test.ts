@@ -56,11 +56,27 @@ describe("ledger labels", () => {
   });
 
   it("the timeline shows staff alerts as their own entries and a call by hand as an outbound contact", () => {
-    const base = { status: "sent", deliveredAt: null, openedAt: null, clickedAt: null, failedAt: null, bouncedAt: null, lastError: null, skipReason: null, incentiveCode: null };
+    const base = {
+      status: "sent",
+      deliveredAt: null,
+      openedAt: null,
+      clickedAt: null,
+      failedAt: null,
+      bouncedAt: null,
+      lastError: null,
+      skipReason: null,
+      incentiveCode: null,
+    };
     const t = buildTimeline({
       checkout: { shopifyCreatedAt: A, shopifyUpdatedAt: A, abandonedAt: A, completedAt: null, recoveredAt: null, orderId: null },
       messages: [
-        { ...base, channel: "staff_alert", stepLabel: ledgerStepLabel({ stepId: "reply:abc", channel: "staff_alert" }, labels), createdAt: min(5), sentAt: min(5) },
+        {
+          ...base,
+          channel: "staff_alert",
+          stepLabel: ledgerStepLabel({ stepId: "reply:abc", channel: "staff_alert" }, labels),
+          createdAt: min(5),
+          sentAt: min(5),
+        },
         { ...base, channel: "manual_call", stepLabel: "Sent by hand", createdAt: min(6), sentAt: min(6) },
       ],
       conversation: [],

@@ -22,9 +22,15 @@ describe("normalizing what the storefront sends", () => {
   it("validates the subscribe body", () => {
     const keys = { p256dh: "B".repeat(87), auth: "A".repeat(22) };
     expect(SubscribeBodySchema.safeParse({ type: "subscribe", subscription: { endpoint: "https://fcm.googleapis.com/x", keys } }).success).toBe(true);
-    expect(SubscribeBodySchema.safeParse({ type: "subscribe", subscription: { endpoint: "https://fcm.googleapis.com/x", keys: { ...keys, auth: "" } } }).success).toBe(false);
-    expect(SubscribeBodySchema.safeParse({ type: "subscribe", subscription: { endpoint: `https://fcm.googleapis.com/${"x".repeat(3000)}`, keys } }).success).toBe(false);
-    expect(SubscribeBodySchema.safeParse({ type: "subscribe", subscription: { endpoint: "https://fcm.googleapis.com/x", keys }, cartToken: "<script>" }).success).toBe(false);
+    expect(
+      SubscribeBodySchema.safeParse({ type: "subscribe", subscription: { endpoint: "https://fcm.googleapis.com/x", keys: { ...keys, auth: "" } } }).success,
+    ).toBe(false);
+    expect(
+      SubscribeBodySchema.safeParse({ type: "subscribe", subscription: { endpoint: `https://fcm.googleapis.com/${"x".repeat(3000)}`, keys } }).success,
+    ).toBe(false);
+    expect(
+      SubscribeBodySchema.safeParse({ type: "subscribe", subscription: { endpoint: "https://fcm.googleapis.com/x", keys }, cartToken: "<script>" }).success,
+    ).toBe(false);
     expect(SubscribeBodySchema.safeParse({ type: "unsubscribe", endpoint: "https://fcm.googleapis.com/x" }).success).toBe(true);
   });
 });

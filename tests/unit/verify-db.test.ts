@@ -20,9 +20,7 @@ describe("verifyDatabase", () => {
         "INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, finished_at, applied_steps_count) VALUES ('x', 'y', '29990101000000_future', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)",
       );
       client.close();
-      expect(await verifyDatabase({ url })).toBe(
-        "The database has 1 migration(s) this build does not know (29990101000000_future): deploy the matching code.",
-      );
+      expect(await verifyDatabase({ url })).toBe("The database has 1 migration(s) this build does not know (29990101000000_future): deploy the matching code.");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

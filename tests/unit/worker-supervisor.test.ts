@@ -36,7 +36,10 @@ interface Line {
 
 /** The fixture cluster as a child process, its JSON lines as they come, and a way to wait for one. */
 function startCluster(env: Record<string, string>) {
-  const child = spawn(process.execPath, [path.resolve(__dirname, "../fixtures/supervised-cluster.mjs")], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [path.resolve(__dirname, "../fixtures/supervised-cluster.mjs")], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const lines: Line[] = [];
   const waiters: Array<{ test: (l: Line[]) => boolean; resolve: () => void }> = [];
   let partial = "";

@@ -13,7 +13,15 @@ export interface CheckoutCustomerView {
   returningCustomer: boolean;
 }
 
-export function CustomerCard({ checkout: c, resumeNote, moveFetcher }: { checkout: CheckoutCustomerView; resumeNote: string | null; moveFetcher: CheckoutFetcher }) {
+export function CustomerCard({
+  checkout: c,
+  resumeNote,
+  moveFetcher,
+}: {
+  checkout: CheckoutCustomerView;
+  resumeNote: string | null;
+  moveFetcher: CheckoutFetcher;
+}) {
   const next = nextAction(c.stage);
   return (
     <Card>
@@ -34,7 +42,11 @@ export function CustomerCard({ checkout: c, resumeNote, moveFetcher }: { checkou
           </Text>
         ) : null}
         {next ? (
-          <Button variant="primary" onClick={() => moveFetcher.submit({ intent: "move", to: next.to }, { method: "post" })} loading={moveFetcher.state !== "idle"}>
+          <Button
+            variant="primary"
+            onClick={() => moveFetcher.submit({ intent: "move", to: next.to }, { method: "post" })}
+            loading={moveFetcher.state !== "idle"}
+          >
             {next.label}
           </Button>
         ) : null}

@@ -21,7 +21,15 @@ export interface CustomerOrderView {
   recovered: boolean;
 }
 
-export function CustomerHistory({ otherCheckouts, orders, money }: { otherCheckouts: OtherCheckoutView[]; orders: CustomerOrderView[]; money: (minor: number, currency: string) => string }) {
+export function CustomerHistory({
+  otherCheckouts,
+  orders,
+  money,
+}: {
+  otherCheckouts: OtherCheckoutView[];
+  orders: CustomerOrderView[];
+  money: (minor: number, currency: string) => string;
+}) {
   return (
     <Card>
       <BlockStack gap="200">

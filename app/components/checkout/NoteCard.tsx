@@ -16,7 +16,12 @@ export function NoteCard({ fetcher }: { fetcher: CheckoutFetcher }) {
         </Text>
         <TextField label="Note" labelHidden id="note-body" value={note} onChange={setNote} multiline={3} autoComplete="off" />
         <InlineStack>
-          <Button onClick={() => fetcher.submit({ intent: "note", body: note }, { method: "post" })} loading={fetcher.state !== "idle"} disabled={!note.trim()} id="note-add">
+          <Button
+            onClick={() => fetcher.submit({ intent: "note", body: note }, { method: "post" })}
+            loading={fetcher.state !== "idle"}
+            disabled={!note.trim()}
+            id="note-add"
+          >
             Add note
           </Button>
         </InlineStack>

@@ -21,10 +21,19 @@ export interface CadenceStepOption {
   enabled: boolean;
 }
 
-export function IncentiveForm(props: { values: IncentiveFormValues; steps: CadenceStepOption[]; currency: string; errors: IncentiveFieldErrors; saving: boolean }) {
+export function IncentiveForm(props: {
+  values: IncentiveFormValues;
+  steps: CadenceStepOption[];
+  currency: string;
+  errors: IncentiveFieldErrors;
+  saving: boolean;
+}) {
   const { errors, saving } = props;
   const [v, setV] = useState<IncentiveFormValues>(props.values);
-  const set = <K extends keyof IncentiveFormValues>(key: K) => (value: IncentiveFormValues[K]) => setV((prev) => ({ ...prev, [key]: value }));
+  const set =
+    <K extends keyof IncentiveFormValues>(key: K) =>
+    (value: IncentiveFormValues[K]) =>
+      setV((prev) => ({ ...prev, [key]: value }));
   const stepOptions = props.steps.map((s) => ({
     label: `${s.label} (${offsetLabel(s.offsetMinutes)})${s.enabled ? "" : " - off"}`,
     value: s.id,
@@ -42,12 +51,28 @@ export function IncentiveForm(props: { values: IncentiveFormValues; steps: Caden
               <Select label="Type" name="type" options={TYPE_OPTIONS} value={v.type} onChange={set("type")} error={errors.type} />
               <FormLayout.Group>
                 {v.type === "percentage" ? (
-                  <TextField label="Percent off" name="percentOff" type="number" suffix="%" value={v.percentOff} onChange={set("percentOff")} error={errors.percentOff} autoComplete="off" />
+                  <TextField
+                    label="Percent off"
+                    name="percentOff"
+                    type="number"
+                    suffix="%"
+                    value={v.percentOff}
+                    onChange={set("percentOff")}
+                    error={errors.percentOff}
+                    autoComplete="off"
+                  />
                 ) : (
                   <input type="hidden" name="percentOff" value={v.percentOff} />
                 )}
                 {v.type === "fixed_amount" ? (
-                  <TextField label={`Amount off (${props.currency})`} name="amountOff" value={v.amountOff} onChange={set("amountOff")} error={errors.amountOff} autoComplete="off" />
+                  <TextField
+                    label={`Amount off (${props.currency})`}
+                    name="amountOff"
+                    value={v.amountOff}
+                    onChange={set("amountOff")}
+                    error={errors.amountOff}
+                    autoComplete="off"
+                  />
                 ) : (
                   <input type="hidden" name="amountOff" value={v.amountOff} />
                 )}

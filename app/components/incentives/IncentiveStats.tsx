@@ -62,8 +62,8 @@ export function IncentiveStats({ stats }: { stats: IncentiveStatsView }) {
             {stats.discountCost}
           </Text>
           <Text as="p" tone="subdued">
-            With a code: {stats.recoveredWith.revenue} ({stats.recoveredWith.count}). Without:{" "}
-            {stats.recoveredWithout.revenue} ({stats.recoveredWithout.count}).
+            With a code: {stats.recoveredWith.revenue} ({stats.recoveredWith.count}). Without: {stats.recoveredWithout.revenue} ({stats.recoveredWithout.count}
+            ).
           </Text>
         </BlockStack>
       </Card>

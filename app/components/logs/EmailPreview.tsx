@@ -37,7 +37,7 @@ export function EmailPreview({ preview, onClose }: { preview: MessagePreviewView
           />
         ) : (
           <Text as="p" tone="subdued">
-            {preview.purgedAt ? "The body was purged after the retention period." : preview.bodyText ?? "No body was recorded for this message."}
+            {preview.purgedAt ? "The body was purged after the retention period." : (preview.bodyText ?? "No body was recorded for this message.")}
           </Text>
         )}
       </BlockStack>

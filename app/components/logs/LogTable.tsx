@@ -24,7 +24,15 @@ export interface LogRowView {
 export type LogNavigate = (patch: Record<string, string | null>) => void;
 
 const statusTone = (s: string) =>
-  s === "failed" || s === "bounced" ? ("critical" as const) : s === "skipped" ? ("warning" as const) : s === "clicked" || s === "opened" || s === "delivered" ? ("success" as const) : s === "sent" ? ("info" as const) : undefined;
+  s === "failed" || s === "bounced"
+    ? ("critical" as const)
+    : s === "skipped"
+      ? ("warning" as const)
+      : s === "clicked" || s === "opened" || s === "delivered"
+        ? ("success" as const)
+        : s === "sent"
+          ? ("info" as const)
+          : undefined;
 
 export function LogTable(props: { rows: LogRowView[]; total: number; page: number; pages: number; loading: boolean; go: LogNavigate }) {
   const { rows, total, page, pages, go } = props;
@@ -54,7 +62,14 @@ export function LogTable(props: { rows: LogRowView[]; total: number; page: numbe
                 {r.reasonLabel ?? ""}
               </span>,
               r.channel === "email" && !r.purged ? (
-                <button key="p" type="button" className="Polaris-Link" data-testid="log-preview" onClick={() => go({ message: r.id })} style={{ background: "none", border: 0, cursor: "pointer", color: "#005bd3" }}>
+                <button
+                  key="p"
+                  type="button"
+                  className="Polaris-Link"
+                  data-testid="log-preview"
+                  onClick={() => go({ message: r.id })}
+                  style={{ background: "none", border: 0, cursor: "pointer", color: "#005bd3" }}
+                >
                   Preview
                 </button>
               ) : (

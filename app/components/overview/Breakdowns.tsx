@@ -7,7 +7,14 @@ import { BreakdownTable as Breakdown } from "./BreakdownTable";
 
 export function Breakdowns({ metrics, stepLabels, money }: { metrics: OverviewMetrics; stepLabels: Record<string, string>; money: (m: number) => string }) {
   const engagementRows = (rows: typeof metrics.byStep, label: (k: string) => string) =>
-    rows.map((r) => [label(r.key), r.sent, formatRate(r.sent ? r.opened / r.sent : 0), formatRate(r.sent ? r.clicked / r.sent : 0), r.recovered, money(r.revenueMinor)]);
+    rows.map((r) => [
+      label(r.key),
+      r.sent,
+      formatRate(r.sent ? r.opened / r.sent : 0),
+      formatRate(r.sent ? r.clicked / r.sent : 0),
+      r.recovered,
+      money(r.revenueMinor),
+    ]);
   const bandLabel = (id: string) => {
     const b = VALUE_BANDS.find((x) => x.id === id);
     if (!b) return id;
@@ -35,7 +42,13 @@ export function Breakdowns({ metrics, stepLabels, money }: { metrics: OverviewMe
         types={["text", "numeric", "numeric", "numeric", "numeric"]}
         headings={["Segment", "Abandoned", "Recovered", "Rate", "Revenue"]}
         rows={[
-          ...metrics.segments.newVsReturning.map((s) => [s.key === "new" ? "New customers" : "Returning customers", s.abandoned, s.recovered, formatRate(s.rate), money(s.revenueMinor)]),
+          ...metrics.segments.newVsReturning.map((s) => [
+            s.key === "new" ? "New customers" : "Returning customers",
+            s.abandoned,
+            s.recovered,
+            formatRate(s.rate),
+            money(s.revenueMinor),
+          ]),
           ...metrics.segments.bands.map((b) => [`Cart ${bandLabel(b.key)}`, b.abandoned, b.recovered, formatRate(b.rate), money(b.revenueMinor)]),
         ]}
       />

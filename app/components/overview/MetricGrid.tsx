@@ -17,7 +17,12 @@ export function MetricGrid({ figures: f, staffAlertsSent, money }: { figures: Ov
       <Metric id="push-click" label="Push click rate" value={formatRate(f.pushClickRate)} />
       <Metric id="discount-use" label="Discount use rate" value={formatRate(f.discountUseRate)} help="Codes used ÷ codes issued" />
       <Metric id="opt-out" label="Opt-out rate" value={formatRate(f.optOutRate)} help="Opt-outs ÷ messages sent" />
-      <Metric id="staff-alerts" label="Staff alerts sent" value={staffAlertsSent.toLocaleString("en-US")} help="Alerts to your team (handoffs, replies); not counted as messages above" />
+      <Metric
+        id="staff-alerts"
+        label="Staff alerts sent"
+        value={staffAlertsSent.toLocaleString("en-US")}
+        help="Alerts to your team (handoffs, replies); not counted as messages above"
+      />
     </InlineGrid>
   );
 }

@@ -2,7 +2,16 @@
 // A card being moved shows in its new column until the loader revalidates.
 import { useCallback, useMemo } from "react";
 import { useSearchParams } from "@remix-run/react";
-import { DndContext, KeyboardSensor, MeasuringStrategy, PointerSensor, useSensor, useSensors, type DragEndEvent, type KeyboardCoordinateGetter } from "@dnd-kit/core";
+import {
+  DndContext,
+  KeyboardSensor,
+  MeasuringStrategy,
+  PointerSensor,
+  useSensor,
+  useSensors,
+  type DragEndEvent,
+  type KeyboardCoordinateGetter,
+} from "@dnd-kit/core";
 import { cardValue, pageCount, type CardMoney } from "../../lib/board";
 import { STAGE_LABELS, canMove, isStage, type Stage } from "../../lib/pipeline";
 import type { BoardCard, BoardColumn as BoardColumnData } from "../../models/pipeline-board.server";
@@ -24,8 +33,7 @@ const columnKeyboardCoordinates: KeyboardCoordinateGetter = (event, { context: {
     .map((c) => droppableRects.get(c.id))
     .filter((r): r is NonNullable<typeof r> => Boolean(r))
     .sort((a, b) => a.left - b.left);
-  const target =
-    event.code === "ArrowRight" ? rects.find((r) => r.left > cx) : [...rects].reverse().find((r) => r.left + r.width < cx);
+  const target = event.code === "ArrowRight" ? rects.find((r) => r.left > cx) : [...rects].reverse().find((r) => r.left + r.width < cx);
   if (!target) return undefined;
   return { x: target.left + (target.width - collisionRect.width) / 2, y: target.top + 40 };
 };
@@ -89,7 +97,16 @@ export function Board(props: {
   };
 
   return (
-    <DndContext sensors={sensors} onDragEnd={onDragEnd} measuring={DROPPABLE_MEASURING} accessibility={{ screenReaderInstructions: { draggable: "Press space to lift the card, the left and right arrow keys to choose a column, space again to drop it, escape to cancel." } }}>
+    <DndContext
+      sensors={sensors}
+      onDragEnd={onDragEnd}
+      measuring={DROPPABLE_MEASURING}
+      accessibility={{
+        screenReaderInstructions: {
+          draggable: "Press space to lift the card, the left and right arrow keys to choose a column, space again to drop it, escape to cancel.",
+        },
+      }}
+    >
       <div style={{ display: "grid", gridTemplateColumns: `repeat(${columns.length}, minmax(260px, 1fr))`, gap: 12, overflowX: "auto", alignItems: "start" }}>
         {columns.map((col) => (
           <BoardColumn
@@ -101,7 +118,16 @@ export function Board(props: {
             onPage={(p) => setPage(col.stage, p)}
           >
             {col.cards.map((card) => (
-              <PipelineCard key={card.id} card={card} money={money} onAdvance={move} onCall={props.onCall} resumeNote={resume[card.id] ?? null} onDialog={(kind) => props.onDialog(kind, card)} busy={pendingMove?.id === card.id} />
+              <PipelineCard
+                key={card.id}
+                card={card}
+                money={money}
+                onAdvance={move}
+                onCall={props.onCall}
+                resumeNote={resume[card.id] ?? null}
+                onDialog={(kind) => props.onDialog(kind, card)}
+                busy={pendingMove?.id === card.id}
+              />
             ))}
           </BoardColumn>
         ))}

@@ -3,7 +3,21 @@ import { useDroppable } from "@dnd-kit/core";
 import { Badge, BlockStack, InlineStack, Pagination, Text } from "@shopify/polaris";
 import { STAGE_LABELS, type Stage } from "../../lib/pipeline";
 
-export function BoardColumn({ stage, total, page, pages, onPage, children }: { stage: Stage; total: number; page: number; pages: number; onPage: (p: number) => void; children: React.ReactNode }) {
+export function BoardColumn({
+  stage,
+  total,
+  page,
+  pages,
+  onPage,
+  children,
+}: {
+  stage: Stage;
+  total: number;
+  page: number;
+  pages: number;
+  onPage: (p: number) => void;
+  children: React.ReactNode;
+}) {
   const { setNodeRef, isOver } = useDroppable({ id: stage });
   return (
     <section

@@ -29,8 +29,20 @@ export function BoardFilters() {
       >
         <BlockStack gap="300">
           <InlineGrid columns={{ xs: 1, sm: 2, md: 4, lg: 7 }} gap="300">
-            <Select label="Stage" id="filter-stage" options={[{ label: "All stages", value: "" }, ...STAGES.map((s) => ({ label: STAGE_LABELS[s], value: s }))]} value={stage} onChange={setStage} />
-            <Select label="Priority" id="filter-priority" options={[{ label: "Any priority", value: "" }, ...PRIORITIES.map((p) => ({ label: p[0].toUpperCase() + p.slice(1), value: p }))]} value={priority} onChange={setPriority} />
+            <Select
+              label="Stage"
+              id="filter-stage"
+              options={[{ label: "All stages", value: "" }, ...STAGES.map((s) => ({ label: STAGE_LABELS[s], value: s }))]}
+              value={stage}
+              onChange={setStage}
+            />
+            <Select
+              label="Priority"
+              id="filter-priority"
+              options={[{ label: "Any priority", value: "" }, ...PRIORITIES.map((p) => ({ label: p[0].toUpperCase() + p.slice(1), value: p }))]}
+              value={priority}
+              onChange={setPriority}
+            />
             <TextField label="Min value" id="filter-min" type="number" value={min} onChange={setMin} autoComplete="off" />
             <TextField label="Max value" id="filter-max" type="number" value={max} onChange={setMax} autoComplete="off" />
             <TextField label="Abandoned from" id="filter-from" type="date" value={from} onChange={setFrom} autoComplete="off" />

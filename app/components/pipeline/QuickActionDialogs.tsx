@@ -7,9 +7,27 @@ import { clickToChatUrl, whatsappTemplates, type QuickTemplateId } from "../../l
 import type { BoardCard } from "../../models/pipeline-board.server";
 import { QUICK_CODE_PERCENTS, type PipelineActionData } from "./shared";
 
-export function ConfirmMoveDialog({ card, to, note, onConfirm, onClose }: { card: BoardCard; to: Stage; note: string | null; onConfirm: () => void; onClose: () => void }) {
+export function ConfirmMoveDialog({
+  card,
+  to,
+  note,
+  onConfirm,
+  onClose,
+}: {
+  card: BoardCard;
+  to: Stage;
+  note: string | null;
+  onConfirm: () => void;
+  onClose: () => void;
+}) {
   return (
-    <Modal open onClose={onClose} title={`Move ${card.name} to ${STAGE_LABELS[to]}?`} primaryAction={{ content: `Move to ${STAGE_LABELS[to]}`, onAction: onConfirm, id: "confirm-move" }} secondaryActions={[{ content: "Cancel", onAction: onClose }]}>
+    <Modal
+      open
+      onClose={onClose}
+      title={`Move ${card.name} to ${STAGE_LABELS[to]}?`}
+      primaryAction={{ content: `Move to ${STAGE_LABELS[to]}`, onAction: onConfirm, id: "confirm-move" }}
+      secondaryActions={[{ content: "Cancel", onAction: onClose }]}
+    >
       <Modal.Section>
         <p data-testid="move-note">{note ?? ""}</p>
       </Modal.Section>
@@ -29,43 +47,45 @@ export function WhatsAppDialog({ card, resumeNote, onClose }: { card: BoardCard;
     <Modal open onClose={onClose} title={`WhatsApp ${card.name}`}>
       <Modal.Section>
         <div data-testid="quick-dialog">
-        <BlockStack gap="300">
-          <ChoiceList
-            title="Template"
-            choices={templates.map((t) => ({ label: t.label, value: t.id }))}
-            selected={[choice]}
-            onChange={(v) => {
-              const id = v[0] as QuickTemplateId;
-              setChoice(id);
-              setText(templates.find((t) => t.id === id)?.text ?? "");
-            }}
-          />
-          <TextField label="Preview" id="whatsapp-preview" value={text} onChange={setText} multiline={4} autoComplete="off" />
-          <Text as="p" tone="subdued">
-            {card.stage === "abandoned" || card.stage === "lost" ? `Logged as a message to the shopper; the card moves to Contacted.${resumeNote ? ` ${resumeNote}` : ""}` : "Logged as a message to the shopper."}
-          </Text>
-          {choice === "discount" && !card.discount ? (
+          <BlockStack gap="300">
+            <ChoiceList
+              title="Template"
+              choices={templates.map((t) => ({ label: t.label, value: t.id }))}
+              selected={[choice]}
+              onChange={(v) => {
+                const id = v[0] as QuickTemplateId;
+                setChoice(id);
+                setText(templates.find((t) => t.id === id)?.text ?? "");
+              }}
+            />
+            <TextField label="Preview" id="whatsapp-preview" value={text} onChange={setText} multiline={4} autoComplete="off" />
             <Text as="p" tone="subdued">
-              No code on this cart yet: generate one with the Code button and it will be inserted here.
+              {card.stage === "abandoned" || card.stage === "lost"
+                ? `Logged as a message to the shopper; the card moves to Contacted.${resumeNote ? ` ${resumeNote}` : ""}`
+                : "Logged as a message to the shopper."}
             </Text>
-          ) : null}
-          <InlineStack gap="200" blockAlign="center">
-            <Button
-              variant="primary"
-              url={href}
-              target="_blank"
-              id="whatsapp-open"
-              onClick={() => fetcher.submit({ intent: "whatsapp", checkoutId: card.id, template: choice, body: text }, { method: "post" })}
-            >
-              Open WhatsApp
-            </Button>
-            {logged ? (
-              <span data-testid="whatsapp-logged">
-                <Badge tone="success">Logged in the conversation</Badge>
-              </span>
+            {choice === "discount" && !card.discount ? (
+              <Text as="p" tone="subdued">
+                No code on this cart yet: generate one with the Code button and it will be inserted here.
+              </Text>
             ) : null}
-          </InlineStack>
-        </BlockStack>
+            <InlineStack gap="200" blockAlign="center">
+              <Button
+                variant="primary"
+                url={href}
+                target="_blank"
+                id="whatsapp-open"
+                onClick={() => fetcher.submit({ intent: "whatsapp", checkoutId: card.id, template: choice, body: text }, { method: "post" })}
+              >
+                Open WhatsApp
+              </Button>
+              {logged ? (
+                <span data-testid="whatsapp-logged">
+                  <Badge tone="success">Logged in the conversation</Badge>
+                </span>
+              ) : null}
+            </InlineStack>
+          </BlockStack>
         </div>
       </Modal.Section>
     </Modal>
@@ -92,7 +112,11 @@ export function FollowUpDialog({ card, onClose }: { card: BoardCard; onClose: ()
       onClose={onClose}
       title={`Follow up with ${card.name}`}
       primaryAction={{ content: "Schedule follow-up", onAction: save, loading: fetcher.state !== "idle" }}
-      secondaryActions={card.followUpAt ? [{ content: "Clear follow-up", onAction: () => fetcher.submit({ intent: "follow_up", checkoutId: card.id, clear: "1" }, { method: "post" }) }] : []}
+      secondaryActions={
+        card.followUpAt
+          ? [{ content: "Clear follow-up", onAction: () => fetcher.submit({ intent: "follow_up", checkoutId: card.id, clear: "1" }, { method: "post" }) }]
+          : []
+      }
     >
       <Modal.Section>
         <BlockStack gap="300">
@@ -115,22 +139,26 @@ export function CodeDialog({ card, onClose }: { card: BoardCard; onClose: () => 
     <Modal open onClose={onClose} title={`One-time code for ${card.name}`}>
       <Modal.Section>
         <div data-testid="quick-dialog">
-        <BlockStack gap="300">
-          {card.discount ? <Text as="p">{`This cart already has ${card.discount.code}. A new code replaces it in the Discount template.`}</Text> : null}
-          <InlineStack gap="200">
-            {QUICK_CODE_PERCENTS.map((p) => (
-              <Button key={p} onClick={() => fetcher.submit({ intent: "code", checkoutId: card.id, percentOff: String(p) }, { method: "post" })} loading={fetcher.state !== "idle" && fetcher.formData?.get("percentOff") === String(p)}>
-                {`${p}% off`}
-              </Button>
-            ))}
-          </InlineStack>
-          {result && result.ok && result.code ? (
-            <Banner tone="success">
-              <p id="code-result">{`Code ${result.code} is attached to this cart and inserted into the Discount template.`}</p>
-            </Banner>
-          ) : null}
-          {result && !result.ok ? <Banner tone="critical">{result.error}</Banner> : null}
-        </BlockStack>
+          <BlockStack gap="300">
+            {card.discount ? <Text as="p">{`This cart already has ${card.discount.code}. A new code replaces it in the Discount template.`}</Text> : null}
+            <InlineStack gap="200">
+              {QUICK_CODE_PERCENTS.map((p) => (
+                <Button
+                  key={p}
+                  onClick={() => fetcher.submit({ intent: "code", checkoutId: card.id, percentOff: String(p) }, { method: "post" })}
+                  loading={fetcher.state !== "idle" && fetcher.formData?.get("percentOff") === String(p)}
+                >
+                  {`${p}% off`}
+                </Button>
+              ))}
+            </InlineStack>
+            {result && result.ok && result.code ? (
+              <Banner tone="success">
+                <p id="code-result">{`Code ${result.code} is attached to this cart and inserted into the Discount template.`}</p>
+              </Banner>
+            ) : null}
+            {result && !result.ok ? <Banner tone="critical">{result.error}</Banner> : null}
+          </BlockStack>
         </div>
       </Modal.Section>
     </Modal>
@@ -141,7 +169,17 @@ export function CodeDialog({ card, onClose }: { card: BoardCard; onClose: () => 
 export type PipelineDialog = { kind: "whatsapp" | "followup" | "code"; card: BoardCard } | { kind: "confirm_move"; card: BoardCard; to: Stage } | null;
 
 /** The open dialog, if any. A confirmed move back from Lost is submitted by the page (onConfirmMove). */
-export function OpenDialog({ dialog, resume, onConfirmMove, onClose }: { dialog: PipelineDialog; resume: Record<string, string | null>; onConfirmMove: (card: BoardCard, to: Stage) => void; onClose: () => void }) {
+export function OpenDialog({
+  dialog,
+  resume,
+  onConfirmMove,
+  onClose,
+}: {
+  dialog: PipelineDialog;
+  resume: Record<string, string | null>;
+  onConfirmMove: (card: BoardCard, to: Stage) => void;
+  onClose: () => void;
+}) {
   return (
     <>
       {dialog?.kind === "confirm_move" ? (

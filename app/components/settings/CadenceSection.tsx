@@ -8,16 +8,31 @@ export function CadenceSection({ draft }: { draft: SettingsDraft }) {
   const { s, set, setS, err } = draft;
   const steps = s.cadence.steps;
   return (
-    <Layout.AnnotatedSection id="cadence" title="Cadence" description="When each step goes out after abandonment, on which channels, and which step carries the incentive.">
+    <Layout.AnnotatedSection
+      id="cadence"
+      title="Cadence"
+      description="When each step goes out after abandonment, on which channels, and which step carries the incentive."
+    >
       <Card>
         <BlockStack gap="300">
           <NumField draft={draft} label="Recovery window" path={["cadence", "windowHours"]} value={s.cadence.windowHours} id="cadence-window" suffix="hours" />
-          {err("cadence.steps") ? <Text as="p" tone="critical" id="error-cadence-steps">{err("cadence.steps")}</Text> : null}
+          {err("cadence.steps") ? (
+            <Text as="p" tone="critical" id="error-cadence-steps">
+              {err("cadence.steps")}
+            </Text>
+          ) : null}
           {steps.map((step: CadenceStep, i: number) => (
             <Box key={i} padding="300" borderWidth="025" borderColor="border" borderRadius="200">
               <BlockStack gap="200">
                 <InlineGrid columns={{ xs: 1, md: 2 }} gap="200">
-                  <TextField label="Step name" id={`step-${i}-label`} value={step.label} onChange={(v) => set(["cadence", "steps", i, "label"], v)} error={err(`cadence.steps.${i}.label`)} autoComplete="off" />
+                  <TextField
+                    label="Step name"
+                    id={`step-${i}-label`}
+                    value={step.label}
+                    onChange={(v) => set(["cadence", "steps", i, "label"], v)}
+                    error={err(`cadence.steps.${i}.label`)}
+                    autoComplete="off"
+                  />
                   <TextField
                     label="Send after"
                     id={`step-${i}-offset`}
@@ -42,14 +57,34 @@ export function CadenceSection({ draft }: { draft: SettingsDraft }) {
                   <Checkbox
                     label="Carries the incentive"
                     checked={step.carriesIncentive}
-                    onChange={(on) => setS((prev) => ({ ...prev, cadence: { ...prev.cadence, steps: prev.cadence.steps.map((st, k) => ({ ...st, carriesIncentive: k === i ? on : on ? false : st.carriesIncentive })) } }))}
+                    onChange={(on) =>
+                      setS((prev) => ({
+                        ...prev,
+                        cadence: {
+                          ...prev.cadence,
+                          steps: prev.cadence.steps.map((st, k) => ({ ...st, carriesIncentive: k === i ? on : on ? false : st.carriesIncentive })),
+                        },
+                      }))
+                    }
                   />
-                  <Button variant="plain" tone="critical" onClick={() => setS((prev) => ({ ...prev, cadence: { ...prev.cadence, steps: prev.cadence.steps.filter((_, k) => k !== i) } }))}>
+                  <Button
+                    variant="plain"
+                    tone="critical"
+                    onClick={() => setS((prev) => ({ ...prev, cadence: { ...prev.cadence, steps: prev.cadence.steps.filter((_, k) => k !== i) } }))}
+                  >
                     Remove
                   </Button>
                 </InlineStack>
-                {err(`cadence.steps.${i}.channels`) ? <Text as="p" tone="critical">{err(`cadence.steps.${i}.channels`)}</Text> : null}
-                {err(`cadence.steps.${i}.id`) ? <Text as="p" tone="critical">{err(`cadence.steps.${i}.id`)}</Text> : null}
+                {err(`cadence.steps.${i}.channels`) ? (
+                  <Text as="p" tone="critical">
+                    {err(`cadence.steps.${i}.channels`)}
+                  </Text>
+                ) : null}
+                {err(`cadence.steps.${i}.id`) ? (
+                  <Text as="p" tone="critical">
+                    {err(`cadence.steps.${i}.id`)}
+                  </Text>
+                ) : null}
               </BlockStack>
             </Box>
           ))}
@@ -62,7 +97,14 @@ export function CadenceSection({ draft }: { draft: SettingsDraft }) {
                   const used = new Set(prev.cadence.steps.map((x) => x.id));
                   let n = prev.cadence.steps.length + 1;
                   while (used.has(`s${n}`)) n++;
-                  const step: CadenceStep = { id: `s${n}`, label: "New step", offsetMinutes: (last?.offsetMinutes ?? 0) + 60, channels: ["email"], enabled: true, carriesIncentive: false };
+                  const step: CadenceStep = {
+                    id: `s${n}`,
+                    label: "New step",
+                    offsetMinutes: (last?.offsetMinutes ?? 0) + 60,
+                    channels: ["email"],
+                    enabled: true,
+                    carriesIncentive: false,
+                  };
                   return { ...prev, cadence: { ...prev.cadence, steps: [...prev.cadence.steps, step] } };
                 })
               }

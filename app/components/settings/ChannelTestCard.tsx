@@ -21,7 +21,11 @@ export function ChannelTestCard(p: { anchor: string; title: string; help: string
           <Box minWidth="260px">
             <TextField label={p.label} id={`${p.anchor}-to`} value={to} onChange={setTo} placeholder={p.placeholder} autoComplete="off" />
           </Box>
-          <Button loading={fetcher.state !== "idle"} onClick={() => fetcher.submit({ intent: p.intent, [p.field]: to }, { method: "post" })} id={`${p.anchor}-send`}>
+          <Button
+            loading={fetcher.state !== "idle"}
+            onClick={() => fetcher.submit({ intent: p.intent, [p.field]: to }, { method: "post" })}
+            id={`${p.anchor}-send`}
+          >
             Send
           </Button>
         </InlineStack>

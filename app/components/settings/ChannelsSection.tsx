@@ -12,7 +12,15 @@ export interface ChannelSetupView {
   reason: string | null;
 }
 
-export function ChannelsSection({ draft, channels, repliesToApp }: { draft: SettingsDraft; channels: Record<string, ChannelSetupView>; repliesToApp: boolean }) {
+export function ChannelsSection({
+  draft,
+  channels,
+  repliesToApp,
+}: {
+  draft: SettingsDraft;
+  channels: Record<string, ChannelSetupView>;
+  repliesToApp: boolean;
+}) {
   const { s } = draft;
   return (
     <Layout.AnnotatedSection id="channels" title="Channels and sender" description="Whether each channel can send, and who the email comes from.">
@@ -24,7 +32,9 @@ export function ChannelsSection({ draft, channels, repliesToApp }: { draft: Sett
                 <Text as="span" fontWeight="semibold">
                   {name === "whatsapp" ? "WhatsApp" : name[0].toUpperCase() + name.slice(1)}
                 </Text>
-                <Badge tone={st.ready ? "success" : st.configured ? "attention" : "warning"}>{st.ready ? "Ready" : st.configured ? "Not ready" : "Not set up"}</Badge>
+                <Badge tone={st.ready ? "success" : st.configured ? "attention" : "warning"}>
+                  {st.ready ? "Ready" : st.configured ? "Not ready" : "Not set up"}
+                </Badge>
                 {st.reason ? (
                   <Text as="span" tone="subdued" variant="bodySm">
                     {st.reason}
@@ -33,15 +43,33 @@ export function ChannelsSection({ draft, channels, repliesToApp }: { draft: Sett
               </InlineStack>
             ))}
           </BlockStack>
-          <NullableTextField draft={draft} label="Sender name" path={["sender", "fromName"]} value={s.sender.fromName} id="sender-name" help="Blank: the shop's name" />
-          <NullableTextField draft={draft} label="Sender email" path={["sender", "fromEmail"]} value={s.sender.fromEmail} id="sender-email" help="Blank: the app's default sender" />
+          <NullableTextField
+            draft={draft}
+            label="Sender name"
+            path={["sender", "fromName"]}
+            value={s.sender.fromName}
+            id="sender-name"
+            help="Blank: the shop's name"
+          />
+          <NullableTextField
+            draft={draft}
+            label="Sender email"
+            path={["sender", "fromEmail"]}
+            value={s.sender.fromEmail}
+            id="sender-email"
+            help="Blank: the app's default sender"
+          />
           <NullableTextField
             draft={draft}
             label="Reply-to"
             path={["sender", "replyTo"]}
             value={s.sender.replyTo}
             id="sender-reply-to"
-            help={repliesToApp ? "Not used: replies come back to the app and show on the checkout's card in the Pipeline." : "Where shoppers' replies go. Blank: the sender email."}
+            help={
+              repliesToApp
+                ? "Not used: replies come back to the app and show on the checkout's card in the Pipeline."
+                : "Where shoppers' replies go. Blank: the sender email."
+            }
           />
         </BlockStack>
       </Card>

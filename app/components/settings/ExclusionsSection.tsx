@@ -22,8 +22,25 @@ export function ExclusionsSection({ draft, currency }: { draft: SettingsDraft; c
           />
           <Checkbox label="Exclude test checkouts" checked={s.exclusions.excludeTest} onChange={(v) => set(["exclusions", "excludeTest"], v)} />
           <Checkbox label="Exclude staff checkouts" checked={s.exclusions.excludeStaff} onChange={(v) => set(["exclusions", "excludeStaff"], v)} />
-          <TextField label="Minimum cart value" id="exclusions-min-cart" type="number" prefix={currency} value={money.minCart} onChange={(v) => setMoney((m) => ({ ...m, minCart: v }))} error={err("exclusions.minCartValueMinor")} autoComplete="off" />
-          <TextField label="Excluded customer tags" id="exclusions-tags" value={tags} onChange={setTags} helpText="Comma-separated. A checkout whose customer carries one of these tags (in any case) gets no messages." error={err("exclusions.excludedCustomerTags")} autoComplete="off" />
+          <TextField
+            label="Minimum cart value"
+            id="exclusions-min-cart"
+            type="number"
+            prefix={currency}
+            value={money.minCart}
+            onChange={(v) => setMoney((m) => ({ ...m, minCart: v }))}
+            error={err("exclusions.minCartValueMinor")}
+            autoComplete="off"
+          />
+          <TextField
+            label="Excluded customer tags"
+            id="exclusions-tags"
+            value={tags}
+            onChange={setTags}
+            helpText="Comma-separated. A checkout whose customer carries one of these tags (in any case) gets no messages."
+            error={err("exclusions.excludedCustomerTags")}
+            autoComplete="off"
+          />
           <FrequencyCapFields draft={draft} />
         </BlockStack>
       </Card>

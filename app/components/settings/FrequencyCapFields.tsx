@@ -6,7 +6,8 @@ import { NumField } from "./SettingsFields";
 
 export function FrequencyCapFields({ draft }: { draft: SettingsDraft }) {
   const { s } = draft;
-  const capWarning = Number.isFinite(s.frequencyCap.maxMessages) && Number.isFinite(s.frequencyCap.perHours) ? capProblem(s.cadence.steps, s.frequencyCap) : null;
+  const capWarning =
+    Number.isFinite(s.frequencyCap.maxMessages) && Number.isFinite(s.frequencyCap.perHours) ? capProblem(s.cadence.steps, s.frequencyCap) : null;
   return (
     <>
       <InlineGrid columns={2} gap="200">

@@ -11,8 +11,24 @@ export function QuietHoursSection({ draft, shopTimezone }: { draft: SettingsDraf
         <BlockStack gap="300">
           <Checkbox label="Respect quiet hours" checked={s.quietHours.enabled} onChange={(v) => set(["quietHours", "enabled"], v)} />
           <InlineGrid columns={2} gap="200">
-            <TextField label="From" id="quiet-start" value={s.quietHours.start} onChange={(v) => set(["quietHours", "start"], v)} error={err("quietHours.start")} placeholder="21:00" autoComplete="off" />
-            <TextField label="To" id="quiet-end" value={s.quietHours.end} onChange={(v) => set(["quietHours", "end"], v)} error={err("quietHours.end")} placeholder="08:00" autoComplete="off" />
+            <TextField
+              label="From"
+              id="quiet-start"
+              value={s.quietHours.start}
+              onChange={(v) => set(["quietHours", "start"], v)}
+              error={err("quietHours.start")}
+              placeholder="21:00"
+              autoComplete="off"
+            />
+            <TextField
+              label="To"
+              id="quiet-end"
+              value={s.quietHours.end}
+              onChange={(v) => set(["quietHours", "end"], v)}
+              error={err("quietHours.end")}
+              placeholder="08:00"
+              autoComplete="off"
+            />
           </InlineGrid>
           <NullableTextField
             draft={draft}

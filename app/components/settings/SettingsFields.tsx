@@ -2,7 +2,21 @@
 import { TextField } from "@shopify/polaris";
 import { toNumber, type Path, type SettingsDraft } from "./settings-draft";
 
-export function NumField({ draft, label, path, value, id, suffix }: { draft: SettingsDraft; label: string; path: Path; value: number; id: string; suffix?: string }) {
+export function NumField({
+  draft,
+  label,
+  path,
+  value,
+  id,
+  suffix,
+}: {
+  draft: SettingsDraft;
+  label: string;
+  path: Path;
+  value: number;
+  id: string;
+  suffix?: string;
+}) {
   return (
     <TextField
       label={label}
@@ -17,6 +31,30 @@ export function NumField({ draft, label, path, value, id, suffix }: { draft: Set
   );
 }
 
-export function NullableTextField({ draft, label, path, value, id, help }: { draft: SettingsDraft; label: string; path: Path; value: string | null; id: string; help?: string }) {
-  return <TextField label={label} id={id} value={value ?? ""} onChange={(v) => draft.set(path, v.trim() === "" ? null : v)} error={draft.err(path.join("."))} helpText={help} autoComplete="off" />;
+export function NullableTextField({
+  draft,
+  label,
+  path,
+  value,
+  id,
+  help,
+}: {
+  draft: SettingsDraft;
+  label: string;
+  path: Path;
+  value: string | null;
+  id: string;
+  help?: string;
+}) {
+  return (
+    <TextField
+      label={label}
+      id={id}
+      value={value ?? ""}
+      onChange={(v) => draft.set(path, v.trim() === "" ? null : v)}
+      error={draft.err(path.join("."))}
+      helpText={help}
+      autoComplete="off"
+    />
+  );
 }

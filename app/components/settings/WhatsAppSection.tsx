@@ -26,10 +26,32 @@ export function WhatsAppSection({ draft, token }: { draft: SettingsDraft; token:
               id="whatsapp-phone-id"
               help="From WhatsApp Manager > API setup (digits, not the phone number itself)"
             />
-            <TextField label="Template language" id="whatsapp-language" value={s.whatsapp.templateLanguage} onChange={(v) => set(["whatsapp", "templateLanguage"], v)} error={err("whatsapp.templateLanguage")} helpText="The language code the templates were approved in, for example en or en_US" autoComplete="off" />
+            <TextField
+              label="Template language"
+              id="whatsapp-language"
+              value={s.whatsapp.templateLanguage}
+              onChange={(v) => set(["whatsapp", "templateLanguage"], v)}
+              error={err("whatsapp.templateLanguage")}
+              helpText="The language code the templates were approved in, for example en or en_US"
+              autoComplete="off"
+            />
             <InlineGrid columns={2} gap="200">
-              <TextField label="Reminder template" id="whatsapp-tpl-reminder" value={s.whatsapp.templates.reminder} onChange={(v) => set(["whatsapp", "templates", "reminder"], v)} error={err("whatsapp.templates.reminder")} autoComplete="off" />
-              <TextField label="Incentive template" id="whatsapp-tpl-incentive" value={s.whatsapp.templates.incentive} onChange={(v) => set(["whatsapp", "templates", "incentive"], v)} error={err("whatsapp.templates.incentive")} autoComplete="off" />
+              <TextField
+                label="Reminder template"
+                id="whatsapp-tpl-reminder"
+                value={s.whatsapp.templates.reminder}
+                onChange={(v) => set(["whatsapp", "templates", "reminder"], v)}
+                error={err("whatsapp.templates.reminder")}
+                autoComplete="off"
+              />
+              <TextField
+                label="Incentive template"
+                id="whatsapp-tpl-incentive"
+                value={s.whatsapp.templates.incentive}
+                onChange={(v) => set(["whatsapp", "templates", "incentive"], v)}
+                error={err("whatsapp.templates.incentive")}
+                autoComplete="off"
+              />
             </InlineGrid>
             <Text as="p" tone="subdued" variant="bodySm" id="whatsapp-consent-note">
               WhatsApp consent: from Shopify&apos;s WhatsApp marketing consent; where a customer has none, their SMS marketing consent is used.

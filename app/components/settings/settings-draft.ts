@@ -58,7 +58,10 @@ export function useSettingsDraft(initial: Settings, currency: string, errors: Se
     exclusions: {
       ...s.exclusions,
       minCartValueMinor: fromMajor(money.minCart),
-      excludedCustomerTags: tags.split(",").map((t) => t.trim()).filter(Boolean),
+      excludedCustomerTags: tags
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean),
     },
     handoff: { ...s.handoff, highValueThresholdMinor: fromMajor(money.highValue) },
   });

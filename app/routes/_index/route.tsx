@@ -16,7 +16,10 @@ export default function Index() {
   return (
     <main style={{ fontFamily: "system-ui, sans-serif", maxWidth: 640, margin: "4rem auto", padding: "0 1rem" }}>
       <h1>Checkout Recovery</h1>
-      <p>Wins back shoppers who reach checkout and leave: timely reminders by email, web push and WhatsApp, one-time incentives, and a pipeline for the carts that deserve a person.</p>
+      <p>
+        Wins back shoppers who reach checkout and leave: timely reminders by email, web push and WhatsApp, one-time incentives, and a pipeline for the carts
+        that deserve a person.
+      </p>
       {showForm && (
         <Form method="post" action="/auth/login">
           <label>

@@ -57,8 +57,7 @@
     return;
   }
 
-  var supported =
-    window.isSecureContext && "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
+  var supported = window.isSecureContext && "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
   if (!supported) return;
   if (Notification.permission === "denied") {
     // Push turned off in the browser after subscribing: tell the app to forget the subscription.

@@ -29,13 +29,27 @@ function page<T>(list: T[], v: z.infer<typeof Variables>) {
 }
 
 export function moneyBag(amount: string, currency = "USD", presentment?: { amount: string; currency: string }): GqlMoneyBag {
-  return { shopMoney: { amount, currencyCode: currency }, presentmentMoney: { amount: presentment?.amount ?? amount, currencyCode: presentment?.currency ?? currency } };
+  return {
+    shopMoney: { amount, currencyCode: currency },
+    presentmentMoney: { amount: presentment?.amount ?? amount, currencyCode: presentment?.currency ?? currency },
+  };
 }
 
 let seq = 0;
 
 /** An Order node as the orders query answers it. */
-export function orderNode(o: { checkoutToken?: string | null; email?: string | null; phone?: string | null; createdAt: Date; updatedAt?: Date; total?: string; currency?: string; test?: boolean; id?: number; customerId?: number | null }): OrderNode {
+export function orderNode(o: {
+  checkoutToken?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  createdAt: Date;
+  updatedAt?: Date;
+  total?: string;
+  currency?: string;
+  test?: boolean;
+  id?: number;
+  customerId?: number | null;
+}): OrderNode {
   seq += 1;
   const id = o.id ?? 6_100_000_000 + seq;
   const total = o.total ?? "96.00";
@@ -61,7 +75,15 @@ export function orderNode(o: { checkoutToken?: string | null; email?: string | n
 }
 
 /** An AbandonedCheckout node; its recovery URL carries the token, as Shopify's do (/checkouts/<token>/recover). */
-export function abandonedCheckoutNode(o: { token: string; shop: string; email?: string | null; createdAt: Date; updatedAt?: Date; completedAt?: Date | null; total?: string }): AbandonedCheckoutNode {
+export function abandonedCheckoutNode(o: {
+  token: string;
+  shop: string;
+  email?: string | null;
+  createdAt: Date;
+  updatedAt?: Date;
+  completedAt?: Date | null;
+  total?: string;
+}): AbandonedCheckoutNode {
   seq += 1;
   const total = o.total ?? "59.00";
   return {

@@ -155,7 +155,12 @@ export async function startAdminGraphqlStandin({ token = "shpat_test_token" }: {
       const input = variables[key] as Record<string, unknown>;
       const code = String(input.code);
       if (discounts.has(code)) {
-        return { [field]: { codeDiscountNode: null, userErrors: [{ field: [key, "code"], code: "TAKEN", message: "Code must be unique. Please try a different code." }] } };
+        return {
+          [field]: {
+            codeDiscountNode: null,
+            userErrors: [{ field: [key, "code"], code: "TAKEN", message: "Code must be unique. Please try a different code." }],
+          },
+        };
       }
       const id = `gid://shopify/DiscountCodeNode/${nextId++}`;
       discounts.set(code, { id, shop, code, type: key === "basicCodeDiscount" ? "basic" : "free_shipping", input, status: "ACTIVE" });
@@ -239,12 +244,20 @@ export async function startAdminGraphqlStandin({ token = "shpat_test_token" }: {
             return json(
               res,
               answer.status ?? 200,
-              { errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }], extensions: { cost } },
+              {
+                errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
+                extensions: { cost },
+              },
               headers,
             );
           }
           case "userErrors": {
-            const field = { DiscountCodeBasicCreate: "discountCodeBasicCreate", DiscountCodeFreeShippingCreate: "discountCodeFreeShippingCreate", DiscountCodeDeactivate: "discountCodeDeactivate" }[name] ?? name.charAt(0).toLowerCase() + name.slice(1);
+            const field =
+              {
+                DiscountCodeBasicCreate: "discountCodeBasicCreate",
+                DiscountCodeFreeShippingCreate: "discountCodeFreeShippingCreate",
+                DiscountCodeDeactivate: "discountCodeDeactivate",
+              }[name] ?? name.charAt(0).toLowerCase() + name.slice(1);
             return json(res, 200, { data: { [field ?? name]: { codeDiscountNode: null, userErrors: answer.userErrors } }, extensions: { cost: COST } });
           }
           case "success":

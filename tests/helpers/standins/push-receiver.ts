@@ -44,7 +44,10 @@ function verifyVapid(authorization: string | undefined): ReceivedPush["vapid"] {
   const [h, p, s] = m[1].split(".");
   const raw = Buffer.from(m[2], "base64url");
   if (raw.length !== 65 || raw[0] !== 4) return { ok: false };
-  const key = crypto.createPublicKey({ key: { kty: "EC", crv: "P-256", x: raw.subarray(1, 33).toString("base64url"), y: raw.subarray(33).toString("base64url") }, format: "jwk" });
+  const key = crypto.createPublicKey({
+    key: { kty: "EC", crv: "P-256", x: raw.subarray(1, 33).toString("base64url"), y: raw.subarray(33).toString("base64url") },
+    format: "jwk",
+  });
   const ok = crypto.verify("sha256", Buffer.from(`${h}.${p}`), { key, dsaEncoding: "ieee-p1363" }, Buffer.from(s, "base64url"));
   const claims = JSON.parse(Buffer.from(p, "base64url").toString("utf8")) as { aud: string; sub: string; exp: number };
   return { ok, aud: claims.aud, sub: claims.sub, exp: claims.exp, publicKey: m[2] };
@@ -57,7 +60,15 @@ function certificate() {
       days: 2,
       keySize: 2048,
       algorithm: "sha256",
-      extensions: [{ name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }] }],
+      extensions: [
+        {
+          name: "subjectAltName",
+          altNames: [
+            { type: 2, value: "localhost" },
+            { type: 7, ip: "127.0.0.1" },
+          ],
+        },
+      ],
     });
     certCache = { key: pems.private, cert: pems.cert };
   }
@@ -67,7 +78,12 @@ function certificate() {
 export async function startPushReceiver(): Promise<PushReceiver> {
   const { key, cert } = certificate();
   const subs = new Map<string, { ecdh: crypto.ECDH; auth: Buffer }>();
-  const state = { received: [] as ReceivedPush[], queue: new Map<string, Array<{ status: number; headers?: Record<string, string> }>>(), countOnly: false, count: 0 };
+  const state = {
+    received: [] as ReceivedPush[],
+    queue: new Map<string, Array<{ status: number; headers?: Record<string, string> }>>(),
+    countOnly: false,
+    count: 0,
+  };
   let n = 0;
   const server = https.createServer({ key, cert }, (req, res) => {
     const chunks: Buffer[] = [];
@@ -101,7 +117,12 @@ export async function startPushReceiver(): Promise<PushReceiver> {
         }
         state.received.push({
           subscriptionId: m[1],
-          headers: { ttl: req.headers.ttl as string, urgency: req.headers.urgency as string, topic: req.headers.topic as string, contentEncoding: req.headers["content-encoding"] },
+          headers: {
+            ttl: req.headers.ttl as string,
+            urgency: req.headers.urgency as string,
+            topic: req.headers.topic as string,
+            contentEncoding: req.headers["content-encoding"],
+          },
           vapid: verifyVapid(req.headers.authorization),
           payload,
           cipherBytes: body.length,
@@ -129,6 +150,10 @@ export async function startPushReceiver(): Promise<PushReceiver> {
     subs.set(id, { ecdh, auth });
     return { id, endpoint: `${origin}/push/${id}`, keys: { p256dh: ecdh.getPublicKey().toString("base64url"), auth: auth.toString("base64url") } };
   };
-  receiver.close = () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
+  receiver.close = () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
   return receiver;
 }

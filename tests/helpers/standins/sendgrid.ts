@@ -41,15 +41,33 @@ export interface SendGridStandIn {
 }
 
 function validate(body: CapturedMail["body"]): string | null {
-  if (!Array.isArray(body.personalizations) || body.personalizations.length < 1 || body.personalizations.length > 1000) return "personalizations: 1 to 1000 required";
-  for (const p of body.personalizations) if (!Array.isArray(p.to) || !p.to.length || !p.to.every((t) => /@/.test(t.email))) return "personalizations.to: an email is required";
+  if (!Array.isArray(body.personalizations) || body.personalizations.length < 1 || body.personalizations.length > 1000)
+    return "personalizations: 1 to 1000 required";
+  for (const p of body.personalizations)
+    if (!Array.isArray(p.to) || !p.to.length || !p.to.every((t) => /@/.test(t.email))) return "personalizations.to: an email is required";
   if (!body.from?.email || !/@/.test(body.from.email)) return "from.email is required";
   if (!body.subject) return "subject is required";
   if (!Array.isArray(body.content) || !body.content.length) return "content is required";
   if (body.content[0].type !== "text/plain") return "content: text/plain must come first";
   for (const [k, v] of Object.entries(body.headers ?? {})) {
     if (/[\r\n]/.test(k) || /[\r\n]/.test(String(v))) return `headers.${k}: no line breaks allowed`;
-    if (["x-sg-id", "x-sg-eid", "received", "dkim-signature", "content-type", "content-transfer-encoding", "to", "from", "subject", "reply-to", "cc", "bcc"].includes(k.toLowerCase())) return `headers.${k}: reserved`;
+    if (
+      [
+        "x-sg-id",
+        "x-sg-eid",
+        "received",
+        "dkim-signature",
+        "content-type",
+        "content-transfer-encoding",
+        "to",
+        "from",
+        "subject",
+        "reply-to",
+        "cc",
+        "bcc",
+      ].includes(k.toLowerCase())
+    )
+      return `headers.${k}: reserved`;
   }
   return null;
 }
@@ -68,7 +86,8 @@ export async function startSendGridStandIn(apiKey = "SG.test-key"): Promise<Send
           res.end(body === undefined ? "" : JSON.stringify(body));
         });
       if (req.method !== "POST" || req.url !== "/v3/mail/send") return send(404, { errors: [{ message: "not found" }] });
-      if (req.headers.authorization !== `Bearer ${state.apiKey}`) return send(401, { errors: [{ message: "The provided authorization grant is invalid, expired, or revoked" }] });
+      if (req.headers.authorization !== `Bearer ${state.apiKey}`)
+        return send(401, { errors: [{ message: "The provided authorization grant is invalid, expired, or revoked" }] });
       let body: CapturedMail["body"];
       try {
         body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
@@ -94,6 +113,10 @@ export async function startSendGridStandIn(apiKey = "SG.test-key"): Promise<Send
   const { port } = server.address() as AddressInfo;
   const standIn = state as SendGridStandIn;
   standIn.url = `http://127.0.0.1:${port}/`;
-  standIn.close = () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
+  standIn.close = () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
   return standIn;
 }

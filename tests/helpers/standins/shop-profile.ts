@@ -10,7 +10,13 @@ import type { AdminGraphqlStandin } from "./admin-graphql";
 export type DocumentedShop = ShopProfileNode;
 
 /** A Shop node as Shopify documents it, for `domain`, with `overrides` (billingAddress and plan merged field by field). */
-export function documentedShop(domain: string, overrides: Partial<Omit<ShopProfileNode, "billingAddress" | "plan">> & { billingAddress?: Partial<ShopProfileNode["billingAddress"]>; plan?: Partial<ShopProfileNode["plan"]> } = {}): ShopProfileNode {
+export function documentedShop(
+  domain: string,
+  overrides: Partial<Omit<ShopProfileNode, "billingAddress" | "plan">> & {
+    billingAddress?: Partial<ShopProfileNode["billingAddress"]>;
+    plan?: Partial<ShopProfileNode["plan"]>;
+  } = {},
+): ShopProfileNode {
   const { billingAddress, plan, ...rest } = overrides;
   return {
     name: "Super Toys",

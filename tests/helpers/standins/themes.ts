@@ -15,7 +15,13 @@ export function registerMainTheme(standin: AdminGraphqlStandin, theme: { embedOn
     variables: z.object({}).strict(),
     answer: () => ({
       themes: {
-        nodes: [{ id: "gid://shopify/OnlineStoreTheme/1", name: theme.name ?? "Dawn", files: { nodes: [{ filename: "config/settings_data.json", body: { content } }] } }],
+        nodes: [
+          {
+            id: "gid://shopify/OnlineStoreTheme/1",
+            name: theme.name ?? "Dawn",
+            files: { nodes: [{ filename: "config/settings_data.json", body: { content } }] },
+          },
+        ],
       },
     }),
   });

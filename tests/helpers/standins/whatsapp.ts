@@ -52,7 +52,8 @@ export async function startWhatsAppStandIn(token = "EAAG-test-token", account: W
       };
       const m = /^\/v21\.0\/(\d+)\/messages$/.exec(req.url ?? "");
       if (req.method !== "POST" || !m) return send(404, { error: { message: "Unknown path", code: 100 } });
-      if (req.headers.authorization !== `Bearer ${state.token}`) return send(401, { error: { message: "Invalid OAuth access token", type: "OAuthException", code: 190 } });
+      if (req.headers.authorization !== `Bearer ${state.token}`)
+        return send(401, { error: { message: "Invalid OAuth access token", type: "OAuthException", code: 190 } });
       if (account.phoneNumberIds && !account.phoneNumberIds.includes(m[1])) {
         return send(400, {
           error: {
@@ -69,7 +70,13 @@ export async function startWhatsAppStandIn(token = "EAAG-test-token", account: W
       } catch {
         return send(400, { error: { message: "Invalid JSON", code: 100 } });
       }
-      if (body.messaging_product !== "whatsapp" || !/^\d{7,15}$/.test(body.to ?? "") || body.type !== "template" || !body.template?.name || !body.template.language?.code) {
+      if (
+        body.messaging_product !== "whatsapp" ||
+        !/^\d{7,15}$/.test(body.to ?? "") ||
+        body.type !== "template" ||
+        !body.template?.name ||
+        !body.template.language?.code
+      ) {
         return send(400, { error: { message: "(#100) Invalid parameter", code: 100 } });
       }
       if (account.templates && !account.templates.some((t) => t.name === body.template.name && t.language === body.template.language.code)) {
@@ -86,6 +93,10 @@ export async function startWhatsAppStandIn(token = "EAAG-test-token", account: W
   const { port } = server.address() as AddressInfo;
   const standIn = state as unknown as WhatsAppStandIn;
   standIn.url = `http://127.0.0.1:${port}`;
-  standIn.close = () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
+  standIn.close = () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
   return standIn;
 }
