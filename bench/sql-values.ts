@@ -33,26 +33,11 @@ execFileSync(process.execPath, ["scripts/db.mjs", "setup"], { env: { ...process.
 process.env.DATABASE_URL = pg.url;
 process.env.LOG_LEVEL ??= "warn";
 const { createDb, pgPoolOf } = await import("../app/db.server");
-const { bulkInsert, markSent } = await import("../app/models/recovery.server");
+const { bulkInsert, markSent, LEDGER_COLUMNS } = await import("../app/models/recovery.server");
 const h = createDb(pg.url);
 const pool = pgPoolOf(h.db)!;
 const sql = { db: h.db, provider: h.provider };
 
-const LEDGER_COLUMNS = [
-  "id",
-  "shop",
-  "checkout_id",
-  "step_id",
-  "step_index",
-  "channel",
-  "status",
-  "skip_reason",
-  "recipient",
-  "incentive_code",
-  "attempts",
-  "created_at",
-  "updated_at",
-];
 const subject = "Tu carrito te espera, O'Brien 😀 \\ 50% off";
 const body = `<p>Hi O'Brien,</p><p>Your cart is waiting: <a href="https://${SHOP}/checkouts/x/recover?key=k">complete your order</a>.</p>`.repeat(8);
 

@@ -532,7 +532,8 @@ export interface LedgerRow {
   createdAt: Date;
 }
 
-const LEDGER_COLUMNS = [
+/** The send ledger's columns in the order bulk inserts write them. */
+export const LEDGER_COLUMNS = [
   "id",
   "shop",
   "checkout_id",

@@ -18,7 +18,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { AES128GCM_HEADER_BYTES, encryptPushPayload, preparePushKeys, PUSH_RECORD_SIZE } from "../../app/channels/push-encryption.server";
 import { createPushSender, MAX_PUSH_PAYLOAD, pushTopic } from "../../app/channels/push.server";
 import type { OutboundMessage } from "../../app/channels/types";
-import { DEFAULT_SETTINGS } from "../../app/lib/settings";
+import { outboundMessage } from "../helpers/outbound";
 import { decryptPushFromScratch } from "../helpers/push-decrypt";
 import { withPinnedWebPushRandomness } from "../helpers/push-pinned";
 
@@ -170,43 +170,7 @@ describe("the sender's request against generateRequestDetails", () => {
   });
 
   function message(stepIndex: number, now: Date, title: string): OutboundMessage {
-    return {
-      messageId: `msg_${stepIndex}`,
-      channel: "push",
-      shop: {
-        domain: "diff-shop.myshopify.com",
-        name: title,
-        email: null,
-        currency: "USD",
-        timezone: "UTC",
-        primaryDomain: null,
-        contactEmail: null,
-        primaryLocale: null,
-        billingAddress: null,
-        settings: DEFAULT_SETTINGS,
-      },
-      checkout: {
-        id: "c1",
-        token: `tok_${stepIndex}`,
-        cartToken: null,
-        email: null,
-        phone: null,
-        firstName: null,
-        lastName: null,
-        locale: "en",
-        currency: "USD",
-        subtotalMinor: 1000,
-        totalMinor: 1000,
-        lineItems: [{ title: "Linen Shirt", variantTitle: null, variantId: "1", productId: "2", quantity: 1, priceMinor: 1000, imageUrl: null, sku: "S" }],
-        abandonedCheckoutUrl: null,
-        emailConsent: false,
-        smsConsent: false,
-      },
-      step: { ...DEFAULT_SETTINGS.cadence.steps[0], index: stepIndex, isFinal: false },
-      incentive: null,
-      now,
-      windowEndsAt: new Date(now.getTime() + 7200_000),
-    };
+    return outboundMessage({ shopDomain: "diff-shop.myshopify.com", shopName: title, stepIndex, now, windowMs: 7200_000 });
   }
 
   function vapidParts(authorization: string) {

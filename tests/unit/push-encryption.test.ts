@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { AES128GCM_HEADER_BYTES, encryptPushPayload, InvalidPushKeysError, preparePushKeys } from "../../app/channels/push-encryption.server";
 import { createPushSender, MAX_PUSH_PAYLOAD, pushTopic, type PushStore, type PushSubscriptionRecord } from "../../app/channels/push.server";
 import type { OutboundMessage } from "../../app/channels/types";
-import { DEFAULT_SETTINGS } from "../../app/lib/settings";
+import { outboundMessage } from "../helpers/outbound";
 import { decryptPushFromScratch } from "../helpers/push-decrypt";
 import { withPinnedWebPushRandomness } from "../helpers/push-pinned";
 import { startPushReceiver, type PushReceiver } from "../helpers/standins/push-receiver";
@@ -127,43 +127,7 @@ describe("RFC 8291 encryption (web-push's)", () => {
 });
 
 function message(i: number, now = new Date()): OutboundMessage {
-  return {
-    messageId: `msg_${i}`,
-    channel: "push",
-    shop: {
-      domain: "unit-shop.myshopify.com",
-      name: "Unit Shop",
-      email: null,
-      currency: "USD",
-      timezone: "UTC",
-      primaryDomain: null,
-      contactEmail: null,
-      primaryLocale: null,
-      billingAddress: null,
-      settings: DEFAULT_SETTINGS,
-    },
-    checkout: {
-      id: `c${i}`,
-      token: `tok_${i}`,
-      cartToken: null,
-      email: null,
-      phone: null,
-      firstName: null,
-      lastName: null,
-      locale: "en",
-      currency: "USD",
-      subtotalMinor: 1000,
-      totalMinor: 1000,
-      lineItems: [{ title: "Linen Shirt", variantTitle: null, variantId: "1", productId: "2", quantity: 1, priceMinor: 1000, imageUrl: null, sku: "S" }],
-      abandonedCheckoutUrl: null,
-      emailConsent: false,
-      smsConsent: false,
-    },
-    step: { ...DEFAULT_SETTINGS.cadence.steps[0], index: 0, isFinal: false },
-    incentive: null,
-    now,
-    windowEndsAt: new Date(now.getTime() + 3600_000),
-  };
+  return outboundMessage({ messageId: `msg_${i}`, checkoutId: `c${i}`, token: `tok_${i}`, now });
 }
 
 function memoryStore(subs: PushSubscriptionRecord[]) {
