@@ -67,6 +67,7 @@ const SKIP_REASONS: Record<string, string> = {
   negotiating: "A person is talking to the shopper",
   manual_lost: "Moved to Lost by hand",
   manual_recovered: "Moved to Recovered by hand",
+  holdout: "Holdout group (no reminders, to measure lift)",
 };
 
 /** Why a ledger row was skipped, in the merchant's words (the code itself when it has no wording yet). */

@@ -54,6 +54,8 @@ export interface PlanCheckoutFacts {
   failedPayment: boolean;
   handoff: boolean;
   nextStepIndex: number;
+  /** The recorded holdout group: true = held out, false = messaged, null = not decided yet. */
+  holdout: boolean | null;
 }
 
 export interface PlanShop {
@@ -101,6 +103,8 @@ export interface PlanFacts {
   capReminders: readonly Date[] | null;
   /** This checkout's current step is already one of those reminders. */
   stepCounted: boolean;
+  /** The shopper's holdout group under the shop's setting (app/lib/holdout.server.ts), used when none is recorded. */
+  holdoutAssignment: boolean;
 }
 
 export interface HandoffPlan {
@@ -148,6 +152,10 @@ export interface StepPlan {
   wantsIncentive: boolean;
   /** What the channels know of the shopper (for the message's view). */
   whatsappConsent: boolean | null;
+  /** Held out: no shopper message (every channel skipped, reason "holdout"); staff handoffs still apply. */
+  heldOut: boolean;
+  /** The holdout group to record now (null = already recorded, nothing to write). */
+  recordHoldout: boolean | null;
 }
 
 /** Another checkout of the same shopper: a newer one carries the sequence; one completed since means they bought. */
@@ -268,6 +276,9 @@ function planStep(
 ): StepPlan {
   const { settings, step, facts, f, now } = a;
   const stepRows = f.rows.filter((r) => r.stepId === step.id);
+  // The group is decided once, when the first step falls due (a checkout already messaged stays messaged).
+  const recordHoldout = c.holdout === null ? f.holdoutAssignment && !f.rows.some((r) => SENT_STATUSES.has(r.status)) : null;
+  const heldOut = c.holdout ?? recordHoldout ?? false;
   let waitUntil: Date | null = null;
   const resend: PlanLedgerRow[] = [];
   const fresh: Channel[] = [];
@@ -282,7 +293,7 @@ function planStep(
       }
       continue; // sent, failed or skipped: done for good
     }
-    const reason = channelSkipReason(channel, { ...facts, available: f.channelAvailable(channel) }, settings);
+    const reason = heldOut ? "holdout" : channelSkipReason(channel, { ...facts, available: f.channelAvailable(channel) }, settings);
     if (reason) skipped.push({ channel, reason });
     else fresh.push(channel);
   }
@@ -312,5 +323,7 @@ function planStep(
     trimmed,
     wantsIncentive: (fresh.length > 0 || resend.length > 0) && step.carriesIncentive && settings.incentive.enabled,
     whatsappConsent: facts.whatsappConsent ?? null,
+    heldOut,
+    recordHoldout,
   };
 }

@@ -9,6 +9,8 @@ export const CHANNELS = ["email", "push", "whatsapp"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const WINDOW_HOURS_MAX = 72;
+/** The largest holdout a shop can choose, in percent of shoppers. */
+export const HOLDOUT_MAX_PERCENT = 50;
 export const LINK_LIVE_DELAY_MINUTES = 10; // abandoned_checkout_url may redirect home until ~10 min after creation
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM (24-hour)");
@@ -103,6 +105,14 @@ const SettingsObject = z.object({
     })
     .prefault({}),
   retentionDays: wholeNumber().min(1).max(90).prefault(5),
+  // Holdout group: this share of abandoned checkouts gets no shopper message, so the Overview can measure what the
+  // reminders caused (app/lib/lift-stats.ts). Absent = 0 (shops from before it existed); new installs get
+  // NEW_INSTALL_HOLDOUT_PERCENT (app/models/shops.server.ts ensureShop).
+  holdout: z
+    .object({
+      percent: wholeNumber().min(0).max(HOLDOUT_MAX_PERCENT).prefault(0),
+    })
+    .prefault({}),
   sender: z
     .object({
       fromName: z.string().trim().max(80).nullable().prefault(null), // null = shop name

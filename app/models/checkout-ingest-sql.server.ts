@@ -16,6 +16,7 @@
 // freeze the event loop), so nothing read can change before the writes. PostgreSQL: two statements, the read and one
 // write for everything (see "PostgreSQL statements"). Any error writes nothing and is thrown: the caller then runs
 // every delivery alone through Prisma.
+import { wallClock } from "../lib/wall-clock";
 import type { InValue } from "@libsql/client";
 import pg from "pg";
 import { withSqliteConnection } from "../db.server";
@@ -297,7 +298,7 @@ function decide(batch: IngestCheckoutArgs[], { existing, orderFor, seen }: Read,
  */
 async function ingestBatchSqlite(d: SqliteDialect, batch: IngestCheckoutArgs[]): Promise<Array<BatchOutcome | null>> {
   return d.transaction(async (conn) => {
-    const now = new Date();
+    const now = wallClock(); // the write stamp (created_at, updated_at, received_at), not a decision time
     const plan = decide(batch, await readSqlite(conn, batch), now);
     if (plan.ledger.length > 0) await ledgerSqlite(conn, plan.ledger);
     if (plan.inserts.length > 0) {
@@ -593,7 +594,7 @@ function writeArgs({ ledger, inserts, updates }: Decision, now: Date): unknown[]
 
 async function ingestBatchPg(d: PgDialect, batch: IngestCheckoutArgs[]): Promise<Array<BatchOutcome | null>> {
   return d.withClient(async (client) => {
-    const now = new Date();
+    const now = wallClock(); // the write stamp (created_at, updated_at, received_at), not a decision time
     const plan = decide(batch, await readPg(client, batch), now);
     if (plan.ledger.length === 0) return plan.outcomes; // repeats and order-first deliveries only
     const { rows } = await client.query<Row>({ name: "cr_ingest_write", text: PG_WRITE, values: writeArgs(plan, now), types: pgTypes as pg.CustomTypesConfig });

@@ -2,6 +2,7 @@
 // writing the send ledger, recording results and advancing timelines. Raw SQL is portable (snake_case names) and
 // differs only in its placeholders ($1 on PostgreSQL, ?1 on SQLite: see Statement), FOR UPDATE SKIP LOCKED, and how a
 // value is typed.
+import { wallClock } from "../lib/wall-clock";
 import { timeOrderedId } from "../lib/ids";
 import type { Checkout } from "@prisma/client";
 import pg from "pg";
@@ -293,6 +294,7 @@ export type DueCheckout = Int64AsNumber<
     | "whatsappConsent"
     | "shopCurrency"
     | "shopTotalMinor" // money: the cart in the shop's currency (null = unknown), for merchant thresholds
+    | "holdout"
   >
 >;
 
@@ -326,6 +328,7 @@ const DUE_COLUMNS: Array<[keyof DueCheckout, string, "s" | "n" | "b" | "d"]> = [
   ["status", "status", "s"],
   ["abandonedAt", "abandoned_at", "d"],
   ["nextStepIndex", "next_step_index", "n"],
+  ["holdout", "holdout", "b"],
   ["nextDueAt", "next_due_at", "d"],
   ["stage", "stage", "s"],
   ["priority", "priority", "s"],
@@ -571,7 +574,7 @@ export async function insertLedgerRows(s: Sql, rows: LedgerRow[]): Promise<Set<s
       r.incentiveCode ?? null,
       r.attempts,
       r.createdAt,
-      r.createdAt,
+      wallClock(),
     ]),
   );
   return new Set(ids);
@@ -606,7 +609,7 @@ export async function markSent(s: Sql, rows: SentRow[], now: Date): Promise<void
     const q = new Statement(s);
     const values = q.fit(part).map((r) => `(${q.list([r.id, r.providerId, r.recipient, r.subject, r.bodyHtml, r.bodyText])})`);
     // Untyped strings and NULLs in VALUES resolve to text on PostgreSQL, as the target columns are.
-    await q.execute(`UPDATE message SET status = 'sent', sent_at = ${q.v(now)}, updated_at = ${q.v(now)}, attempts = attempts + 1,
+    await q.execute(`UPDATE message SET status = 'sent', sent_at = ${q.v(now)}, updated_at = ${q.v(wallClock())}, attempts = attempts + 1,
         next_attempt_at = NULL, last_error = NULL, provider_id = v.column2, recipient = COALESCE(v.column3, message.recipient),
         subject = v.column4, body_html = v.column5, body_text = v.column6
       FROM (VALUES ${values.join(", ")}) AS v
@@ -671,7 +674,7 @@ export function statementError(error: unknown): string {
  */
 export async function markSentApart(s: Sql, row: SentRow, now: Date, reason: string): Promise<void> {
   const note = storableOrNull(`sent; recorded apart: ${reason}`, 500);
-  const base = { status: "sent", sentAt: now, updatedAt: now, attempts: { increment: 1 }, nextAttemptAt: null, lastError: note };
+  const base = { status: "sent", sentAt: now, updatedAt: wallClock(), attempts: { increment: 1 }, nextAttemptAt: null, lastError: note };
   try {
     await s.db.message.update({
       where: { id: row.id },
@@ -716,7 +719,7 @@ export async function insertFailedLedgerRow(s: Sql, row: LedgerRow, reason: stri
         lastError: storableOrNull(`not recorded: ${reason}`, 500),
         attempts: 0,
         createdAt: row.createdAt,
-        updatedAt: now,
+        updatedAt: wallClock(),
       },
     });
     return true;
@@ -739,20 +742,20 @@ export async function acceptedByProvider(s: Sql, ids: string[]): Promise<Set<str
 }
 
 /** Rows planned for sending that must not go out after all (order completed meanwhile, conversation started). */
-export async function markSkipped(s: Sql, ids: string[], reason: string, now: Date) {
+export async function markSkipped(s: Sql, ids: string[], reason: string) {
   for (const part of chunks(ids, ROWS_PER_STATEMENT)) {
     const q = new Statement(s);
     await q.execute(
-      `UPDATE message SET status = 'skipped', skip_reason = ${q.v(reason)}, next_attempt_at = NULL, updated_at = ${q.v(now)}
+      `UPDATE message SET status = 'skipped', skip_reason = ${q.v(reason)}, next_attempt_at = NULL, updated_at = ${q.v(wallClock())}
        WHERE id IN (${q.list(q.fit(part))}) AND status IN ('sending', 'pending')`,
     );
   }
 }
 
-export async function markSendingAgain(s: Sql, ids: string[], now: Date) {
+export async function markSendingAgain(s: Sql, ids: string[]) {
   for (const part of chunks(ids, ROWS_PER_STATEMENT)) {
     const q = new Statement(s);
-    await q.execute(`UPDATE message SET status = 'sending', updated_at = ${q.v(now)} WHERE id IN (${q.list(q.fit(part))}) AND status = 'pending'`);
+    await q.execute(`UPDATE message SET status = 'sending', updated_at = ${q.v(wallClock())} WHERE id IN (${q.list(q.fit(part))}) AND status = 'pending'`);
   }
 }
 
@@ -766,6 +769,8 @@ export interface Advance {
   stopReason: string | null;
   /** A first message went out: move the checkout from Abandoned to Contacted (if it is still Abandoned). */
   contact?: boolean;
+  /** The holdout group decided now (written only where none is recorded yet: decided once). */
+  holdout?: boolean | null;
 }
 
 /**
@@ -790,7 +795,7 @@ export async function advanceCheckouts(
       .fit(part)
       .map(
         (r) =>
-          `(${q.list([r.id, r.nextStepIndex])}, ${q.typed(r.nextDueAt, "timestamp(3)")}, ${q.list([r.status, r.priority, r.priorityScore, r.stopReason, r.contact && contactAllowed ? 1 : 0])})`,
+          `(${q.list([r.id, r.nextStepIndex])}, ${q.typed(r.nextDueAt, "timestamp(3)")}, ${q.list([r.status, r.priority, r.priorityScore, r.stopReason, r.contact && contactAllowed ? 1 : 0, r.holdout == null ? -1 : r.holdout ? 1 : 0])})`,
       );
     // On the right of SET, checkout.* are the values before this update.
     const moves = `v.column8 = 1 AND checkout.stage = 'abandoned'`;
@@ -799,7 +804,8 @@ export async function advanceCheckouts(
         stage = CASE WHEN ${moves} THEN 'contacted' ELSE checkout.stage END,
         stage_changed_at = CASE WHEN ${moves} THEN ${q.v(now)} ELSE checkout.stage_changed_at END,
         first_contacted_at = CASE WHEN ${moves} THEN COALESCE(checkout.first_contacted_at, ${q.v(now)}) ELSE checkout.first_contacted_at END,
-        lease_owner = NULL, lease_until = NULL, updated_at = ${q.v(now)}
+        holdout = CASE WHEN checkout.holdout IS NULL AND v.column9 = 1 THEN true WHEN checkout.holdout IS NULL AND v.column9 = 0 THEN false ELSE checkout.holdout END,
+        lease_owner = NULL, lease_until = NULL, updated_at = ${q.v(wallClock())}
       FROM (VALUES ${values.join(", ")}) AS v WHERE checkout.id = v.column1 AND checkout.lease_owner = ${q.v(a.owner)}
       RETURNING checkout.id, checkout.stage, checkout.stage_changed_at`);
     const asked = new Set(part.filter((r) => r.contact && contactAllowed).map((r) => r.id));

@@ -2,6 +2,7 @@
 // a conversation entry, classified, and then either an opt-out (STOP and friends: the address is suppressed on that
 // channel) or a move to Negotiating (automation pauses; audited with the webhook as actor) plus a staff alert with
 // the cart summary. A repeated delivery of the same provider message id is recorded once.
+import { checkoutWritten } from "./metric-days.server";
 import { adminCheckoutUrl as adminLink } from "../lib/admin-links";
 import { toShopView } from "../lib/shop-view";
 import { checkoutViewOf } from "../lib/checkout-view";
@@ -98,6 +99,7 @@ export async function recordInboundReply(
           createdAt: r.now,
         },
       });
+      await checkoutWritten(tx, checkout.id); // its topic counts in its day's figures
       if (classification === "opt_out") {
         await suppress({ shop: r.shop, channel: r.channel, address: r.from, reason: "stop_reply" }, tx);
         const own = r.channel === "whatsapp" ? checkout.phone : checkout.email;

@@ -3,6 +3,9 @@ import { db } from "../db.server";
 import { parseSettings, type Settings } from "../lib/settings";
 import { audit } from "./audit.server";
 
+/** The holdout share a new install starts with (Settings > Measurement). */
+export const NEW_INSTALL_HOLDOUT_PERCENT = 5;
+
 export type ShopWithSettings = Shop & { parsedSettings: Settings };
 
 // Webhooks arrive by the thousand per shop: keep each shop's row (with parsed settings) for a few seconds.
@@ -19,7 +22,10 @@ export function forgetShopCache(domain?: string) {
  * zone come from Shopify (app/models/shop-profile.server.ts). A reinstall clears uninstalledAt and keeps the rest.
  */
 export async function ensureShop({ domain }: { domain: string }) {
-  const shop = await db.shop.upsert({ where: { domain }, create: { domain }, update: { uninstalledAt: null } });
+  // A new install measures its lift from the start: the holdout is on (Settings turns it off). A reinstall keeps the
+  // shop's own settings.
+  const settings = JSON.stringify({ holdout: { percent: NEW_INSTALL_HOLDOUT_PERCENT } });
+  const shop = await db.shop.upsert({ where: { domain }, create: { domain, settings }, update: { uninstalledAt: null } });
   forgetShopCache(domain);
   return shop;
 }

@@ -1,5 +1,6 @@
 // What a person does to a checkout from the admin: notes, owner, follow-ups, manual WhatsApp messages.
 // Every write is scoped to the shop, refused with a 404 for another shop's checkout, and audited.
+import { checkoutWritten } from "./metric-days.server";
 import type { Prisma } from "@prisma/client";
 import { db } from "../db.server";
 import { normalizePhone } from "../lib/contact";
@@ -21,6 +22,7 @@ export async function addNote({ shop, checkoutId, author, body, now }: { shop: s
   return db.$transaction(async (tx) => {
     await owned(tx, shop, checkoutId);
     const note = await tx.checkoutNote.create({ data: { shop, checkoutId, author, body: text, createdAt: now } });
+    await checkoutWritten(tx, checkoutId); // a person acted on it: the staff figures of its day
     await audit(tx, { shop, checkoutId, actor: `staff:${author}`, action: "note", toValue: note.id });
     return note;
   });

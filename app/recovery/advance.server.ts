@@ -22,6 +22,7 @@ function stepAdvance(w: StepWork, now: Date): Advance {
   }
   // Sent now, or by an owner that recorded the send and died before advancing: the first message went out.
   advance.contact = sent && c.stage === "abandoned";
+  advance.holdout = plan.recordHoldout;
   return advance;
 }
 

@@ -6,6 +6,7 @@ import { log } from "../log.server";
 import { pruneStaleSubscriptions } from "../models/push-subscriptions.server";
 import { backfillShopProfiles } from "../models/shop-profile.server";
 import { runTick, tickOwner } from "./engine.server";
+import { refreshMetrics } from "./metrics-refresh.server";
 import { buildIncentiveIssuer } from "./incentive-issuer.server";
 import { buildChannels, buildStaffNotifier } from "./wiring.server";
 
@@ -48,7 +49,14 @@ export async function runCronTick(o: { now: Date; budgetMs?: number; batchSize?:
     return null;
   });
   const pushSubscriptionsPruned = await prunePushSubscriptions(now);
+  // Daily metrics for the Overview, from what this tick (and the webhooks since the last one) wrote.
+  const metrics = await refreshMetrics({
+    now,
+    budgetMs: Number(e.METRICS_BUDGET_MS ?? 10_000),
+    minIntervalMs: Number(e.METRICS_REFRESH_MS ?? 5 * 60_000),
+  });
   return {
+    metrics,
     incentivesExpired: incentives ? incentives.deactivated + incentives.expired : 0,
     pushSubscriptionsPruned,
     claimed: r.claimed,

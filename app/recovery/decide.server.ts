@@ -26,6 +26,8 @@ export interface HandoffWork {
   shop: ShopCtx;
   plan: HandoffPlan;
   score: Score;
+  /** In the holdout group: the alert says no reminder goes to this shopper. */
+  heldOut: boolean;
 }
 
 export interface Decisions {
@@ -84,14 +86,17 @@ async function decideOne(ctx: Ctx, batch: LoadedBatch, d: Decisions, c: DueCheck
     const sender = ctx.opts.channels[channel];
     return !!sender && !!shop && sender.status(shop.view).enabled;
   };
-  const facts = planFactsOf(batch, c, shop?.steps[c.nextStepIndex]?.id ?? null, available);
+  const facts = planFactsOf(batch, c, shop?.steps[c.nextStepIndex]?.id ?? null, available, shop?.settings.holdout.percent ?? 0);
   const plan = planCheckout(
     c,
     shop && { settings: shop.settings, steps: shop.steps, timezone: shop.view.timezone, averageOrderMinor: shop.averageOrderMinor },
     facts,
     now,
   );
-  if (plan.handoff && shop && plan.score) d.handoffs.push({ c, shop, plan: plan.handoff, score: plan.score });
+  if (plan.handoff && shop && plan.score) {
+    const heldOut = c.holdout === true || (plan.kind === "step" && plan.heldOut);
+    d.handoffs.push({ c, shop, plan: plan.handoff, score: plan.score, heldOut });
+  }
   if (plan.kind === "stop") return void d.stops.push({ c, reason: plan.reason, lost: plan.lost, openRows: plan.openRowIds });
   if (plan.kind === "wait") {
     if (plan.reason) bump(ctx.res.deferred, plan.reason);

@@ -41,7 +41,7 @@ async function insertLedger(ctx: Ctx, rows: LedgerRow[], now: Date): Promise<Set
 /** Writes the batch's ledger; answers the messages to send (those whose row is ours and not already accepted). */
 export async function writeLedger(ctx: Ctx, d: Decisions, now: Date): Promise<PlannedSend[]> {
   const inserted = await insertLedger(ctx, d.newRows, now);
-  await markSendingAgain(ctx.sql, d.resendPending, now);
+  await markSendingAgain(ctx.sql, d.resendPending);
   const toSend = d.sends.filter((s) => !s.isNew || inserted.has(s.messageId));
   const leftSending = toSend.filter((g) => g.leftSending).map((g) => g.messageId);
   if (!leftSending.length) return toSend;

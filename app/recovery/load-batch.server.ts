@@ -1,5 +1,6 @@
 // Phase "claim" and "load" of a batch: the claimed checkouts this owner still holds (after the orders gate, which may
 // complete some), their shops, and everything the planner reads about them, in a fixed number of statements.
+import { inHoldout } from "../lib/holdout.server";
 import { toShopView } from "../lib/shop-view";
 import { resolveWhatsAppConsent } from "../lib/eligibility";
 import { capWindowStart } from "../lib/frequency-cap";
@@ -144,7 +145,13 @@ export function pushEndpointOf(b: LoadedBatch, c: DueCheckout): string | null {
 }
 
 /** What the planner reads about one checkout of the batch. */
-export function planFactsOf(b: LoadedBatch, c: DueCheckout, stepId: string | null, channelAvailable: (channel: Channel) => boolean): PlanFacts {
+export function planFactsOf(
+  b: LoadedBatch,
+  c: DueCheckout,
+  stepId: string | null,
+  channelAvailable: (channel: Channel) => boolean,
+  holdoutPercent: number,
+): PlanFacts {
   const suppressed = new Set<string>();
   for (const k of [...suppressionKeys("email", c.email), ...suppressionKeys("phone", c.phone)]) {
     for (const ch of b.suppressedBy.get(`${c.shop}|${k}`) ?? []) suppressed.add(ch);
@@ -160,5 +167,7 @@ export function planFactsOf(b: LoadedBatch, c: DueCheckout, stepId: string | nul
     channelAvailable,
     capReminders: c.customerKey ? [...(reminders?.values() ?? [])] : null,
     stepCounted: !!stepId && !!reminders?.has(`${c.id}|${stepId}`),
+    // A shopper without an email or phone (a push subscription only) is assigned per checkout.
+    holdoutAssignment: inHoldout(c.shop, c.customerKey ?? `checkout:${c.token}`, holdoutPercent),
   };
 }

@@ -60,7 +60,7 @@ export async function sendAll(ctx: Ctx, work: Map<string, StepWork>, toSend: Pla
     const fresh = await recheckCheckouts(ctx.sql, [...new Set(group.map((g) => g.checkoutId))]);
     const { go, skip } = sortGroup(ctx, group, new Map(fresh.map((f) => [f.id, f])), dropped);
     for (const [reason, ids] of Object.entries(skip)) {
-      await markSkipped(ctx.sql, ids, reason, now);
+      await markSkipped(ctx.sql, ids, reason);
       bump(ctx.res.skipped, reason, ids.length);
     }
     await Promise.all(go.map((g) => sendOne(ctx, work.get(g.checkoutId)!, g, now).then((r) => recorder.answer(g, r))));

@@ -38,7 +38,7 @@ export async function apart(ctx: Ctx, c: DueCheckout, what: string, fn: () => Pr
 export async function stopCheckout(ctx: Ctx, st: StopWork, now: Date) {
   const { c, reason, lost } = st;
   bump(ctx.res.skipped, reason);
-  if (st.openRows.length) await markSkipped(ctx.sql, st.openRows, reason, now);
+  if (st.openRows.length) await markSkipped(ctx.sql, st.openRows, reason);
   const { movedToLost } = await stopCheckoutSequence(ctx.sql.db, { id: c.id, shop: c.shop, owner: ctx.opts.owner, reason, lost, actor: ENGINE_ACTOR, now });
   if (movedToLost) ctx.res.lost += 1;
 }
@@ -79,7 +79,9 @@ export async function handOff(ctx: Ctx, h: HandoffWork, now: Date) {
       shop: shop.view,
       checkout: checkoutViewOf(c),
       reason: reasons[0],
-      summary: `${handoffSummary(reasons)}: ${c.firstName ?? "a shopper"}, ${formatMoney(c.totalMinor, c.currency)}, priority ${score.priority}`,
+      summary:
+        `${handoffSummary(reasons)}: ${c.firstName ?? "a shopper"}, ${formatMoney(c.totalMinor, c.currency)}, priority ${score.priority}` +
+        (h.heldOut ? ". In the holdout group: no reminders go to this shopper (they measure what reminders cause); a person may still reach out" : ""),
       adminUrl: (opts.adminUrl ?? defaultAdminUrl)(c.shop, c.id),
       now,
     });

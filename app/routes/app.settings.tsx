@@ -19,6 +19,7 @@ import { ChannelsSection } from "../components/settings/ChannelsSection";
 import { ExclusionsSection } from "../components/settings/ExclusionsSection";
 import { HandoffSection } from "../components/settings/HandoffSection";
 import { QuietHoursSection } from "../components/settings/QuietHoursSection";
+import { MeasurementSection } from "../components/settings/MeasurementSection";
 import { RetentionSection } from "../components/settings/RetentionSection";
 import { useSettingsDraft } from "../components/settings/settings-draft";
 import { StorefrontSection } from "../components/settings/StorefrontSection";
@@ -118,6 +119,7 @@ export default function SettingsPage() {
           <QuietHoursSection draft={draft} shopTimezone={data.shopTimezone} />
           <HandoffSection draft={draft} currency={data.currency} />
           <WhatsAppSection draft={draft} token={data.whatsappToken} />
+          <MeasurementSection draft={draft} />
           <RetentionSection draft={draft} />
           <StorefrontSection embed={data.embed} />
         </Layout>

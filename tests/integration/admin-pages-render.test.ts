@@ -117,7 +117,25 @@ const texts = (html: string, list: string[]) => expect(missing(html, list)).toEq
 describe("admin pages render from their loader's data", () => {
   it("Overview: the setup checklist, every figure, the chart and the four breakdowns", async () => {
     const { html } = await page(overview, "/app?days=7");
-    ids(html, ["setup-checklist", "attribution-rule", "revenue-chart", "breakdown-step", "breakdown-channel", "breakdown-segment", "breakdown-hours"]);
+    ids(html, [
+      "setup-checklist",
+      "definitions",
+      "holdout-panel",
+      "revenue-chart",
+      "revenue-chart-table",
+      "trend-chart",
+      "trend-chart-table",
+      "breakdown-step",
+      "breakdown-channel",
+      "breakdown-segment",
+      "breakdown-source",
+      "breakdown-outcome",
+      "breakdown-owner",
+      "breakdown-topic",
+      "breakdown-incentive",
+      "breakdown-hours",
+      "launch-table",
+    ]);
     ids(
       html,
       [
@@ -125,14 +143,14 @@ describe("admin pages render from their loader's data", () => {
         "recovered",
         "recovery-rate",
         "revenue",
-        "avg-recovered",
-        "avg-all",
+        "aov-lift",
+        "messages",
         "email-open",
         "email-click",
         "push-click",
-        "discount-use",
         "opt-out",
-        "staff-alerts",
+        "discount",
+        "staff",
       ].map((m) => `metric-${m}`),
     );
     texts(html, ["Last 90 days", 'aria-label="Recovered revenue per day"']);

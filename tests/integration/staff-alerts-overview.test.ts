@@ -4,13 +4,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { OutboxStaffNotifier } from "../../app/channels/outbox.server";
 import { db } from "../../app/db.server";
-import { getOverviewMetrics } from "../../app/models/metrics.server";
 import { recordInboundReply } from "../../app/models/replies.server";
 import { forgetShopCache } from "../../app/models/shops.server";
 import * as overview from "../../app/routes/app._index";
 import * as detail from "../../app/routes/app.checkouts.$id";
 import * as logs from "../../app/routes/app.logs";
 import { adminRequest, call } from "../helpers/admin";
+import { overviewAt, row } from "../helpers/overview";
 import { TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedOfflineSession } from "../helpers/db";
 import { makeOutbox, tick } from "../helpers/engine";
@@ -72,14 +72,14 @@ describe("staff alerts are internal", () => {
     expect(aAfter.attributedMessageId).toBe(s1.id);
     expect((await db.checkout.findUniqueOrThrow({ where: { id: b.checkout.id } })).recoveredAt).toBeNull();
 
-    const m = await getOverviewMetrics({ shop: TEST_SHOP, days: 7, now: new Date() });
-    expect(m.byChannel.map((r) => r.key).sort()).toEqual(["email"]);
-    expect(m.byStep.map((r) => `${r.key}:${r.sent}:${r.recovered}`)).toEqual(["s1:1:1"]);
-    expect(m.staffAlertsSent).toBe(2);
-    expect(m.figures.emailOpenRate).toBe(0);
+    const m = await overviewAt(new Date(), 7);
+    expect((m.dims.channel ?? []).map((r) => r.key).sort()).toEqual(["email"]);
+    expect((m.dims.step ?? []).map((r) => `${r.key}:${r.sent}:${r.recovered}`)).toEqual(["s1:1:1"]);
+    expect(row(m, "staff", "all")?.alerts).toBe(2);
+    expect(m.totals).toMatchObject({ sent: 1, opened: 0 });
     // One opt-out over the one shopper message sent: the two alerts are not in the denominator.
-    await db.suppression.create({ data: { shop: TEST_SHOP, channel: "email", address: "x", reason: "unsubscribe", createdAt: new Date() } });
-    expect((await getOverviewMetrics({ shop: TEST_SHOP, days: 7, now: new Date() })).figures.optOutRate).toBe(1);
+    await db.message.update({ where: { id: s1.id }, data: { unsubscribedAt: new Date() } });
+    expect((await overviewAt(new Date(), 7)).totals).toMatchObject({ optedOut: 1, sent: 1 });
 
     // The loaders the merchant sees: no "reply:" or "handoff" step anywhere.
     const page = await call(overview.loader, await adminRequest("/app?days=7"));

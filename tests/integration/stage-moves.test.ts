@@ -6,11 +6,11 @@ import type { Prisma } from "@prisma/client";
 import { db } from "../../app/db.server";
 import { formatShopTime } from "../../app/lib/stage-moves";
 import { forgetShopCache } from "../../app/models/shops.server";
-import { getOverviewMetrics } from "../../app/models/metrics.server";
 import * as pipeline from "../../app/routes/app.pipeline";
 import * as detail from "../../app/routes/app.checkouts.$id";
 import * as logs from "../../app/routes/app.logs";
 import { adminRequest, call } from "../helpers/admin";
+import { overviewAt } from "../helpers/overview";
 import { TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedOfflineSession } from "../helpers/db";
 import { makeOutbox, tick } from "../helpers/engine";
@@ -194,9 +194,9 @@ describe("a call or WhatsApp sent by hand from a card", () => {
       "Sent by hand / Call (by hand)",
       "Sent by hand / WhatsApp (sent by hand)",
     ]);
-    const m = await getOverviewMetrics({ shop: TEST_SHOP, days: 7, now: hoursFromNow(0.1) });
-    expect(m.byStep).toEqual([expect.objectContaining({ key: "manual", sent: 3 })]);
-    expect(m.byChannel.map((r) => `${r.key}:${r.sent}`).sort()).toEqual(["manual_call:2", "manual_whatsapp:1"]);
+    const m = await overviewAt(hoursFromNow(0.1), 7);
+    expect(m.dims.step).toEqual([expect.objectContaining({ key: "manual", sent: 3 })]);
+    expect((m.dims.channel ?? []).map((r) => `${r.key}:${r.sent}`).sort()).toEqual(["manual_call:2", "manual_whatsapp:1"]);
 
     // Not a reminder: the frequency cap does not count it (a 1-a-day cap still lets the next step out).
     await db.shop.update({

@@ -39,6 +39,7 @@ function checkout(o: Partial<PlanCheckoutFacts> = {}): PlanCheckoutFacts {
     failedPayment: false,
     handoff: false,
     nextStepIndex: 0,
+    holdout: null,
     ...o,
   };
 }
@@ -54,6 +55,7 @@ function facts(o: Partial<PlanFacts> = {}): PlanFacts {
     channelAvailable: () => true,
     capReminders: [],
     stepCounted: false,
+    holdoutAssignment: false,
     ...o,
   };
 }
@@ -227,5 +229,51 @@ describe("planCheckout", () => {
       wantsIncentive: false,
       fresh: [],
     });
+  });
+
+  it("holds out a shopper: decided once at the first due step, every channel skipped as holdout, handoffs still planned", () => {
+    const first = planCheckout(checkout(), shopOf(), facts({ holdoutAssignment: true }), at(60));
+    expect(first).toMatchObject({
+      kind: "step",
+      heldOut: true,
+      recordHoldout: true,
+      fresh: [],
+      countsReminder: false,
+      wantsIncentive: false,
+      skipped: [
+        { channel: "email", reason: "holdout" },
+        { channel: "push", reason: "holdout" },
+      ],
+    });
+    // Recorded: the setting's answer no longer matters (a change of percent never moves a shopper between groups).
+    expect(planCheckout(checkout({ holdout: true, nextStepIndex: 3 }), shopOf(), facts({ holdoutAssignment: false }), at(1440))).toMatchObject({
+      heldOut: true,
+      recordHoldout: null,
+      fresh: [],
+    });
+    expect(planCheckout(checkout({ holdout: false }), shopOf(), facts({ holdoutAssignment: true }), at(60))).toMatchObject({
+      heldOut: false,
+      recordHoldout: null,
+      fresh: ["email", "push"],
+    });
+    // Not held out: recorded as messaged.
+    expect(planCheckout(checkout(), shopOf(), facts(), at(60))).toMatchObject({ heldOut: false, recordHoldout: false, fresh: ["email", "push"] });
+    // Already messaged before the holdout existed: stays messaged.
+    const sentRow = { id: "m1", stepId: "s1", channel: "email", status: "sent", attempts: 1, nextAttemptAt: null };
+    expect(
+      planCheckout(
+        checkout({ nextStepIndex: 1, phone: "+15551234567", smsConsent: true }),
+        shopOf(),
+        facts({ rows: [sentRow], holdoutAssignment: true }),
+        at(90),
+      ),
+    ).toMatchObject({
+      heldOut: false,
+      recordHoldout: false,
+    });
+    // A high-value held-out cart still goes to a person.
+    const big = planCheckout(checkout({ shopTotalMinor: 90_000 }), shopOf(), facts({ holdoutAssignment: true }), at(60));
+    expect(big).toMatchObject({ kind: "step", heldOut: true, fresh: [] });
+    expect(big.handoff?.reasons).toContain("high_value");
   });
 });

@@ -1,55 +1,124 @@
-// Overview: the four breakdown tables (by step, channel, segment, hours since abandonment).
+// Overview: the breakdown tables operators read weekly — step, channel, segments, owner, outcome, issue topics,
+// discount dependency, hours to recovery. Every rate with its denominator.
 import { Layout } from "@shopify/polaris";
-import { HOUR_BUCKETS, VALUE_BANDS, formatRate } from "../../lib/metrics";
-import { channelLabel } from "../../lib/message-kinds";
-import type { OverviewMetrics } from "../../models/metrics.server";
+import { HOUR_BUCKETS, VALUE_BANDS } from "../../lib/metrics";
+import { OUTCOMES } from "../../lib/metric-facts";
+import { channelLabel, skipReasonLabel } from "../../lib/message-kinds";
+import type { KeyRow, OverviewData } from "../../models/overview.server";
 import { BreakdownTable as Breakdown } from "./BreakdownTable";
+import { count, rateText } from "./rate-text";
 
-export function Breakdowns({ metrics, stepLabels, money }: { metrics: OverviewMetrics; stepLabels: Record<string, string>; money: (m: number) => string }) {
-  const engagementRows = (rows: typeof metrics.byStep, label: (k: string) => string) =>
-    rows.map((r) => [
-      label(r.key),
-      r.sent,
-      formatRate(r.sent ? r.opened / r.sent : 0),
-      formatRate(r.sent ? r.clicked / r.sent : 0),
-      r.recovered,
-      money(r.revenueMinor),
-    ]);
+export const OUTCOME_LABELS: Record<string, string> = {
+  recovered: "Recovered",
+  ordered_before_message: "Ordered before any message",
+  ordered_not_credited: "Ordered, not credited",
+  opted_out: "Opted out",
+  handed_off: "Handed off, no order yet",
+  in_window: "Still in the window",
+  lost: "Lost",
+};
+
+const TOPIC_LABELS: Record<string, string> = {
+  replied_discount: "Reply: discount",
+  replied_payment: "Reply: payment",
+  replied_shipping: "Reply: shipping",
+  replied_product: "Reply: product question",
+  replied_other: "Reply: other",
+  replied_opt_out: "Reply: opt-out",
+  stopped_bounce: "Stopped: email bounced",
+  stopped_stop_reply: "Stopped: replied STOP",
+  stopped_customer_redacted: "Stopped: customer data erased",
+  stopped_excluded_tag: "Stopped: excluded customer tag",
+  stopped_below_min_cart_value: "Stopped: below the minimum cart value",
+  stopped_reply: "Stopped: the shopper replied",
+};
+
+const SOURCE_LABELS: Record<string, string> = {
+  web: "Online store",
+  pos: "Point of sale",
+  shopify_draft_order: "Draft order",
+  iphone: "iPhone app",
+  android: "Android app",
+  unknown: "Unknown",
+};
+
+type Money = (m: number) => string;
+
+function cohortRows(rows: KeyRow[] | undefined, label: (k: string) => string, money: Money, order?: readonly string[]) {
+  const list = [...(rows ?? [])];
+  if (order) list.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
+  else list.sort((a, b) => b.checkouts - a.checkouts);
+  return list.map((r) => [label(r.key), count(r.checkouts), rateText(r.recovered, r.checkouts), money(r.revenueMinor)]);
+}
+
+function messageRows(rows: KeyRow[] | undefined, label: (k: string) => string, money: Money) {
+  return [...(rows ?? [])]
+    .sort((a, b) => b.sent - a.sent)
+    .map((r) => [label(r.key), count(r.sent), rateText(r.opened, r.sent), rateText(r.clicked, r.sent), rateText(r.recovered, r.sent), money(r.revenueMinor)]);
+}
+
+const COHORT_HEAD = { types: ["text", "numeric", "numeric", "numeric"] as Array<"text" | "numeric">, headings: ["", "Abandoned", "Recovered", "Revenue"] };
+const MESSAGE_HEAD = {
+  types: ["text", "numeric", "numeric", "numeric", "numeric", "numeric"] as Array<"text" | "numeric">,
+  headings: ["", "Sent", "Opened", "Clicked", "Recovered", "Revenue"],
+};
+
+export function Breakdowns({ data, stepLabels, money }: { data: OverviewData; stepLabels: Record<string, string>; money: Money }) {
+  const d = data.dims;
   const bandLabel = (id: string) => {
     const b = VALUE_BANDS.find((x) => x.id === id);
-    if (!b) return id;
+    if (!b) return "Value not known in your currency";
     return b.maxMinor === null ? `${money(b.minMinor)} or more` : `${money(b.minMinor)} – ${money(b.maxMinor)}`;
   };
+  const step = (k: string) => stepLabels[k] ?? k;
+  const stepIncentive = [...(d.step_incentive ?? [])]
+    .sort((a, b) => a.key.localeCompare(b.key))
+    .map((r) => {
+      const [s, w] = r.key.split("|");
+      return [
+        `${step(s)} ${w === "with" ? "with a code" : "without a code"}`,
+        count(r.sent),
+        rateText(r.recovered, r.sent),
+        money(r.revenueMinor),
+        money(r.discountCostMinor),
+      ];
+    });
   return (
     <Layout>
-      <Breakdown
-        id="breakdown-step"
-        title="By step"
-        types={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
-        headings={["Step", "Sent", "Opened", "Clicked", "Recovered", "Revenue"]}
-        rows={engagementRows(metrics.byStep, (k) => stepLabels[k] ?? k)}
-      />
-      <Breakdown
-        id="breakdown-channel"
-        title="By channel"
-        types={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
-        headings={["Channel", "Sent", "Opened", "Clicked", "Recovered", "Revenue"]}
-        rows={engagementRows(metrics.byChannel, channelLabel)}
-      />
+      <Breakdown id="breakdown-step" title="By step" {...MESSAGE_HEAD} rows={messageRows(d.step, step, money)} />
+      <Breakdown id="breakdown-channel" title="By channel" {...MESSAGE_HEAD} rows={messageRows(d.channel, channelLabel, money)} />
       <Breakdown
         id="breakdown-segment"
         title="By segment"
-        types={["text", "numeric", "numeric", "numeric", "numeric"]}
-        headings={["Segment", "Abandoned", "Recovered", "Rate", "Revenue"]}
+        {...COHORT_HEAD}
         rows={[
-          ...metrics.segments.newVsReturning.map((s) => [
-            s.key === "new" ? "New customers" : "Returning customers",
-            s.abandoned,
-            s.recovered,
-            formatRate(s.rate),
-            money(s.revenueMinor),
+          ...cohortRows(d.returning, (k) => (k === "returning" ? "Returning customers" : "New customers"), money, ["new", "returning"]),
+          ...cohortRows(d.band, (k) => `Cart ${bandLabel(k)}`, money, [...VALUE_BANDS.map((b) => b.id), "unknown"]),
+        ]}
+      />
+      <Breakdown id="breakdown-source" title="By source" {...COHORT_HEAD} rows={cohortRows(d.source, (k) => SOURCE_LABELS[k] ?? k, money)} />
+      <Breakdown id="breakdown-outcome" title="By outcome" {...COHORT_HEAD} rows={cohortRows(d.outcome, (k) => OUTCOME_LABELS[k] ?? k, money, OUTCOMES)} />
+      <Breakdown id="breakdown-owner" title="By owner" {...COHORT_HEAD} rows={cohortRows(d.owner, (k) => (k === "unassigned" ? "Nobody" : k), money)} />
+      <Breakdown
+        id="breakdown-topic"
+        title="Checkout issues"
+        {...COHORT_HEAD}
+        rows={cohortRows(d.topic, (k) => TOPIC_LABELS[k] ?? skipReasonLabel(k) ?? k, money)}
+      />
+      <Breakdown
+        id="breakdown-incentive"
+        title="Discount dependency"
+        types={["text", "numeric", "numeric", "numeric", "numeric"]}
+        headings={["", "Checkouts or sent", "Recovered", "Revenue", "Discount cost"]}
+        rows={[
+          ...(d.incentive ?? []).map((r) => [
+            r.key === "with" ? "Checkouts that got a code" : "Checkouts without a code",
+            count(r.checkouts),
+            rateText(r.recovered, r.checkouts),
+            money(r.revenueMinor),
+            money(r.discountCostMinor),
           ]),
-          ...metrics.segments.bands.map((b) => [`Cart ${bandLabel(b.key)}`, b.abandoned, b.recovered, formatRate(b.rate), money(b.revenueMinor)]),
+          ...stepIncentive,
         ]}
       />
       <Breakdown
@@ -57,7 +126,10 @@ export function Breakdowns({ metrics, stepLabels, money }: { metrics: OverviewMe
         title="By hours since abandonment"
         types={["text", "numeric", "numeric"]}
         headings={["Recovered after", "Recovered", "Revenue"]}
-        rows={metrics.byHours.map((h) => [HOUR_BUCKETS.find((b) => b.id === h.key)?.label ?? h.key, h.recovered, money(h.revenueMinor)])}
+        rows={HOUR_BUCKETS.map((b) => {
+          const r = d.hours?.find((x) => x.key === b.id);
+          return [b.label, count(r?.recovered ?? 0), money(r?.revenueMinor ?? 0)];
+        })}
       />
     </Layout>
   );

@@ -1,44 +1,37 @@
-// Overview: recovered revenue per day as an SVG bar chart (no chart library: one bar a day, three grid lines).
-import { niceMax } from "../../lib/metrics";
+// Overview: recovered revenue per day as a polaris-viz line chart, with the same figures as a table (hidden for screen
+// readers, or shown with "Show as table"). The chart itself is drawn in the browser only: see ChartWithTable.
+// A line, not bars: polaris-viz's BarChart draws no x-axis labels at all once a bar is narrower than 14px (30 and 90
+// days in a card), while its LineChart thins them out.
+import { LineChart } from "@shopify/polaris-viz";
+import { ChartWithTable } from "./TrendChart";
+
+const LABEL = "Recovered revenue per day";
+
+// "2024-03-05" -> "Mar 5" (the day key is a UTC calendar day).
+const shortDay = (day: string) => {
+  const d = new Date(`${day}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? day : d.toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
+};
 
 export function RevenueChart({ points, money }: { points: Array<{ day: string; valueMinor: number }>; money: (m: number) => string }) {
-  const width = 720;
-  const height = 200;
-  const pad = { left: 64, right: 8, top: 10, bottom: 28 };
-  const max = niceMax(Math.max(0, ...points.map((p) => p.valueMinor)));
-  const innerW = width - pad.left - pad.right;
-  const innerH = height - pad.top - pad.bottom;
-  const bw = innerW / Math.max(1, points.length);
-  const labelEvery = Math.ceil(points.length / 8);
+  const moneyLabel = (v: string | number | null) => (v == null ? "" : money(Number(v)));
   return (
-    <svg id="revenue-chart" role="img" aria-label="Recovered revenue per day" viewBox={`0 0 ${width} ${height}`} style={{ width: "100%", height: "auto" }}>
-      {[0, 0.5, 1].map((f) => {
-        const y = pad.top + innerH * (1 - f);
-        return (
-          <g key={f}>
-            <line x1={pad.left} x2={width - pad.right} y1={y} y2={y} stroke="#e3e3e3" />
-            <text x={pad.left - 6} y={y + 4} fontSize="10" textAnchor="end" fill="#616161">
-              {money(Math.round(max * f))}
-            </text>
-          </g>
-        );
-      })}
-      {points.map((p, i) => {
-        const h = (p.valueMinor / max) * innerH;
-        const x = pad.left + i * bw;
-        return (
-          <g key={p.day}>
-            <rect x={x + bw * 0.1} width={Math.max(1, bw * 0.8)} y={pad.top + innerH - h} height={h} fill="#008060" rx={1}>
-              <title>{`${p.day}: ${money(p.valueMinor)}`}</title>
-            </rect>
-            {i % labelEvery === 0 ? (
-              <text x={x + bw / 2} y={height - 10} fontSize="10" textAnchor="middle" fill="#616161">
-                {p.day.slice(5)}
-              </text>
-            ) : null}
-          </g>
-        );
-      })}
-    </svg>
+    <ChartWithTable
+      id="revenue-chart"
+      label={LABEL}
+      headings={["Day", "Recovered revenue"]}
+      rows={points.map((p) => [p.day, money(p.valueMinor)])}
+      renderChart={() => (
+        <LineChart
+          id="revenue-chart-viz"
+          data={[{ name: "Recovered revenue", data: points.map((p) => ({ key: p.day, value: p.valueMinor })) }]}
+          showLegend={false}
+          xAxisOptions={{ labelFormatter: (v) => shortDay(String(v ?? "")) }}
+          // Minor units: whole ticks only, so no tick falls between two cents.
+          yAxisOptions={{ labelFormatter: moneyLabel, integersOnly: true }}
+          tooltipOptions={{ valueFormatter: moneyLabel, titleFormatter: (v) => String(v ?? "") }}
+        />
+      )}
+    />
   );
 }
