@@ -112,6 +112,9 @@ export interface MetricRow extends Measures {
   key: string;
 }
 
+/** Recoveries a shop counts as its launch, compared on the Overview with the steady state after them. */
+export const FIRST_RECOVERIES = 100;
+
 export const OUTCOMES = ["recovered", "ordered_before_message", "ordered_not_credited", "opted_out", "handed_off", "in_window", "lost"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 

@@ -3,13 +3,11 @@
 // "all" rows. Nothing here reads a checkout.
 import { db } from "../db.server";
 import { incrementalRevenue, recoveryLift, type RecoveryLift, type RevenueLift } from "../lib/lift-stats";
-import { emptyMeasures, MEASURES, type Measures } from "../lib/metric-facts";
+import { emptyMeasures, FIRST_RECOVERIES, MEASURES, type Measures } from "../lib/metric-facts";
 import { addDaysToKey, daysBetween, weekOf } from "../lib/shop-days";
 import { averageMinor, rate, type PeriodDays } from "../lib/metrics";
 import { periodDays, readDayRows, refreshShopMetrics } from "./metric-days.server";
 
-/** Recoveries a shop counts as its launch, compared with what came after. */
-export const FIRST_RECOVERIES = 100;
 const TREND_WEEKS = 12;
 
 export interface KeyRow extends Measures {

@@ -1,8 +1,9 @@
-// The Overview page in Chromium: figures, the chart, breakdowns, the attribution rule, and the 7/30/90-day switch.
+// The Overview page in Chromium: figures with their denominators, the holdout panel, the polaris-viz charts with their
+// table fallback, breakdowns, the definitions, and the 7/30/90-day switch.
 import { test, expect, openAdmin } from "./fixtures";
 import { seedCheckout, uniqueTag } from "./admin-helpers";
 
-test("overview shows recovery figures, the revenue chart, breakdowns and the attribution rule", async ({ page, db }) => {
+test("overview shows recovery figures, the holdout comparison, the charts, breakdowns and the definitions", async ({ page, db }) => {
   const tag = uniqueTag("Over");
   const h = (n: number) => new Date(Date.now() - n * 3600_000);
   const rec = await seedCheckout(db, {
@@ -15,7 +16,7 @@ test("overview shows recovery figures, the revenue chart, breakdowns and the att
     totalMinor: 12345,
   });
   await seedCheckout(db, { firstName: `${tag}o`, abandonedAt: h(24 * 20) }); // in 30 days, not in 7
-  await db.message.create({
+  const sent = await db.message.create({
     data: {
       shop: process.env.E2E_SHOP!,
       checkoutId: rec.id,
@@ -41,30 +42,54 @@ test("overview shows recovery figures, the revenue chart, breakdowns and the att
     },
   });
 
+  await db.checkout.update({ where: { id: rec.id }, data: { attributedMessageId: sent.id, completedAt: h(20), holdout: false } });
+  // Two held-out shoppers: no messages; one ordered anyway.
+  await seedCheckout(db, { firstName: `${tag}h1`, abandonedAt: h(40), holdout: true });
+  await seedCheckout(db, { firstName: `${tag}h2`, abandonedAt: h(40), holdout: true, completedAt: h(30), status: "completed" });
+  // The figures as of now: the first visit after these writes rebuilds them (as the next tick would).
+  await db.shop.update({ where: { domain: process.env.E2E_SHOP! }, data: { metricsAsOf: null } });
+
   const res = await openAdmin(page, "/app?days=7");
   expect(res?.status()).toBe(200);
   await expect(page.getByRole("heading", { name: "Overview" }).first()).toBeVisible();
-  await expect(page.locator("#attribution-rule")).toContainText("within 7 days of the last message");
+  await expect(page.locator("#definitions")).toContainText("within 7 days of the last message");
+  await expect(page.locator("#definitions")).toContainText("Staff alerts are internal");
   for (const id of [
     "abandoned",
     "recovered",
     "recovery-rate",
     "revenue",
-    "avg-recovered",
+    "aov-lift",
+    "messages",
     "email-open",
     "email-click",
     "push-click",
-    "discount-use",
     "opt-out",
+    "discount",
+    "staff",
   ]) {
     await expect(page.locator(`#metric-${id}`)).toBeVisible();
   }
   await expect(page.locator("#metric-revenue")).toContainText("$");
-  await expect(page.locator("#revenue-chart rect").first()).toBeAttached();
+  await expect(page.locator("#metric-recovery-rate")).toContainText(" of "); // the denominator beside the rate
+  await expect(page.locator("#holdout-panel")).toContainText("Held out (no reminders)");
+  await expect(page.locator("#holdout-lift")).toContainText("Not enough data yet");
+  // polaris-viz draws in the browser; the table stays for screen readers, and "Show as table" shows it.
+  await expect(page.locator("#revenue-chart svg").first()).toBeAttached();
+  await expect(page.locator("#trend-chart svg").first()).toBeAttached();
+  await expect(page.locator("#revenue-chart-table")).toBeAttached();
   await expect(page.locator("#breakdown-channel")).toContainText("Email");
   await expect(page.locator("#breakdown-step")).toContainText("First reminder");
   await expect(page.locator("#breakdown-segment")).toContainText("Returning customers");
   await expect(page.locator("#breakdown-hours")).toContainText("4-12 h");
+  await expect(page.locator("#breakdown-outcome")).toContainText("Recovered");
+  await expect(page.locator("#launch-table")).toContainText("Up to recovery 100");
+  await expect(
+    page
+      .getByRole("button", { name: "Export checkouts (CSV)" })
+      .or(page.getByRole("link", { name: "Export checkouts (CSV)" }))
+      .first(),
+  ).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("overview-7-days.png"), fullPage: true });
 
   const abandoned7 = Number((await page.locator("#metric-abandoned").innerText()).replace(/\D/g, ""));

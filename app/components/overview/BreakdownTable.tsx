@@ -8,9 +8,11 @@ export function BreakdownTable(props: {
   types: Array<"text" | "numeric">;
   headings: string[];
   rows: Array<Array<string | number>>;
+  /** The whole page wide (tables with many columns). */
+  wide?: boolean;
 }) {
   return (
-    <Layout.Section variant="oneHalf">
+    <Layout.Section variant={props.wide ? "fullWidth" : "oneHalf"}>
       <Card>
         <BlockStack gap="200">
           <Text as="h2" variant="headingMd">

@@ -2,7 +2,7 @@
 // discount dependency, hours to recovery. Every rate with its denominator.
 import { Layout } from "@shopify/polaris";
 import { HOUR_BUCKETS, VALUE_BANDS } from "../../lib/metrics";
-import { OUTCOMES } from "../../lib/metric-facts";
+import { OUTCOMES, emptyMeasures } from "../../lib/metric-facts";
 import { channelLabel, skipReasonLabel } from "../../lib/message-kinds";
 import type { KeyRow, OverviewData } from "../../models/overview.server";
 import { BreakdownTable as Breakdown } from "./BreakdownTable";
@@ -44,10 +44,12 @@ const SOURCE_LABELS: Record<string, string> = {
 
 type Money = (m: number) => string;
 
+/** Rows by key; with `order`, every key of it in that order (zero rows included, so a table always has its lines). */
 function cohortRows(rows: KeyRow[] | undefined, label: (k: string) => string, money: Money, order?: readonly string[]) {
-  const list = [...(rows ?? [])];
-  if (order) list.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
-  else list.sort((a, b) => b.checkouts - a.checkouts);
+  const have = rows ?? [];
+  const zero = (key: string): KeyRow => ({ key, ...emptyMeasures() });
+  const list = order ? [...order.map((k) => have.find((r) => r.key === k) ?? zero(k)), ...have.filter((r) => !order.includes(r.key))] : [...have];
+  if (!order) list.sort((a, b) => b.checkouts - a.checkouts);
   return list.map((r) => [label(r.key), count(r.checkouts), rateText(r.recovered, r.checkouts), money(r.revenueMinor)]);
 }
 
@@ -85,15 +87,20 @@ export function Breakdowns({ data, stepLabels, money }: { data: OverviewData; st
     });
   return (
     <Layout>
-      <Breakdown id="breakdown-step" title="By step" {...MESSAGE_HEAD} rows={messageRows(d.step, step, money)} />
-      <Breakdown id="breakdown-channel" title="By channel" {...MESSAGE_HEAD} rows={messageRows(d.channel, channelLabel, money)} />
+      <Breakdown wide id="breakdown-step" title="By step" {...MESSAGE_HEAD} rows={messageRows(d.step, step, money)} />
+      <Breakdown wide id="breakdown-channel" title="By channel" {...MESSAGE_HEAD} rows={messageRows(d.channel, channelLabel, money)} />
       <Breakdown
         id="breakdown-segment"
         title="By segment"
         {...COHORT_HEAD}
         rows={[
           ...cohortRows(d.returning, (k) => (k === "returning" ? "Returning customers" : "New customers"), money, ["new", "returning"]),
-          ...cohortRows(d.band, (k) => `Cart ${bandLabel(k)}`, money, [...VALUE_BANDS.map((b) => b.id), "unknown"]),
+          ...cohortRows(
+            d.band,
+            (k) => `Cart ${bandLabel(k)}`,
+            money,
+            VALUE_BANDS.map((b) => b.id),
+          ),
         ]}
       />
       <Breakdown id="breakdown-source" title="By source" {...COHORT_HEAD} rows={cohortRows(d.source, (k) => SOURCE_LABELS[k] ?? k, money)} />
@@ -106,6 +113,7 @@ export function Breakdowns({ data, stepLabels, money }: { data: OverviewData; st
         rows={cohortRows(d.topic, (k) => TOPIC_LABELS[k] ?? skipReasonLabel(k) ?? k, money)}
       />
       <Breakdown
+        wide
         id="breakdown-incentive"
         title="Discount dependency"
         types={["text", "numeric", "numeric", "numeric", "numeric"]}

@@ -1,6 +1,7 @@
 // Overview: the shop's first 100 recoveries against the steady state after them (all time, not the period).
 import { BlockStack, Card, DataTable, Text } from "@shopify/polaris";
-import { FIRST_RECOVERIES, type OverviewData } from "../../models/overview.server";
+import { FIRST_RECOVERIES } from "../../lib/metric-facts";
+import type { OverviewData } from "../../models/overview.server";
 import { count, rateText } from "./rate-text";
 
 export function LaunchCard({ data, money }: { data: OverviewData; money: (m: number) => string }) {
