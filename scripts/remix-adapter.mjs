@@ -6,7 +6,8 @@
 // - a body refused for its size (413) is drained (bounded) so that a keep-alive connection stays usable (the library
 //   answers the same 413 and closes the connection);
 // - an answer written at once carries its Content-Length (the library streams every answer, chunked).
-import { PassThrough } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { createReadableStreamFromReadable, writeReadableStreamToWritable } from "@remix-run/node";
 import { requestOrigin, withFrameAncestors } from "./server-policy.mjs";
 
@@ -111,6 +112,13 @@ export async function sendResponse(req, res, response) {
     if (!response.body) return void res.end();
     if (/text\/event-stream/i.test(type)) res.flushHeaders();
     await writeReadableStreamToWritable(response.body, res);
+    return;
+  }
+  // Exports (CSV) can be large: streamed with back-pressure (Node's pipeline waits for the socket to drain), never
+  // held whole in memory.
+  if (/text\/csv/i.test(type)) {
+    writeHead(res, response, out);
+    await pipeline(Readable.fromWeb(response.body), res);
     return;
   }
   const body = Buffer.from(await response.arrayBuffer());

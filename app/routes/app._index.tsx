@@ -20,6 +20,7 @@ import { MetricGrid } from "../components/overview/MetricGrid";
 import { RevenueChart } from "../components/overview/RevenueChart";
 import { SetupChecklist } from "../components/overview/SetupChecklist";
 import { TrendChart } from "../components/overview/TrendChart";
+import { downloadExport } from "../components/overview/export-link";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, shopRecord, now } = await adminContext(request);
@@ -57,7 +58,7 @@ export default function Overview() {
     <Page
       title="Overview"
       subtitle="What recovery brought back, what it caused, and how each message did."
-      secondaryActions={[{ content: "Export checkouts (CSV)", url: `/app/export/checkouts.csv?days=${data.days}`, external: true, id: "export-csv" }]}
+      secondaryActions={[{ content: "Export checkouts (CSV)", id: "export-csv", onAction: () => void downloadExport(data.days) }]}
     >
       <TitleBar title="Checkout Recovery" />
       <BlockStack gap="400">
@@ -112,7 +113,7 @@ export default function Overview() {
               <Text as="p" variant="bodySm" tone="subdued">
                 {`${data.from} to ${data.to}`}
               </Text>
-              <Button variant="plain" url={`/app/export/checkouts.csv?days=${data.days}`} external>
+              <Button variant="plain" onClick={() => void downloadExport(data.days)}>
                 Download this period as CSV
               </Button>
             </InlineStack>

@@ -1,5 +1,6 @@
 // The Overview page in Chromium: figures with their denominators, the holdout panel, the polaris-viz charts with their
 // table fallback, breakdowns, the definitions, and the 7/30/90-day switch.
+import { readFile } from "node:fs/promises";
 import { test, expect, openAdmin } from "./fixtures";
 import { seedCheckout, uniqueTag } from "./admin-helpers";
 
@@ -84,12 +85,12 @@ test("overview shows recovery figures, the holdout comparison, the charts, break
   await expect(page.locator("#breakdown-hours")).toContainText("4-12 h");
   await expect(page.locator("#breakdown-outcome")).toContainText("Recovered");
   await expect(page.locator("#launch-table")).toContainText("Up to recovery 100");
-  await expect(
-    page
-      .getByRole("button", { name: "Export checkouts (CSV)" })
-      .or(page.getByRole("link", { name: "Export checkouts (CSV)" }))
-      .first(),
-  ).toBeVisible();
+  // The export downloads from the page (a document request carrying the session token), streamed as CSV.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export checkouts (CSV)" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^checkouts-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = await readFile((await download.path())!, "utf8");
+  expect(csv).toContain("Outcome");
+  expect(csv).toContain(`${tag}r`);
   await page.screenshot({ path: test.info().outputPath("overview-7-days.png"), fullPage: true });
 
   const abandoned7 = Number((await page.locator("#metric-abandoned").innerText()).replace(/\D/g, ""));

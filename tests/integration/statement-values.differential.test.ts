@@ -210,7 +210,15 @@ describe(`engine statement values against Prisma's bound parameters (${dbProvide
   });
 
   it("an UPDATE ... FROM (VALUES ...) batch (advanceCheckouts) writes what Prisma's update writes, nulls and all", async () => {
-    const advance = fc.record({ nextStepIndex: int4, nextDueAt: maybe(date), status: text, priority: text, priorityScore: int4, stopReason: maybe(text) });
+    const advance = fc.record({
+      nextStepIndex: int4,
+      nextDueAt: maybe(date),
+      status: text,
+      priority: text,
+      priorityScore: int4,
+      stopReason: maybe(text),
+      holdout: fc.option(fc.boolean(), { nil: null }),
+    });
     await fc.assert(
       fc.asyncProperty(fc.array(advance, { minLength: 1, maxLength: 5 }), async (rows) => {
         n += 1;
@@ -226,6 +234,7 @@ describe(`engine statement values against Prisma's bound parameters (${dbProvide
           actor: "t",
         });
         expect(res.changed).toBe(rows.length);
+        const written = new Date(Date.now() - 60_000);
         for (const [i, r] of rows.entries())
           await db.checkout.update({ where: { id: libIds[i] }, data: { ...r, leaseOwner: null, leaseUntil: null, updatedAt: CREATED } });
         const pick = (c: Awaited<ReturnType<typeof db.checkout.findUniqueOrThrow>>) => [
@@ -237,7 +246,7 @@ describe(`engine statement values against Prisma's bound parameters (${dbProvide
           c.stopReason,
           c.leaseOwner,
           c.stage,
-          c.updatedAt,
+          c.holdout,
         ];
         for (const i of rows.keys()) {
           const [a, b] = await Promise.all([
@@ -245,6 +254,8 @@ describe(`engine statement values against Prisma's bound parameters (${dbProvide
             db.checkout.findUniqueOrThrow({ where: { id: libIds[i] } }),
           ]);
           expect(pick(a)).toEqual(pick(b));
+          // updated_at is the wall clock of the write (app/lib/wall-clock.ts), never the app's "now".
+          expect(a.updatedAt.getTime()).toBeGreaterThan(written.getTime());
         }
         await db.checkout.deleteMany({ where: { id: { in: [...ids, ...libIds] } } });
       }),
