@@ -48,16 +48,11 @@ function add(a: Measures, b: Measures): Measures {
   return out;
 }
 
-export async function getOverview(o: {
-  shop: string;
-  days: PeriodDays;
-  now: Date;
-  timezone: string | null;
-  holdoutPercent: number;
-  metricsAsOf: Date | null;
-}): Promise<OverviewData> {
+export async function getOverview(o: { shop: string; days: PeriodDays; now: Date; timezone: string | null; holdoutPercent: number }): Promise<OverviewData> {
   // A shop never refreshed yet (just installed, or the tick has not run since the upgrade): brought up to date here.
-  let asOf = o.metricsAsOf;
+  // Read from the row itself, not a cached copy of the shop: the time the figures are from is what the page states.
+  const state = await db.shop.findUnique({ where: { domain: o.shop }, select: { metricsAsOf: true } });
+  let asOf = state?.metricsAsOf ?? null;
   if (!asOf) {
     await refreshShopMetrics(o.shop, o.now);
     asOf = (await db.shop.findUnique({ where: { domain: o.shop }, select: { metricsAsOf: true } }))?.metricsAsOf ?? null;

@@ -27,7 +27,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const days = parsePeriod(new URL(request.url).searchParams.get("days"));
   const settings = shopRecord.parsedSettings;
   const [data, setup] = await Promise.all([
-    getOverview({ shop, days, now, timezone: shopRecord.timezone, holdoutPercent: settings.holdout.percent, metricsAsOf: shopRecord.metricsAsOf }),
+    getOverview({ shop, days, now, timezone: shopRecord.timezone, holdoutPercent: settings.holdout.percent }),
     loadSetupChecklist(shopRecord, settings),
   ]);
   const cadenceLabels = Object.fromEntries(settings.cadence.steps.map((s) => [s.id, s.label]));

@@ -9,7 +9,7 @@ import { TEST_SHOP } from "./constants";
 export async function overviewAt(now: Date, days: PeriodDays = 7, shop = TEST_SHOP) {
   await refreshShopMetrics(shop, now);
   const s = await db.shop.findUniqueOrThrow({ where: { domain: shop } });
-  return getOverview({ shop, days, now, timezone: s.timezone, holdoutPercent: parseSettings(s.settings).holdout.percent, metricsAsOf: s.metricsAsOf });
+  return getOverview({ shop, days, now, timezone: s.timezone, holdoutPercent: parseSettings(s.settings).holdout.percent });
 }
 
 export const row = (data: Awaited<ReturnType<typeof overviewAt>>, dim: string, key: string) => data.dims[dim]?.find((r) => r.key === key);
