@@ -15,10 +15,12 @@ test("invalid settings show inline errors and save nothing; valid settings save"
     await page.locator("#handoff-alert-email").fill("not-an-email");
     await page.locator("#step-1-offset").fill("5");
     await page.locator("#quiet-timezone").fill("Mars/Olympus");
+    await page.locator("#holdout-percent").fill("60");
     await page.locator("#settings-save-bottom").click();
     await expect(page.locator("#settings-errors")).toBeVisible();
     await expect(page.getByText("not an email address")).toBeVisible();
     await expect(page.getByText("unknown time zone")).toBeVisible();
+    await expect(page.getByText(/less than or equal to 50|at most 50|<=50/).first()).toBeVisible();
     await expect(page.getByText(/at least 15 minutes|must come after the previous step/).first()).toBeVisible();
     await page.screenshot({ path: test.info().outputPath("settings-invalid.png"), fullPage: true });
     const unchanged = await db.shop.findUniqueOrThrow({ where: { domain: shop } });
@@ -28,11 +30,12 @@ test("invalid settings show inline errors and save nothing; valid settings save"
     await page.locator("#handoff-alert-email").fill("team@example.com");
     await page.locator("#step-1-offset").fill("90");
     await page.locator("#quiet-timezone").fill("Europe/Paris");
+    await page.locator("#holdout-percent").fill("10");
     await page.locator("#settings-save-bottom").click();
     await expect(page.locator("#settings-saved")).toBeVisible();
     const saved = await db.shop.findUniqueOrThrow({ where: { domain: shop } });
     expect(saved.settingsVersion).toBe(before.settingsVersion + 1);
-    expect(JSON.parse(saved.settings)).toMatchObject({ handoff: { staffAlertEmail: "team@example.com" }, quietHours: { timezone: "Europe/Paris" } });
+    expect(JSON.parse(saved.settings)).toMatchObject({ handoff: { staffAlertEmail: "team@example.com" }, quietHours: { timezone: "Europe/Paris" }, holdout: { percent: 10 } });
     await page.screenshot({ path: test.info().outputPath("settings-saved.png"), fullPage: true });
   } finally {
     await db.shop.update({ where: { domain: shop }, data: { settings: before.settings } });

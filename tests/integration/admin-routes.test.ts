@@ -459,12 +459,14 @@ describe("settings", () => {
     bad.handoff.staffAlertEmail = "not-an-email";
     bad.quietHours.timezone = "Mars/Olympus";
     bad.retentionDays = 5; // valid, must not be saved either
+    bad.holdout.percent = 51; // over the 50% limit
     const res = await call(settings.action, await adminRequest("/app/settings", { form: { settings: JSON.stringify(bad) } }));
     expect(res.status).toBe(422);
     expect(res.json.errors).toMatchObject({
       "cadence.steps.1.offsetMinutes": expect.any(String),
       "handoff.staffAlertEmail": "not an email address",
       "quietHours.timezone": "unknown time zone",
+      "holdout.percent": expect.stringMatching(/50/),
     });
     const after = await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
     expect(after.settings).toBe(before.settings);
@@ -477,10 +479,11 @@ describe("settings", () => {
     const good = structuredClone(DEFAULT_SETTINGS);
     good.retentionDays = 7;
     good.handoff.staffAlertEmail = "team@example.com";
+    good.holdout.percent = 10;
     const ok = await call(settings.action, await adminRequest("/app/settings", { form: { settings: JSON.stringify(good) } }));
     expect(ok.status).toBe(200);
     const saved = await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
-    expect(JSON.parse(saved.settings)).toMatchObject({ retentionDays: 7, handoff: { staffAlertEmail: "team@example.com" } });
+    expect(JSON.parse(saved.settings)).toMatchObject({ retentionDays: 7, handoff: { staffAlertEmail: "team@example.com" }, holdout: { percent: 10 } });
     expect(saved.settingsVersion).toBe(before.settingsVersion + 1);
     expect(await db.auditLog.count({ where: { action: "settings_update", shop: TEST_SHOP } })).toBe(1);
   });
@@ -492,5 +495,6 @@ describe("settings", () => {
     expect(JSON.stringify(res.json)).not.toMatch(/businessPhone/);
     expect(res.json.embed.themeEditorUrl).toContain("themes/current/editor");
     expect(res.json.settings.retentionDays).toBe(5);
+    expect(res.json.settings.holdout.percent).toBe(5); // a new install measures its lift from the start
   });
 });
