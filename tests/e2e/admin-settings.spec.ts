@@ -35,7 +35,11 @@ test("invalid settings show inline errors and save nothing; valid settings save"
     await expect(page.locator("#settings-saved")).toBeVisible();
     const saved = await db.shop.findUniqueOrThrow({ where: { domain: shop } });
     expect(saved.settingsVersion).toBe(before.settingsVersion + 1);
-    expect(JSON.parse(saved.settings)).toMatchObject({ handoff: { staffAlertEmail: "team@example.com" }, quietHours: { timezone: "Europe/Paris" }, holdout: { percent: 10 } });
+    expect(JSON.parse(saved.settings)).toMatchObject({
+      handoff: { staffAlertEmail: "team@example.com" },
+      quietHours: { timezone: "Europe/Paris" },
+      holdout: { percent: 10 },
+    });
     await page.screenshot({ path: test.info().outputPath("settings-saved.png"), fullPage: true });
   } finally {
     await db.shop.update({ where: { domain: shop }, data: { settings: before.settings } });
