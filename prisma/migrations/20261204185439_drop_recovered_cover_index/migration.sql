@@ -1,0 +1,3 @@
+-- DropIndex
+DROP INDEX "checkout_recovered_cover_idx";
+
