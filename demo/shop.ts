@@ -3,6 +3,7 @@
 import type { Db } from "../app/db.server";
 import { DEFAULT_SCOPES } from "../app/config.server";
 import { validateSettings, type Settings } from "../app/lib/settings";
+import { NEW_INSTALL_HOLDOUT_PERCENT } from "../app/models/shops.server";
 import { HIGH_VALUE_THRESHOLD_MINOR } from "./story";
 
 export const STAFF_EMAIL = "team@demo-outfitters.example";
@@ -27,6 +28,8 @@ export function demoSettings(): Settings {
     sender: { fromName: "Demo Outfitters", fromEmail: "hello@demo-outfitters.example", replyTo: null },
     branding: { logoUrl: null, accentColor: "#2c6ecb", postalAddress: "12 Harbour Street, Portland, ME 04101, USA" },
     whatsapp: { enabled: true, phoneNumberId: DEMO_WHATSAPP_PHONE_NUMBER_ID, templateLanguage: "en" },
+    // As a new install starts (app/models/shops.server.ts): the Overview's holdout panel measures lift from day one.
+    holdout: { percent: NEW_INSTALL_HOLDOUT_PERCENT },
     incentive: { enabled: true, type: "percentage", percentOff: 10, expiryHours: 48, codePrefix: "BACK", notTwiceWithinDays: 30, skipIfCartHasDiscount: true },
   };
   const v = validateSettings(input);

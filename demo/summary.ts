@@ -2,7 +2,10 @@
 import { merchantCurrency } from "../app/lib/shop-view";
 import type { Db } from "../app/db.server";
 import { SENT_STATUSES } from "../app/lib/attribution";
+import { enteredCadence } from "../app/lib/metric-facts";
 import type { CadenceStep } from "../app/lib/settings";
+
+const END_OF_STORY = new Date(8.64e15);
 
 export const MESSAGE_CHANNELS = ["email", "push", "whatsapp"] as const;
 
@@ -35,7 +38,11 @@ export async function readSummary(db: Db, shop: string, steps: CadenceStep[]): P
   const [checkouts, abandoned, orderedBeforeMessage, recoveredAgg, handoffs, replies, negotiating, lost, staffAlerts, incentivesIssued, incentivesUsed] =
     await Promise.all([
       db.checkout.count({ where: { shop } }),
-      db.checkout.count({ where: { shop, abandonedAt: { not: null }, isTest: false } }),
+      // Abandoned as the Overview counts (app/lib/metric-facts.ts): entered the cadence, so not paid before its
+      // abandonment moment; every moment of the story has come by its end.
+      db.checkout
+        .findMany({ where: { shop, abandonedAt: { not: null } }, select: { abandonedAt: true, completedAt: true, isTest: true } })
+        .then((rows) => rows.filter((c) => enteredCadence({ ...c, abandonedAt: c.abandonedAt! }, END_OF_STORY)).length),
       db.checkout.count({ where: { shop, status: "completed", messages: { none: { status: sent, channel: { in: [...MESSAGE_CHANNELS] } } } } }),
       db.checkout.aggregate({ where: { shop, status: "recovered" }, _count: { _all: true }, _sum: { recoveredRevenueMinor: true } }),
       db.checkout.count({ where: { shop, handoff: true } }),

@@ -128,7 +128,9 @@ describe.runIf(process.env.CR_TEST_DB !== "postgres")("npm run demo (8 shoppers,
   it("prints checkouts, abandoned, recovered, revenue, rate and handoffs as the database has them", async () => {
     const shop = DEMO_SHOP;
     const checkouts = await db.checkout.count({ where: { shop } });
-    const abandoned = await db.checkout.count({ where: { shop, abandonedAt: { not: null } } });
+    // Entered the cadence: not paid before the abandonment moment (as the Overview counts).
+    const withMoment = await db.checkout.findMany({ where: { shop, abandonedAt: { not: null }, isTest: false } });
+    const abandoned = withMoment.filter((c) => !(c.completedAt && c.completedAt <= c.abandonedAt!)).length;
     const recovered = await db.checkout.findMany({ where: { shop, status: "recovered" }, select: { recoveredRevenueMinor: true } });
     const revenue = recovered.reduce((s, c) => s + Number(c.recoveredRevenueMinor ?? 0), 0);
     const handoffs = await db.checkout.count({ where: { shop, handoff: true } });

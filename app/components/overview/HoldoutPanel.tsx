@@ -40,19 +40,20 @@ export function HoldoutPanel({ data, money, conversionDays }: { data: OverviewDa
             <Text as="p">Not enough data yet: both groups need checkouts in this period.</Text>
           ) : (
             <BlockStack gap="100">
-              <Text as="p" variant="headingSm">
-                Incremental recovery rate: {pp(lift.difference)} (95% interval {pp(lift.interval[0])} to {pp(lift.interval[1])})
-              </Text>
-              {revenue.incrementalMinor !== null && revenue.incrementalInterval ? (
-                <Text as="p">
-                  Incremental revenue: {signedMoney(revenue.incrementalMinor)} (95% interval {signedMoney(revenue.incrementalInterval[0])} to{" "}
-                  {signedMoney(revenue.incrementalInterval[1])})
+              {!lift.enoughData ? (
+                <Text as="p" variant="headingSm" tone="caution" id="holdout-not-enough">
+                  Not enough data yet: the interval is too wide to tell what the reminders caused. About {count(lift.neededPerGroup ?? 0)} checkouts in each
+                  group would narrow it to ±5 points (now {count(messaged.checkouts)} messaged, {count(heldOut.checkouts)} held out).
                 </Text>
               ) : null}
-              {!lift.enoughData ? (
-                <Text as="p" tone="caution" id="holdout-not-enough">
-                  Not enough data yet: the interval is too wide to tell. About {count(lift.neededPerGroup ?? 0)} checkouts in each group would narrow it to ±5
-                  points (now {count(messaged.checkouts)} messaged, {count(heldOut.checkouts)} held out).
+              <Text as={lift.enoughData ? "p" : "span"} variant={lift.enoughData ? "headingSm" : "bodySm"} tone={lift.enoughData ? undefined : "subdued"}>
+                {lift.enoughData ? "Incremental recovery rate" : "Early estimate, not yet reliable"}: {pp(lift.difference)} (95% interval {pp(lift.interval[0])}{" "}
+                to {pp(lift.interval[1])})
+              </Text>
+              {revenue.incrementalMinor !== null && revenue.incrementalInterval ? (
+                <Text as="p" variant={lift.enoughData ? "bodyMd" : "bodySm"} tone={lift.enoughData ? undefined : "subdued"}>
+                  Incremental revenue: {signedMoney(revenue.incrementalMinor)} (95% interval {signedMoney(revenue.incrementalInterval[0])} to{" "}
+                  {signedMoney(revenue.incrementalInterval[1])})
                 </Text>
               ) : null}
               <Text as="p" variant="bodySm" tone="subdued">
