@@ -221,18 +221,35 @@ export interface RefreshResult {
   days: number;
   rows: number;
   full: boolean;
+  /** Older days still to be built (a full rebuild that ran out of time goes on at the next refresh). */
+  pending: boolean;
+}
+
+const PARTIAL = "|built-from:";
+
+/** A stored basis of a rebuild in progress: the current basis, and the oldest day built so far (newer ones are done). */
+function partialOf(stored: string | null, basis: string): string | null {
+  return stored?.startsWith(basis + PARTIAL) ? stored.slice(basis.length + PARTIAL.length) : null;
+}
+
+/** Whether the shop's figures are still being built for older days (the Overview says so). */
+export function metricsPending(shop: { metricsBasis: string | null; timezone: string | null; currency: string | null }): boolean {
+  return partialOf(shop.metricsBasis, basisOf(shop)) !== null;
 }
 
 /**
  * Bring a shop's daily metrics up to `now` (app time: what counts as abandoned or lost by now). Skipped while another
- * refresh holds the shop, or when the last one is more recent than `minIntervalMs`.
+ * refresh holds the shop, or when the last one is more recent than `minIntervalMs`. A full rebuild (first refresh, or
+ * a change of zone, currency or METRICS_VERSION) goes from the newest day back and stops at `budgetMs`; the next
+ * refresh goes on from there, after catching up the days already built.
  */
-export async function refreshShopMetrics(domain: string, now: Date, opts: { minIntervalMs?: number } = {}): Promise<RefreshResult> {
-  const none = { refreshed: false, days: 0, rows: 0, full: false };
+export async function refreshShopMetrics(domain: string, now: Date, opts: { minIntervalMs?: number; budgetMs?: number } = {}): Promise<RefreshResult> {
+  const started = performance.now();
+  const none = { refreshed: false, days: 0, rows: 0, full: false, pending: false };
   const shop = await db.shop.findUnique({ where: { domain } });
   if (!shop) return none;
-  if (opts.minIntervalMs && shop.metricsAsOf && shop.metricsBasis === basisOf(shop) && now.getTime() - shop.metricsAsOf.getTime() < opts.minIntervalMs)
-    return none;
+  const basis = basisOf(shop);
+  if (opts.minIntervalMs && shop.metricsAsOf && shop.metricsBasis === basis && now.getTime() - shop.metricsAsOf.getTime() < opts.minIntervalMs) return none;
   const wall = wallClock();
   const claimed = await db.shop.updateMany({
     where: { domain, OR: [{ metricsLeaseUntil: null }, { metricsLeaseUntil: { lt: wall } }] },
@@ -240,25 +257,39 @@ export async function refreshShopMetrics(domain: string, now: Date, opts: { minI
   });
   if (claimed.count === 0) return none;
   try {
-    const timeZone = metricsZone(shop.timezone);
-    const windowHours = parseSettings(shop.settings).cadence.windowHours;
-    const basis = basisOf(shop);
-    const full = shop.metricsBasis !== basis || !shop.metricsWatermark || !shop.metricsAsOf;
-    let days: string[];
+    const ctx = { timeZone: metricsZone(shop.timezone), currency: shop.currency, windowHours: parseSettings(shop.settings).cadence.windowHours, asOf: now };
+    const builtFrom = partialOf(shop.metricsBasis, basis);
+    const full = (shop.metricsBasis !== basis && builtFrom === null) || !shop.metricsWatermark || !shop.metricsAsOf;
+    let rows = 0;
+    let done = 0;
+    let todo: string[] = [];
     if (full) {
-      days = await allDays(domain, timeZone, now);
-      await db.metricDay.deleteMany({ where: { shop: domain, day: { notIn: days.length ? days : ["-"] } } });
+      todo = (await allDays(domain, ctx.timeZone, now)).reverse(); // newest first
+      await db.metricDay.deleteMany({ where: { shop: domain, day: { notIn: todo.length ? todo : ["-"] } } });
     } else {
+      // The days already built that may have changed, then (a rebuild in progress) the older ones still to build.
       const since = new Date(shop.metricsWatermark!.getTime() - WATERMARK_MARGIN_MS);
       const set = new Set<string>();
-      for (const h of await hoursWrittenSince(domain, since)) for (const d of daysOfHour(h, timeZone)) set.add(d);
-      const recentFrom = new Date(Math.min(shop.metricsAsOf!.getTime(), now.getTime()) - windowHours * 3600_000 - RECENT_SLACK_MS);
-      for (const d of daysTouched(recentFrom, now, timeZone)) set.add(d);
-      days = [...set].sort();
+      for (const h of await hoursWrittenSince(domain, since)) for (const d of daysOfHour(h, ctx.timeZone)) set.add(d);
+      const recentFrom = new Date(Math.min(shop.metricsAsOf!.getTime(), now.getTime()) - ctx.windowHours * 3600_000 - RECENT_SLACK_MS);
+      for (const d of daysTouched(recentFrom, now, ctx.timeZone)) set.add(d);
+      const changed = [...set].filter((d) => builtFrom === null || d >= builtFrom).sort();
+      rows += await rebuildDays(domain, changed, ctx);
+      done += changed.length;
+      if (builtFrom !== null) todo = (await allDays(domain, ctx.timeZone, now)).filter((d) => d < builtFrom).reverse();
     }
-    const rows = await rebuildDays(domain, days, { timeZone, currency: shop.currency, windowHours, asOf: now });
-    await db.shop.update({ where: { domain }, data: { metricsWatermark: wall, metricsAsOf: now, metricsBasis: basis, metricsLeaseUntil: null } });
-    return { refreshed: true, days: days.length, rows, full };
+    let oldestBuilt = builtFrom;
+    // At least one older day per refresh, so a rebuild always moves on, however small the budget.
+    for (const [i, day] of todo.entries()) {
+      if (opts.budgetMs !== undefined && i > 0 && performance.now() - started > opts.budgetMs) break;
+      rows += await rebuildDays(domain, [day], ctx);
+      done += 1;
+      oldestBuilt = day;
+    }
+    const pending = todo.length > 0 && oldestBuilt !== todo[todo.length - 1];
+    const stored = pending ? `${basis}${PARTIAL}${oldestBuilt}` : basis;
+    await db.shop.update({ where: { domain }, data: { metricsWatermark: wall, metricsAsOf: now, metricsBasis: stored, metricsLeaseUntil: null } });
+    return { refreshed: true, days: done, rows, full, pending };
   } catch (e) {
     await db.shop.update({ where: { domain }, data: { metricsLeaseUntil: null } }).catch(() => undefined);
     throw e;

@@ -6,7 +6,10 @@ import { incrementalRevenue, recoveryLift, type RecoveryLift, type RevenueLift }
 import { emptyMeasures, FIRST_RECOVERIES, MEASURES, type Measures } from "../lib/metric-facts";
 import { addDaysToKey, daysBetween, weekOf } from "../lib/shop-days";
 import { averageMinor, rate, type PeriodDays } from "../lib/metrics";
-import { periodDays, readDayRows, refreshShopMetrics } from "./metric-days.server";
+import { metricsPending, periodDays, readDayRows, refreshShopMetrics } from "./metric-days.server";
+
+/** How long a first visit may spend building the figures before it shows what is built. */
+const FIRST_VISIT_BUDGET_MS = 3_000;
 
 const TREND_WEEKS = 12;
 
@@ -23,6 +26,8 @@ export interface OverviewData {
   zoneKnown: boolean;
   /** When the figures were last brought up to date (null: never). */
   asOf: string | null;
+  /** Older days are still being built (a first rebuild of a shop with history goes on at the next ticks). */
+  pending: boolean;
   totals: Measures;
   /** Recovered revenue per day of the period (by the day the checkouts were abandoned). */
   daily: Array<{ day: string; valueMinor: number; recovered: number; checkouts: number }>;
@@ -51,12 +56,14 @@ function add(a: Measures, b: Measures): Measures {
 export async function getOverview(o: { shop: string; days: PeriodDays; now: Date; timezone: string | null; holdoutPercent: number }): Promise<OverviewData> {
   // A shop never refreshed yet (just installed, or the tick has not run since the upgrade): brought up to date here.
   // Read from the row itself, not a cached copy of the shop: the time the figures are from is what the page states.
-  const state = await db.shop.findUnique({ where: { domain: o.shop }, select: { metricsAsOf: true } });
-  let asOf = state?.metricsAsOf ?? null;
-  if (!asOf) {
-    await refreshShopMetrics(o.shop, o.now);
-    asOf = (await db.shop.findUnique({ where: { domain: o.shop }, select: { metricsAsOf: true } }))?.metricsAsOf ?? null;
+  const select = { metricsAsOf: true, metricsBasis: true, timezone: true, currency: true } as const;
+  let state = await db.shop.findUnique({ where: { domain: o.shop }, select });
+  if (!state?.metricsAsOf) {
+    // A shop with a long history gets its newest days now and the rest from the next ticks.
+    await refreshShopMetrics(o.shop, o.now, { budgetMs: FIRST_VISIT_BUDGET_MS });
+    state = await db.shop.findUnique({ where: { domain: o.shop }, select });
   }
+  const asOf = state?.metricsAsOf ?? null;
   const { from, to, timeZone } = periodDays(o.now, o.timezone, o.days);
   const trendFrom = addDaysToKey(weekOf(to), -7 * (TREND_WEEKS - 1));
   const [groups, allRows] = await Promise.all([
@@ -122,6 +129,7 @@ export async function getOverview(o: { shop: string; days: PeriodDays; now: Date
     timeZone,
     zoneKnown: !!o.timezone,
     asOf: asOf?.toISOString() ?? null,
+    pending: !!state && metricsPending(state),
     totals,
     daily,
     dims,

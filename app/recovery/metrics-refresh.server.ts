@@ -24,7 +24,8 @@ export async function refreshMetrics(o: { now: Date; budgetMs?: number; minInter
   for (const shop of shops) {
     if (performance.now() - started > budgetMs) break;
     try {
-      const r = await refreshShopMetrics(shop, o.now, { minIntervalMs: o.minIntervalMs ?? 5 * 60_000 });
+      const left = budgetMs - (performance.now() - started);
+      const r = await refreshShopMetrics(shop, o.now, { minIntervalMs: o.minIntervalMs ?? 5 * 60_000, budgetMs: Math.max(1_000, left) });
       if (r.refreshed) {
         stats.shops += 1;
         stats.days += r.days;

@@ -72,7 +72,14 @@ export default function Overview() {
             setParams(next);
           }}
         />
-        <DefinitionsNote attributionDays={attributionDays} currency={currency} timeZone={data.timeZone} zoneKnown={data.zoneKnown} asOf={data.asOf} />
+        <DefinitionsNote
+          attributionDays={attributionDays}
+          currency={currency}
+          timeZone={data.timeZone}
+          zoneKnown={data.zoneKnown}
+          asOf={data.asOf}
+          pending={data.pending}
+        />
         <div style={{ opacity: navigation.state === "loading" ? 0.6 : 1 }}>
           <BlockStack gap="400">
             <MetricGrid data={data} money={money} />

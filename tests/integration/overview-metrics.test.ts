@@ -10,6 +10,7 @@ import { forgetShopCache } from "../../app/models/shops.server";
 import { seedAdminCheckout } from "../helpers/admin-seed";
 import { TEST_SHOP } from "../helpers/constants";
 import { resetDatabase, seedShop } from "../helpers/db";
+import { getOverview } from "../../app/models/overview.server";
 import { overviewAt, row } from "../helpers/overview";
 import { addHours } from "../helpers/time";
 
@@ -161,5 +162,23 @@ describe("overview figures from daily metrics", () => {
     expect(m.holdout.lift.enoughData).toBe(false); // 10 held out: too few
     expect(m.holdout.lift.neededPerGroup).toBeGreaterThan(10);
     expect(m.totals.recovered).toBe(0); // nothing credited: no messages
+  });
+
+  it("a first rebuild that runs out of time shows the newest days, says older ones are coming, and finishes later", async () => {
+    for (let d = 0; d < 12; d++) await checkout({ abandonedAt: hoursAgo(24 * d + 5) });
+    const first = await refreshShopMetrics(TEST_SHOP, NOW, { budgetMs: 0 }); // one day, then out of time
+    expect(first).toMatchObject({ full: true, days: 1, pending: true });
+    const shop = await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    const partial = await getOverview({ shop: TEST_SHOP, days: 30, now: NOW, timezone: shop.timezone, holdoutPercent: 0 });
+    expect(partial).toMatchObject({ pending: true, totals: { checkouts: 1 } }); // the newest day, the rest to come
+    // Budget 0: each refresh adds one older day after catching up the days already built.
+    let refreshes = 0;
+    for (let pending = true; pending && refreshes < 30; refreshes++) pending = (await refreshShopMetrics(TEST_SHOP, NOW, { budgetMs: 0 })).pending;
+    expect(refreshes).toBeGreaterThanOrEqual(10);
+    expect(refreshes).toBeLessThan(30);
+    const done = await overviewAt(NOW, 30);
+    expect(done.pending).toBe(false);
+    expect(done.totals.checkouts).toBe(12);
+    expect(await verifyShopMetrics(TEST_SHOP)).toMatchObject({ mismatches: [] });
   });
 });

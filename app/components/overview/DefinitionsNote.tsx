@@ -7,12 +7,14 @@ export function DefinitionsNote({
   timeZone,
   zoneKnown,
   asOf,
+  pending,
 }: {
   attributionDays: number;
   currency: string;
   timeZone: string;
   zoneKnown: boolean;
   asOf: string | null;
+  pending: boolean;
 }) {
   return (
     <Banner tone="info" title="How these figures are counted">
@@ -37,6 +39,7 @@ export function DefinitionsNote({
             Money is in {currency}, your shop&apos;s currency. Days are{" "}
             {zoneKnown ? `your shop's days (${timeZone})` : "UTC days (your shop's time zone is not known yet)"}.
             {asOf ? ` Updated ${new Date(asOf).toLocaleString("en-US", { timeZone, dateStyle: "medium", timeStyle: "short" })}.` : ""}
+            {pending ? " Older days are still being counted: they appear within the next few minutes." : ""}
           </List.Item>
         </List>
       </div>
