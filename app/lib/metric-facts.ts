@@ -164,6 +164,35 @@ export function outcomeOf(
   return ctx.asOf.getTime() < c.abandonedAt.getTime() + ctx.windowHours * 3600_000 ? "in_window" : "lost";
 }
 
+/** The owner as the Overview groups it. */
+export function ownerKey(owner: string | null): string {
+  return owner?.trim() ? owner.trim().slice(0, 80) : "unassigned";
+}
+
+/** Money in the shop's currency (or either currency not known yet): another currency is left out of every sum. */
+export function inShopMoney(shopCurrency: string | null, currency: string | null): boolean {
+  return shopCurrency === null || currency === null || currency === shopCurrency;
+}
+
+/** Where one checkout of the cohort stands: the Overview's rows and the CSV export both read it from here. */
+export interface Standing {
+  shopper: FactMessage[];
+  /** The shopper message the order is credited to (never a staff alert). */
+  credited: FactMessage | null;
+  /** Recovered only when credited to a shopper message (an order once credited to a staff alert is not). */
+  recovered: boolean;
+  optedOut: boolean;
+  outcome: Outcome;
+}
+
+export function standingOf(c: FactCheckout, messages: readonly FactMessage[], ctx: Pick<DayContext, "windowHours" | "asOf">): Standing {
+  const shopper = messages.filter(isShopperMessage);
+  const credited = c.attributedMessageId ? (shopper.find((m) => m.id === c.attributedMessageId) ?? null) : null;
+  const recovered = c.recoveredAt !== null && credited !== null;
+  const optedOut = shopper.some((m) => m.unsubscribedAt !== null) || OPT_OUT_STOPS.has(c.stopReason ?? "");
+  return { shopper, credited, recovered, optedOut, outcome: outcomeOf(c, shopper, recovered, optedOut, ctx) };
+}
+
 class Rows {
   readonly map = new Map<string, MetricRow>();
   constructor(private readonly day: string) {}
@@ -193,7 +222,7 @@ export function aggregateDay(f: DayFacts, ctx: DayContext): MetricRow[] {
   const discountsOf = groupBy(f.discounts);
   const repliesOf = groupBy(f.replies);
   const touchesOf = groupBy(f.touches);
-  const money = (currency: string | null) => ctx.currency === null || currency === null || currency === ctx.currency;
+  const money = (currency: string | null) => inShopMoney(ctx.currency, currency);
   for (const c of f.checkouts) {
     if (dayOf(c.abandonedAt, ctx.timeZone) !== ctx.day || !enteredCadence(c, ctx.asOf)) continue;
     addCheckout(rows, c, {
@@ -225,14 +254,9 @@ interface CheckoutContext {
 }
 
 function addCheckout(rows: Rows, c: FactCheckout, x: CheckoutContext): void {
-  const shopper = x.messages.filter(isShopperMessage);
+  const { shopper, credited, recovered, outcome } = standingOf(c, x.messages, x.ctx);
   const alerts = x.messages.filter((m) => m.sentAt !== null && isStaffAlert(m.channel));
-  const credited = c.attributedMessageId ? (shopper.find((m) => m.id === c.attributedMessageId) ?? null) : null;
-  // Recovered only when credited to a shopper message (an order once credited to a staff alert is not).
-  const recovered = c.recoveredAt !== null && credited !== null;
   const revenue = recovered && x.money(c.shopCurrency) ? (c.recoveredRevenueMinor ?? 0) : 0;
-  const optedOut = shopper.some((m) => m.unsubscribedAt !== null) || OPT_OUT_STOPS.has(c.stopReason ?? "");
-  const outcome = outcomeOf(c, shopper, recovered, optedOut, x.ctx);
   const conv = conversion(c, x.order, x.money, x.ctx.windowHours);
   const withIncentive = shopper.some((m) => m.incentiveCode !== null);
   const base: Partial<Measures> = {
@@ -253,7 +277,7 @@ function addCheckout(rows: Rows, c: FactCheckout, x: CheckoutContext): void {
   rows.add("returning", c.returningCustomer ? "returning" : "new", base);
   rows.add("band", c.shopTotalMinor === null || !x.money(c.shopCurrency) ? "unknown" : valueBand(c.shopTotalMinor), base);
   rows.add("source", sourceKey(c.sourceName), base);
-  rows.add("owner", c.owner?.trim() ? c.owner.trim().slice(0, 80) : "unassigned", base);
+  rows.add("owner", ownerKey(c.owner), base);
   rows.add("outcome", outcome, base);
   rows.add("incentive", withIncentive ? "with" : "without", base);
   for (const topic of topicsOf(c, x.replies)) rows.add("topic", topic, base);

@@ -12,21 +12,14 @@ import type { Prisma } from "@prisma/client";
 import { db } from "../db.server";
 import type { CsvValue } from "../lib/csv";
 import { channelLabel, ledgerStepLabel } from "../lib/message-kinds";
-import { enteredCadence, isShopperMessage, outcomeOf, sourceKey, type FactCheckout, type FactMessage, type Outcome } from "../lib/metric-facts";
+import { enteredCadence, inShopMoney, ownerKey, sourceKey, standingOf, type FactCheckout, type FactMessage, type Outcome } from "../lib/metric-facts";
 import { currencyExponent, minorToDecimalText } from "../lib/money";
 import { dayOf } from "../lib/shop-days";
 import { int64OrNull } from "./int64-columns.server";
+import { FACT_CHECKOUT_SELECT, FACT_MESSAGE_SELECT } from "./metric-days.server";
 
 /** Checkouts read per query (and messages and orders of that many checkouts). */
 export const EXPORT_PAGE_SIZE = 1000;
-
-// Mirrored from app/lib/metric-facts.ts (addCheckout and aggregateDay), which does not export them; keep in step.
-/** Stop reasons that mean the shopper opted out. */
-const OPT_OUT_STOPS = new Set(["stop_reply", "unsubscribe", "spam_report"]);
-/** The owner as the Overview groups it. */
-const ownerKey = (owner: string | null) => (owner?.trim() ? owner.trim().slice(0, 80) : "unassigned");
-/** Money in the shop's currency (or the shop's currency not known yet): other currencies are left out of every sum. */
-const inShopMoney = (shopCurrency: string | null, currency: string | null) => shopCurrency === null || currency === null || currency === shopCurrency;
 
 export interface CheckoutExportOptions {
   shop: string;
@@ -127,19 +120,14 @@ export interface ExportCheckout extends FactCheckout {
   redactedAt: Date | null;
 }
 
-/** One checkout's row, by the rules of metric-facts' addCheckout. Pure. */
+/** One checkout's row, standing as the Overview counts it (metric-facts' standingOf). Pure. */
 export function exportRowOf(
   c: ExportCheckout,
   messages: readonly FactMessage[],
   order: { name: string | null } | null,
   o: Pick<CheckoutExportOptions, "timeZone" | "currency" | "windowHours" | "asOf" | "stepLabels">,
 ): CheckoutExportRow {
-  const shopper = messages.filter(isShopperMessage);
-  const credited = c.attributedMessageId ? (shopper.find((m) => m.id === c.attributedMessageId) ?? null) : null;
-  // Recovered only when credited to a shopper message (an order once credited to a staff alert is not).
-  const recovered = c.recoveredAt !== null && credited !== null;
-  const optedOut = shopper.some((m) => m.unsubscribedAt !== null) || OPT_OUT_STOPS.has(c.stopReason ?? "");
-  const outcome = outcomeOf(c, shopper, recovered, optedOut, o);
+  const { shopper, credited, recovered, outcome } = standingOf(c, messages, o);
   const currency = o.currency ?? c.shopCurrency ?? "";
   const money = (minor: number | null) =>
     minor === null || !inShopMoney(o.currency, c.shopCurrency) ? null : minorToDecimalText(minor, currencyExponent(currency));
@@ -169,39 +157,9 @@ export function exportRowOf(
   };
 }
 
-const CHECKOUT_SELECT = {
-  id: true,
-  token: true,
-  email: true,
-  firstName: true,
-  redactedAt: true,
-  abandonedAt: true,
-  completedAt: true,
-  isTest: true,
-  returningCustomer: true,
-  shopTotalMinor: true,
-  shopCurrency: true,
-  sourceName: true,
-  owner: true,
-  handoff: true,
-  stopReason: true,
-  recoveredAt: true,
-  recoveredRevenueMinor: true,
-  attributedMessageId: true,
-  holdout: true,
-} as const;
-
-const MESSAGE_SELECT = {
-  id: true,
-  checkoutId: true,
-  channel: true,
-  stepId: true,
-  sentAt: true,
-  openedAt: true,
-  clickedAt: true,
-  unsubscribedAt: true,
-  incentiveCode: true,
-} as const;
+// What the daily metrics read of a checkout and its messages, and what a row shows besides.
+const CHECKOUT_SELECT = { ...FACT_CHECKOUT_SELECT, email: true, firstName: true, redactedAt: true } as const;
+const MESSAGE_SELECT = FACT_MESSAGE_SELECT;
 
 type Cursor = { at: Date; id: string };
 

@@ -46,46 +46,46 @@ export function basisOf(shop: Pick<ShopMetricsBasis, "timezone" | "currency">): 
   return `${metricsZone(shop.timezone)}|${shop.currency ?? ""}|${METRICS_VERSION}`;
 }
 
+/** What the daily metrics read of a checkout (app/lib/metric-facts.ts FactCheckout, plus the token orders join on). */
+export const FACT_CHECKOUT_SELECT = {
+  id: true,
+  token: true,
+  abandonedAt: true,
+  completedAt: true,
+  isTest: true,
+  returningCustomer: true,
+  shopTotalMinor: true,
+  shopCurrency: true,
+  sourceName: true,
+  owner: true,
+  handoff: true,
+  stopReason: true,
+  recoveredAt: true,
+  recoveredRevenueMinor: true,
+  attributedMessageId: true,
+  holdout: true,
+} as const;
+
+/** What the daily metrics read of a message (FactMessage). */
+export const FACT_MESSAGE_SELECT = {
+  id: true,
+  checkoutId: true,
+  channel: true,
+  stepId: true,
+  sentAt: true,
+  openedAt: true,
+  clickedAt: true,
+  unsubscribedAt: true,
+  incentiveCode: true,
+} as const;
+
 /** The facts of one day of a shop, from the database. */
 export async function loadDayFacts(tx: Tx, shop: string, day: string, timeZone: string): Promise<DayFacts> {
   const { start, end } = daySpan(day, timeZone);
   const cohort = { shop, abandonedAt: { gte: start, lt: end } };
   const [checkouts, messages, dayOrders] = await Promise.all([
-    tx.checkout.findMany({
-      where: cohort,
-      select: {
-        id: true,
-        token: true,
-        abandonedAt: true,
-        completedAt: true,
-        isTest: true,
-        returningCustomer: true,
-        shopTotalMinor: true,
-        shopCurrency: true,
-        sourceName: true,
-        owner: true,
-        handoff: true,
-        stopReason: true,
-        recoveredAt: true,
-        recoveredRevenueMinor: true,
-        attributedMessageId: true,
-        holdout: true,
-      },
-    }),
-    tx.message.findMany({
-      where: { checkout: cohort, sentAt: { not: null } },
-      select: {
-        id: true,
-        checkoutId: true,
-        channel: true,
-        stepId: true,
-        sentAt: true,
-        openedAt: true,
-        clickedAt: true,
-        unsubscribedAt: true,
-        incentiveCode: true,
-      },
-    }),
+    tx.checkout.findMany({ where: cohort, select: FACT_CHECKOUT_SELECT }),
+    tx.message.findMany({ where: { checkout: cohort, sentAt: { not: null } }, select: FACT_MESSAGE_SELECT }),
     tx.order.findMany({
       where: { shop, shopifyCreatedAt: { gte: start, lt: end } },
       select: { totalMinor: true, currency: true, recovered: true, isTest: true },
