@@ -121,6 +121,7 @@ async function main() {
     console.log(`[${which}] ${which === "sqlite" ? "ANALYZE" : "VACUUM ANALYZE"} ${((performance.now() - ta) / 1000).toFixed(1)} s`);
     await refreshAndVerify(db);
     await measure(db);
+    await measureExport();
   } finally {
     await db.$disconnect();
     await stop();
@@ -204,6 +205,49 @@ async function refreshAndVerify(db: Db) {
     `[${which}] refreshShopMetrics, as the next tick (5 min later): ${inc.days} days, ${inc.rows.toLocaleString("en-US")} rows in ${((performance.now() - t) / 1000).toFixed(2)} s`,
   );
   return v.mismatches.length;
+}
+
+/**
+ * The CSV export of the 90-day period, read as a browser downloads it (chunk by chunk), against the same answer read
+ * whole (response.text(), what a buffering server would hold): rows, time, and how much the process's RSS grew.
+ */
+async function measureExport() {
+  const route = await import("../app/routes/app.export.checkouts[.]csv");
+  const request = () =>
+    setUpValidRequest(
+      { type: RequestType.Bearer, store: SHOP.replace(/\.myshopify\.com$/, ""), apiKey: API_KEY, apiSecretKey: API_SECRET_KEY },
+      new Request(`${APP_URL}/app/export/checkouts.csv?days=90`),
+    );
+  const loader = route.loader as unknown as Loader;
+  for (const mode of ["streamed", "read whole"] as const) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const base = process.memoryUsage().rss;
+    let peak = base;
+    const t = performance.now();
+    const res = await loader({ request: await request(), params: {}, context: {} });
+    let bytes = 0;
+    let lines = 0;
+    if (mode === "streamed") {
+      const reader = res.body!.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        bytes += value.byteLength;
+        for (const b of value) if (b === 10) lines += 1;
+        peak = Math.max(peak, process.memoryUsage().rss);
+      }
+    } else {
+      const text = await res.text();
+      bytes = Buffer.byteLength(text);
+      lines = text.split("\n").length - 1;
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }
+    const secs = (performance.now() - t) / 1000;
+    console.log(
+      `[${which}] export 90 days, ${mode}: ${(lines - 1).toLocaleString("en-US")} rows, ${(bytes / 1e6).toFixed(1)} MB in ${secs.toFixed(1)} s ` +
+        `(${Math.round((lines - 1) / secs).toLocaleString("en-US")} rows/s), RSS +${((peak - base) / 1e6).toFixed(0)} MB`,
+    );
+  }
 }
 
 type Loader = (a: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<Response>;
