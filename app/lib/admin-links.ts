@@ -5,9 +5,9 @@ export function adminStoreName(shop: string): string {
   return shop.replace(/\.myshopify\.com$/, "");
 }
 
-/** A checkout on the pipeline board, inside the embedded admin. `app`: the app's API key (client id) or handle. */
+/** A checkout's detail page, inside the embedded admin. `app`: the app's API key (client id) or handle. */
 export function adminCheckoutUrl(shop: string, checkoutId: string, app: string | undefined): string {
-  return `https://admin.shopify.com/store/${encodeURIComponent(adminStoreName(shop))}/apps/${encodeURIComponent(app ?? "checkout-recovery")}/app/pipeline?checkout=${encodeURIComponent(checkoutId)}`;
+  return `https://admin.shopify.com/store/${encodeURIComponent(adminStoreName(shop))}/apps/${encodeURIComponent(app ?? "checkout-recovery")}/app/checkouts/${encodeURIComponent(checkoutId)}`;
 }
 
 /** The live theme's editor with the app embed `activateAppId` ("<api key>/<block handle>") ready to be turned on. */

@@ -57,12 +57,12 @@ export async function stopCheckoutSequence(
 /** Marks a checkout handed off to a person (once: a second call changes nothing), with its priority, and audits it. */
 export async function markHandedOff(
   db: Db,
-  a: { id: string; shop: string; reasons: string; priority: string; score: number; factors: string[]; actor: string },
+  a: { id: string; shop: string; reasons: string; priority: string; score: number; factors: string[]; actor: string; now: Date },
 ): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const upd = await tx.checkout.updateMany({
       where: { id: a.id, handoff: false },
-      data: { handoff: true, handoffReason: a.reasons, priority: a.priority, priorityScore: a.score },
+      data: { handoff: true, handoffReason: a.reasons, handedOffAt: a.now, priority: a.priority, priorityScore: a.score },
     });
     if (!upd.count) return false;
     await audit(tx, {

@@ -107,7 +107,7 @@ export async function recordInboundReply(
         await audit(tx, { shop: r.shop, checkoutId: checkout.id, actor, action: "opt_out", toValue: r.channel });
       } else {
         await moveStageTx(tx, { shop: r.shop, checkoutId: checkout.id, to: "negotiating", actor, now: r.now, reason: `reply:${classification}` });
-        await tx.checkout.updateMany({ where: { id: checkout.id, handoff: false }, data: { handoff: true, handoffReason: "reply" } });
+        await tx.checkout.updateMany({ where: { id: checkout.id, handoff: false }, data: { handoff: true, handoffReason: "reply", handedOffAt: r.now } });
       }
       return entry.id;
     });

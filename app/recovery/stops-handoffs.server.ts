@@ -68,6 +68,7 @@ export async function handOff(ctx: Ctx, h: HandoffWork, now: Date) {
       score: score.score,
       factors: score.factors,
       actor: ENGINE_ACTOR,
+      now,
     });
     if (marked) res.handoffs += 1;
   }

@@ -27,6 +27,7 @@ export default function App() {
         <Link to="/app" rel="home">
           Overview
         </Link>
+        <Link to="/app/queue">Needs a person</Link>
         <Link to="/app/pipeline">Pipeline</Link>
         <Link to="/app/logs">Logs</Link>
         <Link to="/app/incentives">Incentives</Link>

@@ -5,6 +5,7 @@ import { InputError } from "../lib/errors";
 import { getShopCached, type ShopWithSettings } from "../models/shops.server";
 import { ensureShop } from "../models/shops.server";
 import { startProfileBackfill } from "../models/shop-profile.server";
+import { recordStaffMember } from "../models/staff-members.server";
 import { authenticate } from "../shopify.server";
 
 export interface AdminContext {
@@ -32,6 +33,8 @@ export async function adminContext(request: Request): Promise<AdminContext> {
   const userName = user ? [user.first_name, user.last_name].filter(Boolean).join(" ") : "";
   const sub = sessionToken && typeof sessionToken.sub === "string" ? sessionToken.sub : "";
   const staff = userName || (sub ? `user ${sub}` : "staff");
+  // Known staff: the owners a card can be assigned to (Needs a person, the pipeline).
+  await recordStaffMember({ shop, userId: sub, name: staff, now });
   return { shop, shopRecord, staff, now };
 }
 

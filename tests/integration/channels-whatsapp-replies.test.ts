@@ -189,7 +189,7 @@ describe("WhatsApp webhook and replies", () => {
     expect(alert.personalizations[0].to[0].email).toBe("owner@example.com");
     expect(alert.content[0].value).toContain("Is there a discount code");
     expect(alert.content[0].value).toContain("Linen Shirt (M / Sand) x 1");
-    expect(alert.content[0].value).toContain("/app/pipeline?checkout=");
+    expect(alert.content[0].value).toContain("/app/checkouts/");
     expect(await db.message.count({ where: { checkoutId, channel: "staff_alert", status: "sent" } })).toBe(1);
 
     // Meta redelivers: recorded once, no second alert.

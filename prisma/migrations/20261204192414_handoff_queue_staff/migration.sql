@@ -1,0 +1,23 @@
+-- AlterTable
+ALTER TABLE "checkout" ADD COLUMN "handed_off_at" DATETIME;
+
+-- CreateTable
+CREATE TABLE "staff_member" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "user_id" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "last_seen_at" DATETIME NOT NULL,
+    CONSTRAINT "staff_member_shop_fkey" FOREIGN KEY ("shop") REFERENCES "shop" ("domain") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "staff_member_shop_user_id_key" ON "staff_member"("shop", "user_id");
+
+-- CreateIndex
+CREATE INDEX "checkout_handoff_queue_idx" ON "checkout"("shop", "handoff", "stage", "handed_off_at");
+
+
+-- Backfill (hand-written): checkouts handed off before the column existed wait since their last stage change, or
+-- since they were abandoned.
+UPDATE "checkout" SET "handed_off_at" = COALESCE("stage_changed_at", "abandoned_at") WHERE "handoff" = true AND "handed_off_at" IS NULL;
