@@ -1,5 +1,6 @@
 // GDPR compliance webhooks: what we hold on a customer (data_request), erasing it (customers/redact), and erasing a
 // whole shop (shop/redact). Suppressions are stored as hashes, so keeping an opt-out holds no personal data.
+import { unmatchedSenders } from "./unmatched-replies.server";
 import type { Prisma } from "@prisma/client";
 import { db } from "../db.server";
 import { int64 } from "./int64-columns.server";
@@ -154,6 +155,9 @@ export async function redactCustomer(args: { shop: string; eventId: string; topi
     const drOr: Prisma.DataRequestWhereInput[] = [...(ref.customerId ? [{ customerId: ref.customerId }] : []), ...(ref.email ? [{ email: ref.email }] : [])];
     if (drOr.length) await tx.dataRequest.deleteMany({ where: { shop, OR: drOr } });
     if (ref.customerId) await tx.customerConsent.deleteMany({ where: { shop, customerId: ref.customerId } }); // WhatsApp consent
+    // Replies kept from the customer's addresses that matched no checkout (the inbox).
+    const senders = unmatchedSenders([ref.email, ref.phone]);
+    if (senders.length) await tx.unmatchedReply.deleteMany({ where: { shop, sender: { in: senders } } });
     await audit(tx, { shop, actor: `webhook:${args.topic}`, action: "customer_redact", detail: { checkouts: ids.length } });
     return { checkouts: ids.length };
   });

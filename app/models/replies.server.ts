@@ -18,6 +18,7 @@ import { log } from "../log.server";
 import { audit } from "./audit.server";
 import { moveStageTx } from "./pipeline.server";
 import { suppress } from "./suppressions.server";
+import { keepUnmatchedReply } from "./unmatched-replies.server";
 import { isUniqueViolation } from "./webhook-events.server";
 
 export type ReplyChannel = "whatsapp" | "email";
@@ -31,6 +32,8 @@ export interface InboundReply {
   providerMessageId: string | null;
   /** Our message id when the reply names it (reply+<id>@ address). */
   messageId?: string | null;
+  /** The checkout a person linked it to (an unmatched reply, from the inbox). */
+  checkoutId?: string | null;
   now: Date;
 }
 
@@ -42,6 +45,7 @@ export function adminCheckoutUrl(shop: string, checkoutId: string, apiKey: strin
 }
 
 async function findCheckout(r: InboundReply): Promise<Checkout | null> {
+  if (r.checkoutId) return db.checkout.findFirst({ where: { id: r.checkoutId, shop: r.shop } });
   if (r.messageId) {
     const m = await db.message.findFirst({ where: { id: r.messageId, shop: r.shop }, select: { checkout: true } });
     if (m?.checkout) return m.checkout;
@@ -76,11 +80,13 @@ export function replySummary(c: CheckoutView, channel: ReplyChannel, cls: ReplyC
 export async function recordInboundReply(
   r: InboundReply,
   notifier: StaffNotifier | null,
-): Promise<{ outcome: ReplyOutcome; checkoutId?: string; classification?: ReplyClass }> {
+): Promise<{ outcome: ReplyOutcome; checkoutId?: string; classification?: ReplyClass; unmatchedId?: string }> {
   const checkout = await findCheckout(r);
   if (!checkout) {
-    log.info({ shop: r.shop, channel: r.channel }, "reply not matched to a checkout");
-    return { outcome: "no_checkout" };
+    // Nothing a shopper writes is lost: kept for a person to link or dismiss (Unmatched replies).
+    const kept = await keepUnmatchedReply(r);
+    log.info({ shop: r.shop, channel: r.channel, unmatchedId: kept.id }, "reply not matched to a checkout; kept for a person");
+    return kept.duplicate ? { outcome: "duplicate" } : { outcome: "no_checkout", unmatchedId: kept.id ?? undefined };
   }
   const classification = classifyReply(r.body);
   const actor = r.channel === "whatsapp" ? "webhook:whatsapp" : "webhook:inbound-email";

@@ -6,6 +6,7 @@ import type { InboundEmail } from "../lib/inbound-email";
 import type { InboundWhatsApp, WhatsAppStatus } from "../lib/whatsapp";
 import { recordWhatsAppStatus } from "../models/message-tracking.server";
 import { findShopByWhatsAppNumber, findShopForEmailReply, recordInboundReply } from "../models/replies.server";
+import { linkUnmatchedReply } from "../models/unmatched-replies.server";
 import { buildStaffNotifier } from "./wiring.server";
 
 /** An emailed reply: its outcome (no_sender, empty, no_checkout, recorded, opted_out, duplicate). */
@@ -51,4 +52,9 @@ export async function receiveWhatsAppWebhook(
     outcomes.push(`status:${s.status}`);
   }
   return outcomes;
+}
+
+/** A person links a kept reply to a checkout (Unmatched replies): recorded as that checkout's reply, alert and all. */
+export async function linkReplyFromInbox(a: { shop: string; id: string; checkoutId: string; actor: string; now: Date }, notifier?: StaffNotifier) {
+  return linkUnmatchedReply(a, recordInboundReply, notifier ?? buildStaffNotifier());
 }

@@ -28,6 +28,7 @@ export default function App() {
           Overview
         </Link>
         <Link to="/app/queue">Needs a person</Link>
+        <Link to="/app/replies">Unmatched replies</Link>
         <Link to="/app/pipeline">Pipeline</Link>
         <Link to="/app/logs">Logs</Link>
         <Link to="/app/incentives">Incentives</Link>
