@@ -11,15 +11,9 @@ export const QUEUE_REASON_LABELS: Record<QueueReason, string> = {
   reply: "Replied",
 };
 
-/** Reply topics as the queue names them (ConversationEntry.classification). */
-export const REPLY_TOPIC_LABELS: Record<string, string> = {
-  discount: "Discount",
-  payment: "Payment",
-  shipping: "Shipping",
-  product: "Product question",
-  other: "Other",
-  opt_out: "Opt-out",
-};
+import { REPLY_TOPIC_LABELS } from "./reply-topics";
+
+export { REPLY_TOPIC_LABELS };
 
 export const QUEUE_PAGE_SIZE = 50;
 

@@ -1,7 +1,6 @@
-// Classify a shopper's reply (WhatsApp or email) so staff see at a glance what it is about. Pure.
-// opt_out: the message is (or starts with) a stop keyword in a common language: STOP, UNSUBSCRIBE, BAJA, ...
-// Otherwise the first topic whose keywords appear: discount, payment, shipping, product; else other.
-export type ReplyClass = "opt_out" | "discount" | "payment" | "shipping" | "product" | "other";
+// A shopper's reply (WhatsApp or email): is it an opt-out (the message is, or starts with, a stop keyword in a common
+// language: STOP, UNSUBSCRIBE, BAJA, ...), and the part of an email the shopper wrote. Pure. Its topic, urgency and
+// confidence: app/lib/reply-topics.ts (which treats every opt-out found here as one).
 
 const OPT_OUT = [
   "stop",
@@ -56,35 +55,6 @@ export function isOptOut(text: string): boolean {
   if (!t) return false;
   const words = t.split(" ").length;
   return OPT_OUT_NORMALIZED.some((k) => t === k || (words <= 6 && t.startsWith(`${k} `) && !/^(end|cancel|alto|sair) /.test(t)));
-}
-
-const TOPICS: Array<[Exclude<ReplyClass, "opt_out" | "other">, RegExp]> = [
-  [
-    "discount",
-    /\b(discount|coupon|promo|code|voucher|cheaper|price match|sale|deal|%|off|descuento|cupon|codigo|rebaja|oferta|remise|reduc|rabatt|gutschein|sconto|desconto)\w*/,
-  ],
-  [
-    "payment",
-    /\b(pay|paid|payment|card|credit|debit|paypal|klarna|afterpay|installment|declined|charge|billing|invoice|pago|pagar|tarjeta|paiement|carte|zahlung|karte|pagamento|cartao)\w*/,
-  ],
-  [
-    "shipping",
-    /\b(ship|shipping|deliver|delivery|arrive|tracking|courier|postage|freight|return|envio|entrega|llega|livraison|expedition|versand|lieferung|spedizione|consegna|frete)\w*/,
-  ],
-  [
-    "product",
-    /\b(size|sizes|fit|colou?r|stock|available|material|fabric|measure|dimension|quality|product|item|talla|color|tamano|taille|couleur|grosse|farbe|taglia|tamanho)\w*/,
-  ],
-];
-
-export function classifyReply(text: string): ReplyClass {
-  if (isOptOut(text)) return "opt_out";
-  const t = ` ${normalize(text)} `.replace(/ (\d+) ?(percent|por ciento|pour cent|prozent) /g, " % ");
-  const raw = text.toLowerCase();
-  for (const [cls, re] of TOPICS) {
-    if (re.test(t) || (cls === "discount" && /\d+\s?%/.test(raw))) return cls;
-  }
-  return "other";
 }
 
 /** The part of an email reply the shopper wrote: stops at the quoted original ("On ... wrote:", "> ..."). */

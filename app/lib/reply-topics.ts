@@ -11,11 +11,13 @@
 //    a short message that is one of the opt-out forms (STOPP, ARRÊTE, توقف, إلغاء الاشتراك, ...) or a short message
 //    with an explicit "stop sending me messages" phrase is opt_out, whatever else it says. "stop" inside a sentence
 //    ("when will the sale stop?") is not an opt-out.
-// 4. Otherwise weighted patterns per language and topic (word-boundary aware; Arabic with its attached prefixes and
-//    pronoun suffixes). Rules of the reply's language count fully, English ones at 0.9, other languages at 0.8 (people
-//    mix languages). Within a topic the hits add up with diminishing weight (1, 1/2, 1/4, ...). Some rules need a
-//    second pattern as well (a code word AND a failure word for discount_not_working), and a few negative rules take
-//    weight away ("the price is fine, when does it ship?"). Negations are written into the patterns ("not interested",
+// 4. Otherwise weighted patterns per language and topic (word-boundary aware; French after an optional elided l', d',
+//    qu'...; Arabic with its attached prefixes and pronoun suffixes). Rules of the reply's language count fully,
+//    English ones at 0.7, other languages at 0.6 (people mix languages), except on a few false friends (Spanish
+//    "no sale", French "sale"). Within a topic every distinct match adds up with diminishing weight (1, 1/2, 1/4, ...).
+//    Some rules need a second pattern as well (a code word AND a failure word for discount_not_working; a capitalised
+//    token such as "FREESHIP" among lower-case words counts as a code word), and a few negative rules take weight
+//    away ("the price is fine, when does it ship?"). Negations are written into the patterns ("not interested",
 //    "pas intéressé", "no me interesa", "kein Interesse", "غير مهتم").
 // 5. The best topic wins (ties go to the one that needs a person); confidence grows with the winning score and with
 //    its margin over the runner-up. Nothing matched: "other" at low confidence.
@@ -39,6 +41,29 @@ export const REPLY_TOPICS = [
   "other",
 ] as const;
 export type ReplyTopic = (typeof REPLY_TOPICS)[number];
+
+/** How staff read a topic (with the five keyword classes stored before these topics, for older replies). */
+export const REPLY_TOPIC_LABELS: Record<string, string> = {
+  product_question: "Product question",
+  sizing: "Sizing",
+  shipping: "Shipping",
+  returns_refund: "Returns or refund",
+  payment_problem: "Payment problem",
+  discount_not_working: "Discount not working",
+  price: "Price",
+  stock: "Stock",
+  trust_fraud: "Trust or fraud concern",
+  not_interested: "Not interested",
+  opt_out: "Opt-out",
+  other: "Other",
+  discount: "Discount",
+  payment: "Payment",
+  product: "Product question",
+};
+
+export function replyTopicLabel(topic: string | null): string {
+  return REPLY_TOPIC_LABELS[topic ?? "other"] ?? "Other";
+}
 
 export const REPLY_LANGUAGES = ["en", "fr", "es", "de", "ar"] as const;
 type RuleLanguage = (typeof REPLY_LANGUAGES)[number];

@@ -12,7 +12,7 @@ import { db } from "../db.server";
 import { withNumbers } from "./int64-columns.server";
 import { normalizeEmail, normalizePhone } from "../lib/contact";
 import { formatMoney } from "../lib/money";
-import { classifyReply, type ReplyClass } from "../lib/replies";
+import { classifyReplyTopic, replyTopicLabel, type ReplyTopic, type ReplyTopicResult } from "../lib/reply-topics";
 import { parseSettings } from "../lib/settings";
 import { log } from "../log.server";
 import { audit } from "./audit.server";
@@ -61,26 +61,23 @@ async function findCheckout(r: InboundReply): Promise<Checkout | null> {
   return e ? db.checkout.findFirst({ where: { shop: r.shop, redactedAt: null, email: e }, orderBy: order }) : null;
 }
 
-const CLASS_LABEL: Record<ReplyClass, string> = {
-  opt_out: "opt-out",
-  discount: "question about a discount",
-  payment: "question about payment",
-  shipping: "question about shipping",
-  product: "question about the product",
-  other: "message",
-};
+/** The alert's one line about the reply: its topic, and whether it is urgent or the rules were unsure. */
+function topicLine(t: Pick<ReplyTopicResult, "topic" | "urgency" | "confidence">): string {
+  const notes = [t.urgency === "high" ? "urgent" : null, t.confidence < 0.6 ? "topic uncertain, please read" : null].filter(Boolean);
+  return `${replyTopicLabel(t.topic)}${notes.length ? `, ${notes.join(", ")}` : ""}`;
+}
 
-export function replySummary(c: CheckoutView, channel: ReplyChannel, cls: ReplyClass, body: string): string {
+export function replySummary(c: CheckoutView, channel: ReplyChannel, t: Pick<ReplyTopicResult, "topic" | "urgency" | "confidence">, body: string): string {
   const who = [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || c.phone || "A shopper";
   const items = c.lineItems.map((li) => `${li.title}${li.variantTitle ? ` (${li.variantTitle})` : ""} x ${li.quantity}`).join(", ");
   const quoted = body.length > 800 ? `${body.slice(0, 799)}…` : body;
-  return `${who} replied by ${channel === "whatsapp" ? "WhatsApp" : "email"} (${CLASS_LABEL[cls]}):\n"${quoted}"\n\nCart: ${items || "empty"}. Total ${formatMoney(c.totalMinor, c.currency)}.`;
+  return `${who} replied by ${channel === "whatsapp" ? "WhatsApp" : "email"} (${topicLine(t)}):\n"${quoted}"\n\nCart: ${items || "empty"}. Total ${formatMoney(c.totalMinor, c.currency)}.`;
 }
 
 export async function recordInboundReply(
   r: InboundReply,
   notifier: StaffNotifier | null,
-): Promise<{ outcome: ReplyOutcome; checkoutId?: string; classification?: ReplyClass; unmatchedId?: string }> {
+): Promise<{ outcome: ReplyOutcome; checkoutId?: string; classification?: ReplyTopic; unmatchedId?: string }> {
   const checkout = await findCheckout(r);
   if (!checkout) {
     // Nothing a shopper writes is lost: kept for a person to link or dismiss (Unmatched replies).
@@ -88,7 +85,9 @@ export async function recordInboundReply(
     log.info({ shop: r.shop, channel: r.channel, unmatchedId: kept.id }, "reply not matched to a checkout; kept for a person");
     return kept.duplicate ? { outcome: "duplicate" } : { outcome: "no_checkout", unmatchedId: kept.id ?? undefined };
   }
-  const classification = classifyReply(r.body);
+  // Topics in the shopper's language (the checkout's locale, else detected): app/lib/reply-topics.ts.
+  const topic = classifyReplyTopic(r.body, { locale: checkout.locale });
+  const classification = topic.topic;
   const actor = r.channel === "whatsapp" ? "webhook:whatsapp" : "webhook:inbound-email";
   let entryId: string;
   try {
@@ -133,7 +132,7 @@ export async function recordInboundReply(
         shop: shopView,
         checkout: view,
         reason: "reply",
-        summary: replySummary(view, r.channel, classification, r.body),
+        summary: replySummary(view, r.channel, topic, r.body),
         adminUrl: adminCheckoutUrl(r.shop, checkout.id),
         now: r.now,
       })

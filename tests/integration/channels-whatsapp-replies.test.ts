@@ -178,7 +178,7 @@ describe("WhatsApp webhook and replies", () => {
     const res = await post(signed(payload));
     expect(res).toEqual({ status: 200, json: { ok: true, outcomes: ["recorded"] } });
     const entry = await db.conversationEntry.findFirstOrThrow({ where: { checkoutId } });
-    expect(entry).toMatchObject({ channel: "whatsapp", direction: "inbound", classification: "discount", body: "Hi! Is there a discount code for the shirt?" });
+    expect(entry).toMatchObject({ channel: "whatsapp", direction: "inbound", classification: "price", body: "Hi! Is there a discount code for the shirt?" });
     const c = await db.checkout.findUniqueOrThrow({ where: { id: checkoutId } });
     expect(c.stage).toBe("negotiating");
     expect(c.handoff).toBe(true);
@@ -293,7 +293,7 @@ describe("email replies through SendGrid Inbound Parse", () => {
     const res = await inboundEmail.action({ request: parseRequest(fields), params: {}, context: {} });
     expect(await res.json()).toEqual({ ok: true, outcome: "recorded" });
     const entry = await db.conversationEntry.findFirstOrThrow({ where: { checkoutId } });
-    expect(entry).toMatchObject({ channel: "email", classification: "product", body: "Does the shirt run small? Which size should I get?" });
+    expect(entry).toMatchObject({ channel: "email", classification: "sizing", body: "Does the shirt run small? Which size should I get?" });
     const c = await db.checkout.findUniqueOrThrow({ where: { id: checkoutId } });
     expect(c.stage).toBe("negotiating");
     expect((await db.auditLog.findFirstOrThrow({ where: { checkoutId, action: "stage_change" } })).actor).toBe("webhook:inbound-email");

@@ -8,7 +8,8 @@ import { decryptSecret, encryptSecret, linkSigningKey } from "../../app/lib/cryp
 import { escapeHtml, renderRecoveryEmail, subjectFor, type RecoveryEmailInput } from "../../app/lib/email-template";
 import { isAllowedRedirect, messageLinks, signLinkToken, verifyLinkToken } from "../../app/lib/links";
 import { checkPushEndpoint, isNonPublicAddress, parseAllowedHosts } from "../../app/lib/push-endpoint";
-import { classifyReply, isOptOut, stripQuotedReply } from "../../app/lib/replies";
+import { isOptOut, stripQuotedReply } from "../../app/lib/replies";
+import { classifyReplyTopic } from "../../app/lib/reply-topics";
 import { DEFAULT_SETTINGS } from "../../app/lib/settings";
 import { buildTemplateMessage, clickToChatUrl, hubSignature, parseWhatsAppWebhook, verifyHubSignature, whatsappTemplates } from "../../app/lib/whatsapp";
 import { addDays } from "../helpers/time";
@@ -138,17 +139,7 @@ describe("reply classification", () => {
     for (const t of ["STOP", "stop", "Stop.", "UNSUBSCRIBE", "baja", "Dar de baja", "arrêt", "stop sending me these", "Abmelden"])
       expect(isOptOut(t), t).toBe(true);
     for (const t of ["I can't stop thinking about that shirt", "When does the sale end?", "end of month delivery?", ""]) expect(isOptOut(t), t).toBe(false);
-    expect(classifyReply("STOP")).toBe("opt_out");
-  });
-
-  it("classifies topics", () => {
-    expect(classifyReply("Do you have a discount code?")).toBe("discount");
-    expect(classifyReply("Can I get 10% off?")).toBe("discount");
-    expect(classifyReply("¿Tienen algún descuento?")).toBe("discount");
-    expect(classifyReply("My card was declined")).toBe("payment");
-    expect(classifyReply("How long does shipping to Canada take?")).toBe("shipping");
-    expect(classifyReply("Does it come in a larger size?")).toBe("product");
-    expect(classifyReply("Thanks!")).toBe("other");
+    expect(classifyReplyTopic("STOP").topic).toBe("opt_out"); // topics: tests/unit/reply-topics.test.ts
   });
 
   it("strips the quoted original from an email reply", () => {

@@ -4,6 +4,7 @@ import { Layout } from "@shopify/polaris";
 import { HOUR_BUCKETS, VALUE_BANDS } from "../../lib/metrics";
 import { OUTCOMES, emptyMeasures } from "../../lib/metric-facts";
 import { channelLabel, skipReasonLabel } from "../../lib/message-kinds";
+import { replyTopicLabel } from "../../lib/reply-topics";
 import type { KeyRow, OverviewData } from "../../models/overview.server";
 import { BreakdownTable as Breakdown } from "./BreakdownTable";
 import { count, rateText } from "./rate-text";
@@ -18,13 +19,8 @@ export const OUTCOME_LABELS: Record<string, string> = {
   lost: "Lost",
 };
 
-const TOPIC_LABELS: Record<string, string> = {
-  replied_discount: "Reply: discount",
-  replied_payment: "Reply: payment",
-  replied_shipping: "Reply: shipping",
-  replied_product: "Reply: product question",
-  replied_other: "Reply: other",
-  replied_opt_out: "Reply: opt-out",
+/** Checkout issues: the shoppers' reply topics and the stop reasons that say something about the checkout. */
+const STOP_LABELS: Record<string, string> = {
   stopped_bounce: "Stopped: email bounced",
   stopped_stop_reply: "Stopped: replied STOP",
   stopped_customer_redacted: "Stopped: customer data erased",
@@ -32,6 +28,8 @@ const TOPIC_LABELS: Record<string, string> = {
   stopped_below_min_cart_value: "Stopped: below the minimum cart value",
   stopped_reply: "Stopped: the shopper replied",
 };
+const topicLabel = (k: string) =>
+  k.startsWith("replied_") ? `Reply: ${replyTopicLabel(k.slice("replied_".length))}` : (STOP_LABELS[k] ?? skipReasonLabel(k) ?? k);
 
 const SOURCE_LABELS: Record<string, string> = {
   web: "Online store",
@@ -106,12 +104,7 @@ export function Breakdowns({ data, stepLabels, money }: { data: OverviewData; st
       <Breakdown id="breakdown-source" title="By source" {...COHORT_HEAD} rows={cohortRows(d.source, (k) => SOURCE_LABELS[k] ?? k, money)} />
       <Breakdown id="breakdown-outcome" title="By outcome" {...COHORT_HEAD} rows={cohortRows(d.outcome, (k) => OUTCOME_LABELS[k] ?? k, money, OUTCOMES)} />
       <Breakdown id="breakdown-owner" title="By owner" {...COHORT_HEAD} rows={cohortRows(d.owner, (k) => (k === "unassigned" ? "Nobody" : k), money)} />
-      <Breakdown
-        id="breakdown-topic"
-        title="Checkout issues"
-        {...COHORT_HEAD}
-        rows={cohortRows(d.topic, (k) => TOPIC_LABELS[k] ?? skipReasonLabel(k) ?? k, money)}
-      />
+      <Breakdown id="breakdown-topic" title="Checkout issues" {...COHORT_HEAD} rows={cohortRows(d.topic, topicLabel, money)} />
       <Breakdown
         wide
         id="breakdown-incentive"

@@ -2,6 +2,7 @@
 import { Button, Card, InlineStack, Select } from "@shopify/polaris";
 import { PRIORITIES } from "../../lib/board";
 import { QUEUE_REASONS, QUEUE_REASON_LABELS, REPLY_TOPIC_LABELS } from "../../lib/handoff-queue";
+import { REPLY_TOPICS } from "../../lib/reply-topics";
 
 export function QueueFilters({
   params,
@@ -35,7 +36,7 @@ export function QueueFilters({
         <Select
           id="queue-topic"
           label="Reply topic"
-          options={[opt("Any topic", ""), ...Object.entries(REPLY_TOPIC_LABELS).map(([k, v]) => opt(v, k))]}
+          options={[opt("Any topic", ""), ...REPLY_TOPICS.map((k) => opt(REPLY_TOPIC_LABELS[k], k))]}
           value={params.get("topic") ?? ""}
           onChange={(v) => onChange("topic", v)}
         />
