@@ -185,11 +185,21 @@ export interface Standing {
   outcome: Outcome;
 }
 
-export function standingOf(c: FactCheckout, messages: readonly FactMessage[], ctx: Pick<DayContext, "windowHours" | "asOf">): Standing {
+/** Opt-outs of a checkout's shopper: an unsubscribe from one of its messages, or a reply that said STOP (or the like). */
+export function optOutCount(shopper: readonly FactMessage[], replies: ReadonlyArray<{ classification: string | null }>): number {
+  return shopper.filter((m) => m.unsubscribedAt !== null).length + replies.filter((r) => r.classification === "opt_out").length;
+}
+
+export function standingOf(
+  c: FactCheckout,
+  messages: readonly FactMessage[],
+  ctx: Pick<DayContext, "windowHours" | "asOf">,
+  replies: ReadonlyArray<{ classification: string | null }> = [],
+): Standing {
   const shopper = messages.filter(isShopperMessage);
   const credited = c.attributedMessageId ? (shopper.find((m) => m.id === c.attributedMessageId) ?? null) : null;
   const recovered = c.recoveredAt !== null && credited !== null;
-  const optedOut = shopper.some((m) => m.unsubscribedAt !== null) || OPT_OUT_STOPS.has(c.stopReason ?? "");
+  const optedOut = optOutCount(shopper, replies) > 0 || OPT_OUT_STOPS.has(c.stopReason ?? "");
   return { shopper, credited, recovered, optedOut, outcome: outcomeOf(c, shopper, recovered, optedOut, ctx) };
 }
 
@@ -254,7 +264,7 @@ interface CheckoutContext {
 }
 
 function addCheckout(rows: Rows, c: FactCheckout, x: CheckoutContext): void {
-  const { shopper, credited, recovered, outcome } = standingOf(c, x.messages, x.ctx);
+  const { shopper, credited, recovered, outcome } = standingOf(c, x.messages, x.ctx, x.replies);
   const alerts = x.messages.filter((m) => m.sentAt !== null && isStaffAlert(m.channel));
   const revenue = recovered && x.money(c.shopCurrency) ? (c.recoveredRevenueMinor ?? 0) : 0;
   const conv = conversion(c, x.order, x.money, x.ctx.windowHours);
@@ -271,7 +281,7 @@ function addCheckout(rows: Rows, c: FactCheckout, x: CheckoutContext): void {
     sent: shopper.length,
     opened: shopper.filter((m) => m.openedAt).length,
     clicked: shopper.filter((m) => m.clickedAt).length,
-    optedOut: shopper.filter((m) => m.unsubscribedAt).length,
+    optedOut: optOutCount(shopper, x.replies),
   });
   if (c.holdout !== null) rows.add("group", c.holdout ? "holdout" : "messaged", base);
   rows.add("returning", c.returningCustomer ? "returning" : "new", base);

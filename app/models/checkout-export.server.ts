@@ -126,8 +126,9 @@ export function exportRowOf(
   messages: readonly FactMessage[],
   order: { name: string | null } | null,
   o: Pick<CheckoutExportOptions, "timeZone" | "currency" | "windowHours" | "asOf" | "stepLabels">,
+  replies: ReadonlyArray<{ classification: string | null }> = [],
 ): CheckoutExportRow {
-  const { shopper, credited, recovered, outcome } = standingOf(c, messages, o);
+  const { shopper, credited, recovered, outcome } = standingOf(c, messages, o, replies);
   const currency = o.currency ?? c.shopCurrency ?? "";
   const money = (minor: number | null) =>
     minor === null || !inShopMoney(o.currency, c.shopCurrency) ? null : minorToDecimalText(minor, currencyExponent(currency));
@@ -197,13 +198,18 @@ export async function* exportCheckoutRows(o: CheckoutExportOptions): AsyncGenera
       }))
       .filter((c) => enteredCadence(c, o.asOf));
     const completedTokens = kept.filter((c) => c.completedAt).map((c) => c.token);
-    const [messages, orders] = kept.length
+    const [messages, orders, optOutReplies] = kept.length
       ? await Promise.all([
           // The page's messages by the page's own span (not a list of ids: one statement whatever the page size).
           db.message.findMany({ where: { shop: o.shop, sentAt: { not: null }, checkout: cohortWhere(o, after, through) }, select: MESSAGE_SELECT }),
           ordersOf(o.shop, completedTokens),
+          // Replies that opted out (they make the outcome "opted out", as on the Overview).
+          db.conversationEntry.findMany({
+            where: { shop: o.shop, direction: "inbound", classification: "opt_out", checkout: cohortWhere(o, after, through) },
+            select: { checkoutId: true, classification: true },
+          }),
         ])
-      : [[], []];
+      : [[], [], []];
     o.onPage?.({ page, checkouts: checkouts.length, messages: messages.length, orders: orders.length });
     const messagesOf = new Map<string, FactMessage[]>();
     for (const m of messages) {
@@ -214,7 +220,9 @@ export async function* exportCheckoutRows(o: CheckoutExportOptions): AsyncGenera
     // The first order of a checkout, as daily metrics take it.
     const orderOf = new Map<string, { name: string | null }>();
     for (const x of orders) if (x.checkoutToken && !orderOf.has(x.checkoutToken)) orderOf.set(x.checkoutToken, { name: x.name });
-    for (const c of kept) yield exportRowOf(c, messagesOf.get(c.id) ?? [], orderOf.get(c.token) ?? null, o);
+    const repliesOf = new Map<string, Array<{ classification: string | null }>>();
+    for (const r of optOutReplies) repliesOf.set(r.checkoutId, [...(repliesOf.get(r.checkoutId) ?? []), r]);
+    for (const c of kept) yield exportRowOf(c, messagesOf.get(c.id) ?? [], orderOf.get(c.token) ?? null, o, repliesOf.get(c.id) ?? []);
     if (checkouts.length < size) return;
     after = through;
   }

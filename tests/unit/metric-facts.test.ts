@@ -106,4 +106,17 @@ describe("metric facts", () => {
     const f = facts({ checkouts: [co("a"), co("b", { abandonedAt: addHours(T0, 24) })] });
     expect(get(f, "all", "all")?.checkouts).toBe(1);
   });
+
+  it("a reply that says STOP is an opt-out like an unsubscribe: in the rate's numerator and the outcome", () => {
+    const f = facts({
+      checkouts: [co("a"), co("b")],
+      messages: [sent("m1", "a"), sent("m2", "b", "email", { unsubscribedAt: addHours(T0, 2) })],
+      replies: [
+        { checkoutId: "a", classification: "opt_out" },
+        { checkoutId: "b", classification: "shipping" },
+      ],
+    });
+    expect(get(f, "all", "all")).toMatchObject({ sent: 2, optedOut: 2 });
+    expect(get(f, "outcome", "opted_out")?.checkouts).toBe(2);
+  });
 });

@@ -30,7 +30,7 @@ export function MetricGrid({ data, money }: { data: OverviewData; money: (m: num
       <Metric id="email-open" label={`${channelLabel("email")} open rate`} value={rateText(email?.opened ?? 0, email?.sent ?? 0)} />
       <Metric id="email-click" label={`${channelLabel("email")} click rate`} value={rateText(email?.clicked ?? 0, email?.sent ?? 0)} />
       <Metric id="push-click" label="Push click rate" value={rateText(push?.clicked ?? 0, push?.sent ?? 0)} />
-      <Metric id="opt-out" label="Opt-out rate" value={rateText(t.optedOut, t.sent)} help="Unsubscribes from a message, of messages to shoppers" />
+      <Metric id="opt-out" label="Opt-out rate" value={rateText(t.optedOut, t.sent)} help="Unsubscribes and STOP replies, of messages to shoppers" />
       <Metric
         id="discount"
         label="Discount cost"
