@@ -43,6 +43,7 @@ export function channelLabel(channel: string): string {
 export function staffAlertLabel(stepId: string): string {
   if (stepId === "handoff") return "Staff alert: handed to a person";
   if (stepId.startsWith("reply:")) return "Staff alert: the shopper replied";
+  if (stepId.startsWith("followup:")) return "Staff alert: follow-up due";
   return "Staff alert";
 }
 

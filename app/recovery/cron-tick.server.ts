@@ -7,6 +7,7 @@ import { pruneStaleSubscriptions } from "../models/push-subscriptions.server";
 import { backfillShopProfiles } from "../models/shop-profile.server";
 import { runTick, tickOwner } from "./engine.server";
 import { refreshMetrics } from "./metrics-refresh.server";
+import { alertDueFollowUps } from "../models/follow-up-alerts.server";
 import { buildIncentiveIssuer } from "./incentive-issuer.server";
 import { buildChannels, buildStaffNotifier } from "./wiring.server";
 
@@ -49,6 +50,11 @@ export async function runCronTick(o: { now: Date; budgetMs?: number; batchSize?:
     return null;
   });
   const pushSubscriptionsPruned = await prunePushSubscriptions(now);
+  // Follow-ups that fell due: their owner's team is alerted once (never fails the tick).
+  const followUps = await alertDueFollowUps({ now, notifier: buildStaffNotifier(e), apiKey: e.SHOPIFY_API_KEY }).catch((err) => {
+    log.warn({ err: String(err) }, "follow-up alerts failed; retried next tick");
+    return { alerted: 0, failed: 0 };
+  });
   // Daily metrics for the Overview, from what this tick (and the webhooks since the last one) wrote.
   const metrics = await refreshMetrics({
     now,
@@ -57,6 +63,7 @@ export async function runCronTick(o: { now: Date; budgetMs?: number; batchSize?:
   });
   return {
     metrics,
+    followUpAlerts: followUps.alerted,
     incentivesExpired: incentives ? incentives.deactivated + incentives.expired : 0,
     pushSubscriptionsPruned,
     claimed: r.claimed,

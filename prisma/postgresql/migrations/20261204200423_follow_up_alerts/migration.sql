@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "checkout" ADD COLUMN     "follow_up_alerted_for" TIMESTAMP(3);
+
