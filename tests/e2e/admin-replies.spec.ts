@@ -16,8 +16,9 @@ test("an unmatched reply is linked to the checkout a person picks", async ({ pag
   await expect(card).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("unmatched-replies.png"), fullPage: true });
   await card.getByRole("button", { name: "Link to this checkout" }).click();
-  await expect.poll(async () => (await db.unmatchedReply.findUniqueOrThrow({ where: { id: kept.id } })).status).toBe("linked");
+  // The link is claimed first, then recorded as the checkout's reply: wait for the reply's effect, not the claim.
+  await expect.poll(async () => (await db.checkout.findUniqueOrThrow({ where: { id: c.id } })).stage).toBe("negotiating");
+  expect((await db.unmatchedReply.findUniqueOrThrow({ where: { id: kept.id } })).status).toBe("linked");
   const after = await db.checkout.findUniqueOrThrow({ where: { id: c.id }, include: { conversations: true } });
-  expect(after.stage).toBe("negotiating");
   expect(after.conversations.map((e) => e.body)).toEqual([`${tag}: can I change the size?`]);
 });
