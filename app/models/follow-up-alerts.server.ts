@@ -4,7 +4,8 @@
 // never both alert; a follow-up moved to a later time alerts again when that time comes. At most once: a process that
 // dies between the claim and the send loses that alert (the card still shows it due on the board and the queue).
 import type { StaffNotifier } from "../channels/types";
-import { db, dbProvider } from "../db.server";
+import { db } from "../db.server";
+import { placeholders } from "./sql-placeholders.server";
 import { adminCheckoutUrl } from "../lib/admin-links";
 import { customerName } from "../lib/board";
 import { checkoutViewOf } from "../lib/checkout-view";
@@ -12,6 +13,7 @@ import { parseSettings } from "../lib/settings";
 import { toShopView } from "../lib/shop-view";
 import { log } from "../log.server";
 import { withNumbers } from "./int64-columns.server";
+import { recordStaffAlert } from "./staff-alert-ledger.server";
 
 /** Follow-ups due longer ago than this are not alerted any more (a backlog after an outage is not replayed). */
 const STALE_AFTER_MS = 7 * 86_400_000;
@@ -19,12 +21,6 @@ const OPEN_STAGES = ["abandoned", "contacted", "negotiating"];
 
 export function followUpStepId(at: Date): string {
   return `followup:${at.toISOString()}`;
-}
-
-function sql(text: string): string {
-  if (dbProvider !== "postgresql") return text;
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
 }
 
 /** Alert the follow-ups due at `now` (at most `limit`). Answers how many alerts went out. */
@@ -53,7 +49,7 @@ export async function alertDueFollowUps(o: {
     if (!c.followUpAt || (c.followUpAlertedFor && c.followUpAlertedFor.getTime() === c.followUpAt.getTime())) continue;
     // The claim: only one tick writes this follow-up's time.
     const claimed = await db.$executeRawUnsafe(
-      sql(
+      placeholders(
         `UPDATE checkout SET follow_up_alerted_for = follow_up_at WHERE id = ? AND follow_up_at = ? AND (follow_up_alerted_for IS NULL OR follow_up_alerted_for <> follow_up_at)`,
       ),
       c.id,
@@ -77,25 +73,7 @@ export async function alertDueFollowUps(o: {
     const sent = result.kind === "sent";
     if (sent) alerted += 1;
     else failed += 1;
-    await db.message
-      .create({
-        data: {
-          shop: c.shop,
-          checkoutId: c.id,
-          stepId: followUpStepId(c.followUpAt),
-          stepIndex: -1,
-          channel: "staff_alert",
-          status: sent ? "sent" : "failed",
-          attempts: 1,
-          providerId: sent ? result.providerId : null,
-          recipient: sent ? (result.recipient ?? null) : null,
-          subject: sent ? (result.subject ?? null) : null,
-          lastError: sent ? null : result.reason.slice(0, 500),
-          sentAt: sent ? now : null,
-          failedAt: sent ? null : now,
-        },
-      })
-      .catch((e: unknown) => log.warn({ checkoutId: c.id, err: String(e) }, "follow-up alert not recorded in the ledger"));
+    await recordStaffAlert({ shop: c.shop, checkoutId: c.id, stepId: followUpStepId(c.followUpAt), result, now });
     if (!sent) log.warn({ shop: c.shop, checkoutId: c.id, reason: result.reason }, "follow-up alert not sent");
   }
   return { alerted, failed };

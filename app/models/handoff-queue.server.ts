@@ -1,6 +1,7 @@
 // The "Needs a person" queue: handed-off checkouts still open (not ordered, not Recovered or Lost), most urgent first
 // and, within a priority, the one waiting longest first. One SQL query per page, on both databases.
 import { db, dbProvider } from "../db.server";
+import { placeholders } from "./sql-placeholders.server";
 import type { Priority } from "../lib/board";
 import { customerName, productSummary } from "../lib/board";
 import { QUEUE_PAGE_SIZE, queueReasons, type QueueFilters, type QueueReason } from "../lib/handoff-queue";
@@ -25,12 +26,6 @@ export interface QueueRow {
   shopTotalMinor: number | null;
   shopCurrency: string | null;
   stage: string;
-}
-
-function sql(text: string): string {
-  if (dbProvider !== "postgresql") return text;
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
 }
 
 const RANK = "CASE c.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END";
@@ -73,14 +68,14 @@ export async function listQueue({ shop, filters, now }: { shop: string; filters:
   const waitingSince = "COALESCE(c.handed_off_at, c.stage_changed_at, c.abandoned_at)";
   const [rows, counted] = await Promise.all([
     db.$queryRawUnsafe<Array<Record<string, unknown>>>(
-      sql(`SELECT c.id, c.first_name, c.last_name, c.email, c.line_items, c.priority, c.handoff_reason, c.owner, c.follow_up_at, c.total_minor,
+      placeholders(`SELECT c.id, c.first_name, c.last_name, c.email, c.line_items, c.priority, c.handoff_reason, c.owner, c.follow_up_at, c.total_minor,
               c.currency, c.shop_total_minor, c.shop_currency, c.stage, ${waitingSince} AS waiting_since,
               ${LATEST_REPLY("classification")} AS topic, ${LATEST_REPLY("channel")} AS reply_channel
            FROM checkout c WHERE ${where}
            ORDER BY ${RANK}, ${waitingSince} ASC, c.id ASC LIMIT ${QUEUE_PAGE_SIZE} OFFSET ${(filters.page - 1) * QUEUE_PAGE_SIZE}`),
       ...params,
     ),
-    db.$queryRawUnsafe<Array<{ n: unknown }>>(sql(`SELECT COUNT(*) AS n FROM checkout c WHERE ${where}`), ...params),
+    db.$queryRawUnsafe<Array<{ n: unknown }>>(placeholders(`SELECT COUNT(*) AS n FROM checkout c WHERE ${where}`), ...params),
   ]);
   const date = (v: unknown): Date | null => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
   return {

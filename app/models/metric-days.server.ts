@@ -11,8 +11,9 @@
 // was: the next refresh rebuilds the same days again (a rebuild replaces a day's rows, so repeating it is harmless).
 import type { Prisma } from "@prisma/client";
 import { db, dbProvider } from "../db.server";
+import { placeholders } from "./sql-placeholders.server";
 import { aggregateDay, emptyMeasures, MEASURES, type DayFacts, type Measures, type MetricRow } from "../lib/metric-facts";
-import { addDaysToKey, dayOf, daySpan, daysBetween, daysTouched, metricsZone } from "../lib/shop-days";
+import { addDaysToKey, dayOf, daySpan, daysTouched, metricsZone } from "../lib/shop-days";
 import { parseSettings } from "../lib/settings";
 import { wallClock } from "../lib/wall-clock";
 import { int64, int64OrNull } from "./int64-columns.server";
@@ -28,21 +29,10 @@ const RECENT_SLACK_MS = 24 * 3600_000;
 
 type Tx = Prisma.TransactionClient | typeof db;
 
-function sql(text: string): string {
-  if (dbProvider !== "postgresql") return text;
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
-}
 const hourOf = (col: string) => (dbProvider === "postgresql" ? `to_char(${col}, 'YYYY-MM-DD"T"HH24')` : `substr(replace(${col}, ' ', 'T'), 1, 13)`);
 
-export interface ShopMetricsBasis {
-  domain: string;
-  timezone: string | null;
-  currency: string | null;
-  settings: string;
-}
-
-export function basisOf(shop: Pick<ShopMetricsBasis, "timezone" | "currency">): string {
+/** What the figures were computed in: the shop's zone and currency, and the aggregation's version. */
+export function basisOf(shop: { timezone: string | null; currency: string | null }): string {
   return `${metricsZone(shop.timezone)}|${shop.currency ?? ""}|${METRICS_VERSION}`;
 }
 
@@ -182,7 +172,7 @@ export async function rebuildDays(shop: string, days: readonly string[], c: Comp
 /** Hours (UTC, "YYYY-MM-DDTHH") of the abandonment moments and order times of rows written since `since`. */
 async function hoursWrittenSince(shop: string, since: Date): Promise<string[]> {
   const rows = await db.$queryRawUnsafe<Array<{ h: string | null }>>(
-    sql(
+    placeholders(
       `SELECT DISTINCT ${hourOf("abandoned_at")} AS h FROM checkout WHERE shop = ? AND updated_at > ? AND abandoned_at IS NOT NULL
        UNION SELECT DISTINCT ${hourOf("c.abandoned_at")} AS h FROM message m JOIN checkout c ON c.id = m.checkout_id
          WHERE m.shop = ? AND m.updated_at > ? AND c.abandoned_at IS NOT NULL
@@ -350,8 +340,6 @@ export function periodDays(now: Date, timezone: string | null, days: number): { 
   const to = dayOf(now, timeZone);
   return { from: addDaysToKey(to, -(days - 1)), to, timeZone };
 }
-
-export { daysBetween };
 
 /** Installed shops, least recently refreshed first. */
 export async function shopsForMetrics(limit: number): Promise<string[]> {

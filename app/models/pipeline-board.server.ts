@@ -1,6 +1,7 @@
 // The pipeline board: one page of cards per stage column, the follow-ups that are due, with filters.
 import type { Prisma } from "@prisma/client";
 import { db, dbProvider } from "../db.server";
+import { placeholders } from "./sql-placeholders.server";
 import { BOARD_PAGE_SIZE, customerName, isPriority, productSummary, type BoardFilters, type Priority } from "../lib/board";
 import { STAGES, isStage, type Stage } from "../lib/pipeline";
 import { int64, int64OrNull } from "./int64-columns.server";
@@ -59,13 +60,6 @@ const CARD_SELECT = {
 } satisfies Prisma.CheckoutSelect;
 
 type CardRow = Prisma.CheckoutGetPayload<{ select: typeof CARD_SELECT }>;
-
-/** `?` placeholders -> `$1..$n` for PostgreSQL. */
-function placeholders(text: string): string {
-  if (dbProvider !== "postgresql") return text;
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
-}
 
 const likeEscape = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
 

@@ -19,6 +19,7 @@ import { audit } from "./audit.server";
 import { moveStageTx } from "./pipeline.server";
 import { suppress } from "./suppressions.server";
 import { keepUnmatchedReply } from "./unmatched-replies.server";
+import { recordStaffAlert } from "./staff-alert-ledger.server";
 import { isUniqueViolation } from "./webhook-events.server";
 
 export type ReplyChannel = "whatsapp" | "email";
@@ -138,25 +139,7 @@ export async function recordInboundReply(
       })
       .catch((e: unknown) => ({ kind: "failed" as const, reason: String((e as Error)?.message ?? e) }));
     // The alert goes into the send ledger too (Logs page), one per reply.
-    await db.message
-      .create({
-        data: {
-          shop: r.shop,
-          checkoutId: checkout.id,
-          stepId: `reply:${entryId}`.slice(0, 60),
-          stepIndex: -1,
-          channel: "staff_alert",
-          status: result.kind === "sent" ? "sent" : "failed",
-          attempts: 1,
-          providerId: result.kind === "sent" ? result.providerId : null,
-          recipient: result.kind === "sent" ? (result.recipient ?? null) : null,
-          subject: result.kind === "sent" ? (result.subject ?? null) : null,
-          lastError: result.kind === "sent" ? null : result.reason.slice(0, 500),
-          sentAt: result.kind === "sent" ? r.now : null,
-          failedAt: result.kind === "sent" ? null : r.now,
-        },
-      })
-      .catch((e: unknown) => log.warn({ err: String(e) }, "staff alert not recorded in the ledger"));
+    await recordStaffAlert({ shop: r.shop, checkoutId: checkout.id, stepId: `reply:${entryId}`, result, now: r.now });
     if (result.kind !== "sent") log.warn({ shop: r.shop, checkoutId: checkout.id, reason: result.reason }, "staff alert for a reply not sent");
   }
   return { outcome: "recorded", checkoutId: checkout.id, classification };
